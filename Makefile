@@ -1,0 +1,54 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is a building block.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+# Python 3.10: on PATH, else pyenv's newest 3.10.x.
+PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1); do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+
+.PHONY: run test setup nlp train validate lint unit e2e bench clean
+
+run: setup nlp train
+	$(PY) -m bot run
+
+test: setup nlp validate lint train
+	$(PY) -m pytest -q
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then \
+		echo "Python 3.10 is required (Rasa 3.6 runs on 3.8-3.10) and none was found."; \
+		echo "Install it with 'pyenv install 3.10.13' or your system's python3.10 package, then re-run."; \
+		exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+nlp: setup
+	$(PY) -m bot.nlp
+
+train: setup
+	$(PY) -m bot train
+
+validate: setup
+	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+
+lint: setup
+	$(VENV)/bin/ruff check bot actions components tests bench
+
+unit: setup nlp
+	$(PY) -m pytest -q -m "not e2e"
+
+e2e: setup nlp train
+	$(PY) -m pytest -q -m e2e
+
+bench: setup nlp train
+	$(PY) bench/conversations.py --concurrency 10 --conversations 40
+
+clean:
+	rm -rf models .cache var results

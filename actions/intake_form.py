@@ -1,0 +1,83 @@
+"""The intake form: validation of each turn and one ask action per criterion (from bot.criteria)."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.criteria import CRITERIA, asked_criteria, criterion
+from bot.form import read_turn
+
+UNCLEAR_SLOT = "unclear_turns"
+
+
+def answers_from(tracker: Tracker) -> Dict[Text, Any]:
+    """The criterion slots currently set on the tracker."""
+    return {c.id: tracker.get_slot(c.id) for c in CRITERIA if tracker.get_slot(c.id) is not None}
+
+
+class ValidateIntakeForm(FormValidationAction):
+    """Reads each answer in the context of the question asked; re-asks once, then moves on."""
+
+    def name(self) -> Text:
+        return "validate_intake_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> List[Text]:
+        """Only the criteria worth asking given what is known (e.g. facility only if residential fits)."""
+        return asked_criteria(answers_from(tracker))
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        """Translate the turn to bot.form.read_turn and its result back to slot events."""
+        set_this_turn = tracker.slots_to_validate()
+        before = {k: v for k, v in answers_from(tracker).items() if k not in set_this_turn}
+        turn = read_turn(
+            asked=tracker.get_slot("requested_slot"),
+            text=tracker.latest_message.get("text") or "",
+            intent=(tracker.latest_message.get("intent") or {}).get("name"),
+            answers=before,
+            set_this_turn=set_this_turn,
+            unclear_turns=int(tracker.get_slot(UNCLEAR_SLOT) or 0),
+        )
+        if turn.rejected:
+            return []
+        for message in turn.messages:
+            dispatcher.utter_message(text=message)
+        events = [SlotSet(key, value) for key, value in turn.updates.items()]
+        dropped = [SlotSet(key, before.get(key)) for key in set_this_turn if key not in turn.updates]
+        return events + dropped + [SlotSet(UNCLEAR_SLOT, turn.unclear_turns)]
+
+
+class AskCriterion(Action, ABC):
+    """Asks for one criterion: the full question first, a short re-ask with buttons after that."""
+
+    @property
+    @abstractmethod
+    def criterion_id(self) -> Text:
+        """The criterion this action asks for (set by each generated subclass)."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.criterion_id}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        """Send the question (or the re-ask) with its quick-reply buttons."""
+        wanted = criterion(self.criterion_id)
+        reasking = int(tracker.get_slot(UNCLEAR_SLOT) or 0) > 0
+        buttons = [
+            {"title": title, "payload": "/inform" + json.dumps({wanted.id: value})}
+            for title, value in wanted.buttons
+        ]
+        dispatcher.utter_message(text=wanted.reask if reasking else wanted.question, buttons=buttons)
+        return []
+
+
+for _criterion in CRITERIA:
+    if _criterion.asked:
+        _name = "Ask" + "".join(part.title() for part in _criterion.id.split("_"))
+        globals()[_name] = type(_name, (AskCriterion,), {"criterion_id": _criterion.id})

@@ -1,0 +1,81 @@
+"""Summary, recommendation and explanation actions: translate the tracker to bot and back."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.intake_form import answers_from
+from bot.intake import make_intake
+from bot.messages import NOT_YET_EXPLAINED, explain, summarize
+from bot.placement import recommend_level
+from bot.storage import default_db_path, open_db, save_intake
+
+CONFIRM_BUTTONS = [
+    {"title": "Yes, that's right", "payload": "/affirm"},
+    {"title": "I need to change something", "payload": "/deny"},
+]
+
+
+@lru_cache(maxsize=1)
+def intake_db():
+    """The intake database, opened on first use in this process."""
+    return open_db(default_db_path())
+
+
+def intake_key(tracker: Tracker) -> tuple[Text, Text]:
+    """A stable id for this intake: the conversation id plus when it (re)started."""
+    started = 0.0
+    for event in tracker.events:
+        if event.get("event") in ("restart", "session_started"):
+            started = event.get("timestamp") or started
+    return f"{tracker.sender_id}:{int(started)}", tracker.sender_id
+
+
+class ActionSummarize(Action):
+    """Shows what was understood and asks the person to confirm or correct it."""
+
+    def name(self) -> Text:
+        return "action_summarize"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        intake = make_intake(answers_from(tracker))
+        dispatcher.utter_message(
+            text=summarize(intake) + "\n\nIs that right? You can also correct anything in your own words.",
+            buttons=CONFIRM_BUTTONS,
+        )
+        return []
+
+
+class ActionRecommend(Action):
+    """Places the intake, stores it, then sends the explained recommendation."""
+
+    def name(self) -> Text:
+        return "action_recommend"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        intake = make_intake(answers_from(tracker))
+        recommendation = recommend_level(intake)
+        intake_id, conversation_id = intake_key(tracker)
+        save_intake(intake_db(), intake_id, conversation_id, intake, recommendation)
+        dispatcher.utter_message(text=explain(recommendation), json_message=recommendation.to_payload())
+        return [SlotSet("recommended_level", recommendation.level)]
+
+
+class ActionExplainRecommendation(Action):
+    """Repeats why the current answers lead to the recommended level."""
+
+    def name(self) -> Text:
+        return "action_explain_recommendation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        if not tracker.get_slot("recommended_level"):
+            dispatcher.utter_message(text=NOT_YET_EXPLAINED)
+            return []
+        recommendation = recommend_level(make_intake(answers_from(tracker)))
+        dispatcher.utter_message(text=explain(recommendation), json_message=recommendation.to_payload())
+        return []

@@ -1,0 +1,90 @@
+"""How one user turn changes the intake form: what was answered, what to re-ask, when to move on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from bot.criteria import BY_ID, UNKNOWN
+from bot.extract import extract_facts
+from bot.intake import derive_severity
+
+ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "skip", "nlu_fallback", "start_intake"})
+GIVE_UP_AFTER = 2
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The outcome of one turn: slot updates, the re-ask counter, messages, or a rejection."""
+
+    updates: dict[str, object] = field(default_factory=dict)
+    unclear_turns: int = 0
+    messages: tuple[str, ...] = ()
+    rejected: bool = False
+
+
+def read_turn(
+    asked: str | None,
+    text: str,
+    intent: str | None,
+    answers: Mapping[str, object],
+    set_this_turn: Mapping[str, object],
+    unclear_turns: int = 0,
+) -> Turn:
+    """Interpret a message given the question on the table and what the NLU already filled.
+
+    `answers` are the slot values before this turn; `set_this_turn` are values the NLU
+    entities filled from this message.
+    """
+    updates = {k: v for k, v in set_this_turn.items() if k in BY_ID and BY_ID[k].accepts(v)}
+    if asked in BY_ID and asked not in updates:
+        for fact in extract_facts(text, asked=asked):
+            if fact.criterion == asked:
+                updates[asked] = _merge(asked, updates.get(asked), fact.value)
+    if intent not in ANSWER_INTENTS and not updates:
+        return Turn(rejected=True, unclear_turns=unclear_turns)
+    messages = [_acknowledge(key, answers.get(key), value) for key, value in updates.items()
+                if key != asked and answers.get(key) not in (None, value)]
+    if asked in BY_ID:
+        if intent in ("dont_know", "skip") and asked not in updates:
+            updates[asked] = UNKNOWN
+        if updates.get(asked) == UNKNOWN and BY_ID[asked].essential and unclear_turns == 0:
+            del updates[asked]
+            return Turn(updates, 1, tuple(messages) + (_why_it_matters(asked),))
+        if asked not in updates:
+            unclear_turns += 1
+            if unclear_turns < GIVE_UP_AFTER:
+                return Turn(_with_severity(updates, answers), unclear_turns, tuple(messages))
+            updates[asked] = UNKNOWN
+            messages.append("No problem, let's leave that one for the intake team and move on.")
+    return Turn(_with_severity(updates, answers), 0, tuple(messages))
+
+
+def _merge(criterion_id: str, current: object, value: object) -> object:
+    """Collect several values for list criteria; otherwise the last value wins."""
+    if not BY_ID[criterion_id].multiple or value == UNKNOWN:
+        return value
+    items = list(current) if isinstance(current, (list, tuple)) else []
+    return items + [value] if value not in items else items
+
+
+def _with_severity(updates: dict[str, object], answers: Mapping[str, object]) -> dict[str, object]:
+    """Fill severity from frequency and life impact when both are known and it is still open."""
+    merged = {**answers, **updates}
+    if merged.get("severity") in (None, UNKNOWN) and merged.get("use_frequency") and merged.get("life_impact"):
+        derived = derive_severity(merged["use_frequency"], merged["life_impact"])
+        if derived:
+            updates = {**updates, "severity": derived}
+    return updates
+
+
+def _acknowledge(criterion_id: str, old: object, new: object) -> str:
+    """A short note that an earlier answer was corrected."""
+    criterion = BY_ID[criterion_id]
+    return f"Got it, I've updated {criterion.label.lower()}: {criterion.describe(new)}."
+
+
+def _why_it_matters(criterion_id: str) -> str:
+    """Why an essential question is worth a guess, before accepting a skip on the second try."""
+    return (f"That's okay. {BY_ID[criterion_id].label} helps decide the right level of care, "
+            "so even a rough guess helps. If you'd still rather skip it, just say skip.")

@@ -1,0 +1,122 @@
+"""Start the action server and the Rasa server together; Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.model import ROOT, ensure_model
+
+SECRETS_FILE = ROOT / "var" / "secrets.json"
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Where each service listens on localhost."""
+
+    rasa: int = 5005
+    actions: int = 5055
+
+
+def ensure_secrets(path: Path = SECRETS_FILE) -> dict:
+    """Tokens for Rasa's HTTP API and the counselor console, generated on first start."""
+    if path.exists():
+        return json.loads(path.read_text())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tokens = {"rasa_token": secrets.token_urlsafe(32), "counselor_token": secrets.token_urlsafe(24)}
+    path.write_text(json.dumps(tokens, indent=2))
+    path.chmod(0o600)
+    return tokens
+
+
+def service_env(ports: Ports, var_dir: Path) -> dict:
+    """Environment shared by both servers: endpoints, databases, no telemetry."""
+    return {
+        **os.environ,
+        "ACTION_ENDPOINT_URL": f"http://localhost:{ports.actions}/webhook",
+        "RASA_TRACKER_DB": str(var_dir / "tracker.db"),
+        "INTAKE_DB": str(var_dir / "intake.db"),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
+
+
+def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None):
+    """Start the action server and the Rasa server; returns the two processes."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = service_env(ports, var_dir)
+    python = sys.executable
+
+    def output(name: str):
+        return open(log_dir / f"{name}.log", "w") if log_dir else None
+
+    actions = subprocess.Popen(
+        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
+        cwd=ROOT, env=env, stdout=output("actions"), stderr=subprocess.STDOUT,
+    )
+    rasa = subprocess.Popen(
+        [python, "-m", "rasa", "run", "--model", str(model), "--port", str(ports.rasa),
+         "--enable-api", "--auth-token", token, "--cors", "*",
+         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
+        cwd=ROOT, env=env, stdout=output("rasa"), stderr=subprocess.STDOUT,
+    )
+    return actions, rasa
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Poll `url` until it answers, or fail when the process dies or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} process exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    """Stop processes politely, then firmly."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def run(ports: Ports = Ports()) -> None:
+    """Train if needed, start everything, print where to go, and wait for Ctrl-C."""
+    model = ensure_model()
+    tokens = ensure_secrets()
+    actions, rasa = start_services(model, ports, ROOT / "var", tokens["rasa_token"])
+    try:
+        wait_until_up(f"http://localhost:{ports.actions}/health", actions)
+        wait_until_up(f"http://localhost:{ports.rasa}/", rasa)
+        print(
+            "\nThe intake assistant is running.\n"
+            f"  REST channel:      POST http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
+            f"  socket.io channel: http://localhost:{ports.rasa}/socket.io/\n"
+            f"  Rasa HTTP API:     http://localhost:{ports.rasa}/ (token in var/secrets.json)\n"
+            f"  Action server:     http://localhost:{ports.actions}/health\n"
+            "Press Ctrl-C to stop.\n",
+            flush=True,
+        )
+        while actions.poll() is None and rasa.poll() is None:
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nStopping...")
+    finally:
+        stop(rasa, actions)

@@ -1,0 +1,70 @@
+"""Plain-language text for the summary and the recommendation."""
+
+from __future__ import annotations
+
+from bot.criteria import CRITERIA, UNKNOWN
+from bot.intake import Intake
+from bot.placement import Recommendation
+
+LEVEL_NAMES = {
+    "op": "a standard outpatient program (OP)",
+    "iop": "an intensive outpatient program (IOP)",
+    "php": "a partial hospitalization program (PHP)",
+    "residential": "residential (inpatient) treatment",
+    "withdrawal_management": "medically supervised withdrawal management (detox) first",
+}
+TRACK_NAMES = {
+    "dual_diagnosis": "dual-diagnosis", "mental_health": "mental-health", "family": "family-focused",
+    "step_down": "step-down", "aftercare": "aftercare",
+}
+NOT_A_DIAGNOSIS = (
+    "This is a suggestion to discuss with the intake team, not a diagnosis; a clinician makes the "
+    "final decision."
+)
+
+NOT_YET_EXPLAINED = (
+    "I haven't made a suggestion yet. Once I know a bit more about your situation, I'll explain "
+    "exactly what it is based on."
+)
+
+
+def summarize(intake: Intake) -> str:
+    """A bullet list of what was understood, for the person to confirm or correct."""
+    lines = [
+        f"- {c.label}: {c.describe(intake.get(c.id))}"
+        for c in CRITERIA
+        if intake.get(c.id) is not None
+    ]
+    return "Here is what I understood:\n" + "\n".join(lines)
+
+
+def explain(recommendation: Recommendation) -> str:
+    """The recommendation in plain words: level, track, why, what it involves, sources."""
+    rec = recommendation
+    track = TRACK_NAMES.get(rec.track)
+    level = LEVEL_NAMES[rec.level]
+    head = f"Based on what you told me, {level} looks like the best fit"
+    head += f", in a {track} track." if track else "."
+    why = [f"- {reason.explanation} [{', '.join(reason.sources)}]" for reason in rec.reasons]
+    parts = [head, "Why:\n" + "\n".join(why)]
+    program = rec.program
+    if program:
+        parts.append(
+            f"What it involves: {program.days_per_week}; {program.hours_per_week}; "
+            f"typical length: {program.typical_length}."
+        )
+    if rec.missing:
+        parts.append("Still unknown: " + ", ".join(m.replace("_", " ") for m in rec.missing) + ".")
+    if rec.review:
+        parts.append("A counselor will review this recommendation with you.")
+    parts.append(f"Sources: {', '.join(rec.sources)}. {NOT_A_DIAGNOSIS}")
+    return "\n\n".join(parts)
+
+
+def describe_value(value: object) -> str:
+    """A short rendering of a raw value for logs and the console."""
+    if value == UNKNOWN:
+        return "skipped"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return str(value)

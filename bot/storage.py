@@ -1,0 +1,99 @@
+"""The intake records, in SQLite through sqlite-utils (WAL, busy timeout, one row per intake).
+
+A row is keyed by the intake id (conversation id + when that intake started), so a retried
+action rewrites its own row instead of adding one. Rows hold no name, phone or email.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.intake import Intake
+from bot.placement import Recommendation
+
+def default_db_path() -> Path:
+    """Where intakes are stored: $INTAKE_DB, else var/intake.db."""
+    return Path(os.environ.get("INTAKE_DB", "var/intake.db"))
+
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def open_db(path: Path | str) -> sqlite_utils.Database:
+    """Open (and create if needed) the intake database in WAL mode with a busy timeout."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    db = sqlite_utils.Database(conn)
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the intakes table when it is missing."""
+    if "intakes" not in db.table_names():
+        db["intakes"].create(
+            {
+                "intake_id": str, "conversation_id": str, "level": str, "track": str, "review": int,
+                "criteria": str, "reasons": str, "sources": str, "missing": str,
+                "rule_version": str, "started_at": str, "completed_at": str,
+            },
+            pk="intake_id",
+        )
+        db["intakes"].create_index(["conversation_id"])
+        db["intakes"].create_index(["level"])
+        db["intakes"].create_index(["completed_at"])
+
+
+def save_intake(
+    db: sqlite_utils.Database,
+    intake_id: str,
+    conversation_id: str,
+    intake: Intake,
+    recommendation: Recommendation,
+) -> None:
+    """Store a completed intake, durably, before it is shown; a repeat rewrites the same row."""
+    previous = get_intake(db, intake_id)
+    row = {
+        "intake_id": intake_id,
+        "conversation_id": conversation_id,
+        "level": recommendation.level,
+        "track": recommendation.track,
+        "review": int(recommendation.review),
+        "criteria": json.dumps({k: _jsonable(v) for k, v in intake.answers.items()}, sort_keys=True),
+        "reasons": json.dumps([r.to_dict() for r in recommendation.reasons]),
+        "sources": json.dumps(recommendation.sources),
+        "missing": json.dumps(list(recommendation.missing)),
+        "rule_version": recommendation.rule_version,
+        "started_at": previous["started_at"] if previous else _now(),
+        "completed_at": _now(),
+    }
+    db["intakes"].insert(row, replace=True)
+
+
+def get_intake(db: sqlite_utils.Database, intake_id: str) -> dict | None:
+    """The stored row for an intake, with JSON columns decoded."""
+    rows = list(db["intakes"].rows_where("intake_id = ?", [intake_id]))
+    if not rows:
+        return None
+    row = rows[0]
+    for key in ("criteria", "reasons", "sources", "missing"):
+        row[key] = json.loads(row[key])
+    return row
+
+
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,134 @@
+"""REST and socket.io channels with a guard: clear answers to bad input, never silence.
+
+Each bot response goes out as one message (text, buttons and `custom` together), so a
+recommendation's text and its machine-readable payload arrive side by side. Message text is
+never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+logger = logging.getLogger(__name__)
+
+MAX_CHARS = 2000
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+EMPTY_REPLY = "I didn't catch any text there. Could you type your message again?"
+TRUNCATED_NOTE = (
+    f"Your message was very long, so I read the first {MAX_CHARS} characters. "
+    "Feel free to send the rest in shorter messages."
+)
+APOLOGY = (
+    "Sorry, something went wrong on my side and I couldn't finish that. Please try again in a "
+    "minute, or ask to talk to a person. If you need help now, call or text 988, call 911 in an "
+    "emergency, or call SAMHSA's free, confidential helpline at 1-800-662-4357 (24/7)."
+)
+MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
+
+
+class OneMessageOutput(OutputChannel):
+    """Sends each bot response as a single message and counts what was sent."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    @classmethod
+    def name(cls) -> Text:
+        return "guarded"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Deliver text, buttons and custom payload together."""
+        payload = {key: message[key] for key in MESSAGE_KEYS if message.get(key)}
+        if not payload:
+            return
+        self.sent += 1
+        if isinstance(self.inner, CollectingOutputChannel):
+            await self.inner._persist_message({"recipient_id": recipient_id, **payload})
+        else:
+            await self.inner._send_message(recipient_id, payload)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+def clean_text(text: Optional[Text]) -> tuple[Text, bool]:
+    """The message without control characters, cut to MAX_CHARS; True when it was cut."""
+    text = CONTROL_CHARS.sub(" ", text or "").strip()
+    return text[:MAX_CHARS], len(text) > MAX_CHARS
+
+
+def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
+    """Wrap Rasa's message handler with input checks and a reply on failure or silence."""
+
+    async def handle(message: UserMessage) -> None:
+        output = OneMessageOutput(message.output_channel)
+        message.output_channel = output
+        text, truncated = clean_text(message.text)
+        if not text:
+            await output.send_response(message.sender_id, {"text": EMPTY_REPLY})
+            return
+        message.text = text
+        if truncated:
+            await output.send_response(message.sender_id, {"text": TRUNCATED_NOTE})
+        before = output.sent
+        try:
+            await on_new_message(message)
+        except Exception as error:  # the person must still get an answer
+            logger.error("Turn failed (%s); message of %d characters not logged.", type(error).__name__, len(text))
+        if output.sent == before:
+            await output.send_response(message.sender_id, {"text": APOLOGY})
+
+    return handle
+
+
+class IntakeRestInput(RestInput):
+    """The REST channel at /webhooks/rest/webhook, guarded; a sender id is required."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        """POST {"sender": id, "message": text} and get the bot's messages back."""
+        webhook = Blueprint("intake_rest_webhook", __name__)
+        handle = guarded(on_new_message)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> Any:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            body = request.json if isinstance(request.json, dict) else {}
+            sender = body.get("sender")
+            if not isinstance(sender, str) or not sender.strip():
+                return response.json({"error": "A 'sender' conversation id is required."}, status=400)
+            message = body.get("message")
+            collector = CollectingOutputChannel()
+            await handle(UserMessage(
+                message if isinstance(message, str) else "", collector, sender.strip()[:128],
+                input_channel=self.name(), metadata=body.get("metadata"),
+            ))
+            return response.json(collector.messages)
+
+        return webhook
+
+
+class IntakeSocketIOInput(SocketIOInput):
+    """The socket.io channel, guarded the same way as REST."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "socketio"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return super().blueprint(guarded(on_new_message))

@@ -1,0 +1,61 @@
+"""Rasa NLU component: the spaCy intake rules (bot.extract) as entities named after criteria."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.extract import extract_facts
+from bot.nlp import load_pipeline
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class IntakeFactExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds one entity per intake fact found by the rule-based spaCy pipeline."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "IntakeFactExtractor":
+        """Build the component; the spaCy pipeline is loaded on first use."""
+        return cls()
+
+    def __init__(self) -> None:
+        self._nlp: Optional[Any] = None
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data needs no rule entities: DIET learns intents only."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Append the facts of each message as entities."""
+        if self._nlp is None:
+            self._nlp = load_pipeline()
+        for message in messages:
+            text = message.get(TEXT) or ""
+            facts = extract_facts(text, nlp=self._nlp)
+            entities = [
+                {
+                    "entity": fact.criterion,
+                    "value": fact.value,
+                    "start": fact.start,
+                    "end": fact.end,
+                    "confidence_entity": 1.0,
+                    "extractor": "IntakeFactExtractor",
+                }
+                for fact in facts
+            ]
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages

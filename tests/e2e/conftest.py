@@ -1,0 +1,82 @@
+"""One trained assistant per test run: Rasa server + action server on free ports, temporary data."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.launcher import Ports, start_services, stop, wait_until_up
+from bot.model import ensure_model
+
+TOKEN = "e2e-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def post_json(url: str, body: dict, timeout: float = 60) -> object:
+    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+@dataclass
+class Assistant:
+    """A running assistant and a REST client for it."""
+
+    ports: Ports
+    var_dir: Path
+    log_dir: Path
+    processes: tuple = field(default_factory=tuple)
+
+    @property
+    def webhook(self) -> str:
+        return f"http://localhost:{self.ports.rasa}/webhooks/rest/webhook"
+
+    def say(self, sender: str, text: str) -> list[dict]:
+        """Send one message and return the bot's replies."""
+        return post_json(self.webhook, {"sender": sender, "message": text})
+
+    def tracker(self, sender: str) -> dict:
+        url = f"http://localhost:{self.ports.rasa}/conversations/{sender}/tracker?token={TOKEN}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
+
+    def slots(self, sender: str) -> dict:
+        return self.tracker(sender)["slots"]
+
+    def logs(self) -> str:
+        return "".join(p.read_text(errors="replace") for p in self.log_dir.glob("*.log"))
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> Assistant:
+    """Start both servers once for the whole run (the model is trained at most once)."""
+    model = ensure_model()
+    base = tmp_path_factory.mktemp("assistant")
+    ports = Ports(rasa=free_port(), actions=free_port())
+    running = Assistant(ports, base / "var", base / "logs")
+    running.log_dir.mkdir()
+    actions, rasa = start_services(model, ports, running.var_dir, TOKEN, log_dir=running.log_dir)
+    running.processes = (actions, rasa)
+    try:
+        wait_until_up(f"http://localhost:{ports.actions}/health", actions)
+        wait_until_up(f"http://localhost:{ports.rasa}/", rasa)
+        yield running
+    finally:
+        stop(rasa, actions)
+
+
+@pytest.fixture
+def sender() -> str:
+    """A fresh, unguessable conversation id."""
+    return f"test-{uuid.uuid4().hex}"

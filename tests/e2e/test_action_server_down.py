@@ -1,0 +1,37 @@
+"""When the action server is down, the person still gets an answer, never silence."""
+
+import pytest
+
+from bot.launcher import Ports, start_services, stop, wait_until_up
+from bot.model import ensure_model
+from tests.e2e.conftest import TOKEN, Assistant, free_port
+
+
+@pytest.fixture(scope="module")
+def without_actions(tmp_path_factory):
+    """A Rasa server whose action server has been stopped."""
+    base = tmp_path_factory.mktemp("no-actions")
+    ports = Ports(rasa=free_port(), actions=free_port())
+    running = Assistant(ports, base / "var", base / "logs")
+    running.log_dir.mkdir()
+    actions, rasa = start_services(ensure_model(), ports, running.var_dir, TOKEN, log_dir=running.log_dir)
+    stop(actions)
+    try:
+        wait_until_up(f"http://localhost:{ports.rasa}/", rasa)
+        yield running
+    finally:
+        stop(rasa)
+
+
+def test_crisis_response_does_not_need_the_action_server(without_actions, sender):
+    replies = without_actions.say(sender, "I took all my pills an hour ago")
+    text = " ".join(m.get("text", "") for m in replies)
+    assert "911" in text and "988" in text
+
+
+def test_a_turn_that_needs_the_action_server_gets_an_apology(without_actions, sender):
+    without_actions.say(sender, "hello")
+    replies = without_actions.say(sender, "yes let's start")
+    text = " ".join(m.get("text", "") for m in replies)
+    assert "Sorry, something went wrong" in text
+    assert "1-800-662-4357" in text

@@ -1,0 +1,48 @@
+"""Intake records: one row per intake, durable, idempotent, no identifiers."""
+
+import sqlite3
+
+from bot.intake import make_intake
+from bot.placement import recommend_level
+from bot.storage import get_intake, open_db, save_intake
+
+ANSWERS = {"substances": ["alcohol"], "severity": "moderate", "home": "stable", "support": "strong"}
+
+
+def test_save_and_read_back(tmp_path):
+    db = open_db(tmp_path / "intake.db")
+    intake = make_intake(ANSWERS)
+    save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake))
+    row = get_intake(db, "conv-1:0")
+    assert row["level"] == "iop"
+    assert row["criteria"]["substances"] == ["alcohol"]
+    assert row["reasons"][0]["sources"]
+    assert row["rule_version"]
+
+
+def test_a_retried_save_does_not_duplicate(tmp_path):
+    db = open_db(tmp_path / "intake.db")
+    intake = make_intake(ANSWERS)
+    for _ in range(3):
+        save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake))
+    assert db["intakes"].count == 1
+
+
+def test_wal_mode_and_busy_timeout(tmp_path):
+    db = open_db(tmp_path / "intake.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+def test_a_saved_intake_is_visible_to_another_connection_at_once(tmp_path):
+    path = tmp_path / "intake.db"
+    intake = make_intake(ANSWERS)
+    save_intake(open_db(path), "conv-2:0", "conv-2", intake, recommend_level(intake))
+    other = sqlite3.connect(path)
+    assert other.execute("select level from intakes").fetchone() == ("iop",)
+
+
+def test_no_identifier_columns(tmp_path):
+    db = open_db(tmp_path / "intake.db")
+    columns = {c.name for c in db["intakes"].columns}
+    assert not columns & {"name", "phone", "email", "address", "date_of_birth", "text", "message"}

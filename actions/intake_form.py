@@ -10,7 +10,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.criteria import CRITERIA, asked_criteria, criterion
+from bot.criteria import BY_ID, CRITERIA, asked_criteria, criterion
 from bot.form import read_turn
 
 UNCLEAR_SLOT = "unclear_turns"
@@ -19,6 +19,18 @@ UNCLEAR_SLOT = "unclear_turns"
 def answers_from(tracker: Tracker) -> Dict[Text, Any]:
     """The criterion slots currently set on the tracker."""
     return {c.id: tracker.get_slot(c.id) for c in CRITERIA if tracker.get_slot(c.id) is not None}
+
+
+def answers_before_last_message(tracker: Tracker) -> Dict[Text, Any]:
+    """The criterion slots as they were before the latest user message."""
+    values: Dict[Text, Any] = {}
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    for event in tracker.events[:last_user]:
+        if event.get("event") == "restart":
+            values = {}
+        elif event.get("event") == "slot" and event.get("name") in BY_ID:
+            values[event["name"]] = event.get("value")
+    return {key: value for key, value in values.items() if value is not None}
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -36,7 +48,7 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         """Translate the turn to bot.form.read_turn and its result back to slot events."""
         set_this_turn = tracker.slots_to_validate()
-        before = {k: v for k, v in answers_from(tracker).items() if k not in set_this_turn}
+        before = answers_before_last_message(tracker)
         turn = read_turn(
             asked=tracker.get_slot("requested_slot"),
             text=tracker.latest_message.get("text") or "",
@@ -80,4 +92,4 @@ class AskCriterion(Action, ABC):
 for _criterion in CRITERIA:
     if _criterion.asked:
         _name = "Ask" + "".join(part.title() for part in _criterion.id.split("_"))
-        globals()[_name] = type(_name, (AskCriterion,), {"criterion_id": _criterion.id})
+        globals()[_name] = type(_name, (AskCriterion,), {"criterion_id": _criterion.id, "__module__": __name__})

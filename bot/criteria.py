@@ -194,7 +194,7 @@ CRITERIA: tuple[Criterion, ...] = (
         id="home",
         label="Home environment",
         question=(
-            "How is things at home? Is it a stable, safe place for your recovery, or is it unstable "
+            "How are things at home? Is it a stable, safe place for your recovery, or is it unstable "
             "or full of triggers, like people using around you?"
         ),
         reask="Would you say home is stable, unstable, or full of triggers?",

@@ -9,7 +9,10 @@ from bot.criteria import BY_ID, UNKNOWN
 from bot.extract import extract_facts
 from bot.intake import derive_severity
 
-ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "skip", "nlu_fallback", "start_intake"})
+ANSWER_INTENTS = frozenset({
+    "inform", "affirm", "deny", "dont_know", "skip", "nlu_fallback", "out_of_scope", "start_intake",
+})
+NOT_UNDERSTOOD = "Sorry, I didn't follow that (I can only read English for now)."
 GIVE_UP_AFTER = 2
 
 
@@ -33,8 +36,8 @@ def read_turn(
 ) -> Turn:
     """Interpret a message given the question on the table and what the NLU already filled.
 
-    `answers` are the slot values before this turn; `set_this_turn` are values the NLU
-    entities filled from this message.
+    `answers` are the slot values before this message; `set_this_turn` are the values the NLU
+    entities filled from it. Off-topic intents with no answer reject the turn so rules can reply.
     """
     updates = {k: v for k, v in set_this_turn.items() if k in BY_ID and BY_ID[k].accepts(v)}
     if asked in BY_ID and asked not in updates:
@@ -43,7 +46,7 @@ def read_turn(
                 updates[asked] = _merge(asked, updates.get(asked), fact.value)
     if intent not in ANSWER_INTENTS and not updates:
         return Turn(rejected=True, unclear_turns=unclear_turns)
-    messages = [_acknowledge(key, answers.get(key), value) for key, value in updates.items()
+    messages = [_acknowledge(key, value) for key, value in updates.items()
                 if key != asked and answers.get(key) not in (None, value)]
     if asked in BY_ID:
         if intent in ("dont_know", "skip") and asked not in updates:
@@ -51,10 +54,14 @@ def read_turn(
         if updates.get(asked) == UNKNOWN and BY_ID[asked].essential and unclear_turns == 0:
             del updates[asked]
             return Turn(updates, 1, tuple(messages) + (_why_it_matters(asked),))
+        if asked not in updates and updates:
+            return Turn(_with_severity(updates, answers), unclear_turns, tuple(messages))
         if asked not in updates:
             unclear_turns += 1
+            if intent in ("out_of_scope", "nlu_fallback"):
+                messages.append(NOT_UNDERSTOOD)
             if unclear_turns < GIVE_UP_AFTER:
-                return Turn(_with_severity(updates, answers), unclear_turns, tuple(messages))
+                return Turn({}, unclear_turns, tuple(messages))
             updates[asked] = UNKNOWN
             messages.append("No problem, let's leave that one for the intake team and move on.")
     return Turn(_with_severity(updates, answers), 0, tuple(messages))
@@ -78,7 +85,7 @@ def _with_severity(updates: dict[str, object], answers: Mapping[str, object]) ->
     return updates
 
 
-def _acknowledge(criterion_id: str, old: object, new: object) -> str:
+def _acknowledge(criterion_id: str, new: object) -> str:
     """A short note that an earlier answer was corrected."""
     criterion = BY_ID[criterion_id]
     return f"Got it, I've updated {criterion.label.lower()}: {criterion.describe(new)}."

@@ -24,6 +24,7 @@ class Ports:
 
     rasa: int = 5005
     actions: int = 5055
+    web: int = 8080
 
 
 def ensure_secrets(path: Path = SECRETS_FILE) -> dict:
@@ -45,6 +46,7 @@ def service_env(ports: Ports, var_dir: Path) -> dict:
         "RASA_TRACKER_DB": str(var_dir / "tracker.db"),
         "INTAKE_DB": str(var_dir / "intake.db"),
         "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_HOST": "127.0.0.1",  # the action server listens on localhost only
         "TF_CPP_MIN_LOG_LEVEL": "3",
     }
 
@@ -63,7 +65,7 @@ def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir
         cwd=ROOT, env=env, stdout=output("actions"), stderr=subprocess.STDOUT,
     )
     rasa = subprocess.Popen(
-        [python, "-m", "rasa", "run", "--model", str(model), "--port", str(ports.rasa),
+        [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(ports.rasa),
          "--enable-api", "--auth-token", token, "--cors", "*",
          "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
         cwd=ROOT, env=env, stdout=output("rasa"), stderr=subprocess.STDOUT,
@@ -99,14 +101,19 @@ def stop(*processes: subprocess.Popen) -> None:
 
 def run(ports: Ports = Ports()) -> None:
     """Train if needed, start everything, print where to go, and wait for Ctrl-C."""
+    from bot.web.server import serve
+
     model = ensure_model()
     tokens = ensure_secrets()
     actions, rasa = start_services(model, ports, ROOT / "var", tokens["rasa_token"])
+    web = None
     try:
         wait_until_up(f"http://localhost:{ports.actions}/health", actions)
         wait_until_up(f"http://localhost:{ports.rasa}/", rasa)
+        web = serve(ports.web)
         print(
             "\nThe intake assistant is running.\n"
+            f"  Chat page:         http://localhost:{ports.web}/   <- open this to talk to it\n"
             f"  REST channel:      POST http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
             f"  socket.io channel: http://localhost:{ports.rasa}/socket.io/\n"
             f"  Rasa HTTP API:     http://localhost:{ports.rasa}/ (token in var/secrets.json)\n"
@@ -119,4 +126,6 @@ def run(ports: Ports = Ports()) -> None:
     except KeyboardInterrupt:
         print("\nStopping...")
     finally:
+        if web:
+            web.shutdown()
         stop(rasa, actions)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "bot/nlp.py", "bot/extract.py")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components")
+NOT_TRAINING_INPUTS = ("data/patterns",)  # spaCy rules: loaded from bot/ at run time, not trained
 
 
 def training_files(root: Path = ROOT) -> list[Path]:
@@ -20,7 +21,8 @@ def training_files(root: Path = ROOT) -> list[Path]:
     for name in TRAINING_INPUTS:
         path = root / name
         if path.is_dir():
-            files += [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+            files += [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                      and not any(p.is_relative_to(root / skip) for skip in NOT_TRAINING_INPUTS)]
         elif path.exists():
             files.append(path)
     return sorted(files)

@@ -7,6 +7,7 @@ never logged.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -32,6 +33,25 @@ APOLOGY = (
     "emergency, or call SAMHSA's free, confidential helpline at 1-800-662-4357 (24/7)."
 )
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
+ACTION_FAILED = "Encountered an exception while running action"
+_turn_failures: contextvars.ContextVar[list | None] = contextvars.ContextVar("turn_failures", default=None)
+
+
+class ActionFailureFilter(logging.Filter):
+    """Notes, for the turn being handled, that Rasa swallowed a failed action."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failures = _turn_failures.get()
+        if failures is not None and str(record.msg).startswith(ACTION_FAILED):
+            failures.append(record.msg)
+        return True
+
+
+def watch_action_failures() -> None:
+    """Attach the filter to Rasa's processor logger once."""
+    processor_logger = logging.getLogger("rasa.core.processor")
+    if not any(isinstance(f, ActionFailureFilter) for f in processor_logger.filters):
+        processor_logger.addFilter(ActionFailureFilter())
 
 
 class OneMessageOutput(OutputChannel):
@@ -68,6 +88,7 @@ def clean_text(text: Optional[Text]) -> tuple[Text, bool]:
 
 def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with input checks and a reply on failure or silence."""
+    watch_action_failures()
 
     async def handle(message: UserMessage) -> None:
         output = OneMessageOutput(message.output_channel)
@@ -80,11 +101,14 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
         if truncated:
             await output.send_response(message.sender_id, {"text": TRUNCATED_NOTE})
         before = output.sent
+        failures: list = []
+        _turn_failures.set(failures)
         try:
             await on_new_message(message)
         except Exception as error:  # the person must still get an answer
+            failures.append(type(error).__name__)
             logger.error("Turn failed (%s); message of %d characters not logged.", type(error).__name__, len(text))
-        if output.sent == before:
+        if failures or output.sent == before:
             await output.send_response(message.sender_id, {"text": APOLOGY})
 
     return handle

@@ -1,0 +1,84 @@
+"""One turn of the intake form: short answers in context, skips, re-asks, corrections."""
+
+from bot.criteria import UNKNOWN, asked_criteria
+from bot.form import GIVE_UP_AFTER, read_turn
+
+
+def test_short_answer_is_read_in_the_context_of_the_question():
+    turn = read_turn("court_ordered", "yep", "affirm", {}, {})
+    assert turn.updates == {"court_ordered": "yes"}
+    assert turn.unclear_turns == 0
+
+
+def test_entities_from_the_nlu_are_kept_alongside_the_answer():
+    turn = read_turn("severity", "moderate, and I have two kids", "inform", {}, {"commitments": ["caregiving"]})
+    assert turn.updates["commitments"] == ["caregiving"]
+    assert turn.updates["severity"] == "moderate"
+
+
+def test_off_topic_message_with_no_answer_rejects_the_form_so_rules_can_answer():
+    assert read_turn("home", "are you a bot?", "bot_challenge", {}, {}).rejected
+
+
+def test_skip_on_a_non_essential_question_is_accepted():
+    turn = read_turn("payment", "skip", "skip", {}, {})
+    assert turn.updates == {"payment": UNKNOWN}
+
+
+def test_dont_know_on_an_essential_question_is_asked_once_more_with_the_reason():
+    first = read_turn("mental_health", "I don't know", "dont_know", {}, {})
+    assert "mental_health" not in first.updates
+    assert first.unclear_turns == 1
+    assert "helps decide" in first.messages[0]
+    second = read_turn("mental_health", "skip", "skip", {}, {}, unclear_turns=1)
+    assert second.updates == {"mental_health": UNKNOWN}
+
+
+def test_unclear_answer_is_re_asked_then_left_for_the_intake_team():
+    first = read_turn("home", "purple monkey", "nlu_fallback", {}, {})
+    assert first.unclear_turns == 1 and not first.updates and not first.rejected
+    second = read_turn("home", "banana", "inform", {}, {}, unclear_turns=GIVE_UP_AFTER - 1)
+    assert second.updates == {"home": UNKNOWN}
+    assert second.unclear_turns == 0
+    assert "move on" in second.messages[-1]
+
+
+def test_correcting_an_earlier_answer_is_acknowledged():
+    turn = read_turn("home", "actually I'm not working anymore", "inform", {"commitments": ["work"]},
+                     {"commitments": ["none"]})
+    assert turn.updates["commitments"] == ["none"]
+    assert any("updated" in message for message in turn.messages)
+
+
+def test_invalid_entity_values_are_dropped():
+    assert read_turn("home", "stable", "inform", {}, {"severity": "extreme"}).updates == {"home": "stable"}
+
+
+def test_severity_is_filled_once_frequency_and_impact_are_known():
+    turn = read_turn("severity", "every day, and I lost my job over it", "inform", {},
+                     {"use_frequency": "daily", "life_impact": "major"})
+    assert turn.updates["severity"] == "severe"
+
+
+def test_facility_question_only_when_residential_is_possible():
+    assert "can_live_at_facility" not in asked_criteria({"severity": "moderate", "home": "stable"})
+    assert "can_live_at_facility" in asked_criteria({"severity": "severe"})
+    assert "can_live_at_facility" in asked_criteria({"home": "triggering"})
+
+
+def test_extracted_only_criteria_are_never_asked():
+    asked = asked_criteria({})
+    assert "use_frequency" not in asked and "needs_supervision" not in asked
+
+
+def test_garbled_or_foreign_answer_counts_as_unclear_so_the_form_never_loops():
+    first = read_turn("home", "¿qué?", "out_of_scope", {}, {})
+    assert not first.rejected and first.unclear_turns == 1
+    assert "only read English" in first.messages[0]
+    second = read_turn("home", "zzzz", "out_of_scope", {}, {}, unclear_turns=1)
+    assert second.updates == {"home": UNKNOWN}
+
+
+def test_a_correction_instead_of_an_answer_is_not_counted_as_unclear():
+    turn = read_turn("severity", "oh and I have insurance", "inform", {}, {"payment": "insurance"})
+    assert turn.updates == {"payment": "insurance"} and turn.unclear_turns == 0

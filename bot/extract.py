@@ -1,0 +1,417 @@
+"""Read the intake facts a person states in a free-text message (rule-based, negation-aware).
+
+    extract_facts("I got out of rehab two weeks ago and I work full time")
+    -> [Fact("recent_treatment", "residential_discharge", ...), Fact("commitments", "work", ...)]
+
+Facts come from the spaCy pipeline in bot/nlp.py. A negated fact is flipped to its opposite when
+FLIPS defines one and dropped otherwise; facts inside a question or after "not sure" are dropped; when
+`asked` names the criterion just asked about, short answers ("yes", "nope", "idk", "10", "evenings")
+are read as answers to it. Pure functions: no Rasa here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from bot.criteria import BY_ID, UNKNOWN
+from bot.nlp import clause_bounds, load_pipeline, span_key
+
+logger = logging.getLogger(__name__)
+
+MAX_CHARS = 2000
+MAX_HOURS = 80
+WEEKDAYS = 5
+
+# Negated fact -> opposite value. Anything negated and not listed here is dropped.
+FLIPS: dict[tuple[str, str], str] = {
+    ("commitments", "work"): "none",
+    ("mental_health", "yes"): "no",
+    ("withdrawal", "dangerous"): "none",
+    ("withdrawal", "mild"): "none",
+    ("court_ordered", "yes"): "no",
+    ("needs_supervision", "yes"): "no",
+    ("can_live_at_facility", "yes"): "no",
+    ("attend_commitment", "yes"): "no",
+    ("payment", "insurance"): "self_pay",
+    ("relapse", "recent_relapse"): "none",
+    ("relapse", "at_risk"): "none",
+    ("recent_treatment", "residential_discharge"): "none",
+    ("life_impact", "some"): "little",
+}
+
+# Short answers, read only for the criterion just asked about.
+HEDGE_ANSWERS = (
+    "not sure", "unsure", "idk", "i don't know", "i dont know", "i do not know", "don't know", "dont know",
+    "dunno", "no idea", "no clue", "skip", "pass", "rather not say", "i'd rather not say", "id rather not say",
+    "rather not", "prefer not to say", "i prefer not to say", "prefer not to answer", "no comment", "unknown",
+    "not certain", "maybe", "hard to say", "i'm not sure", "im not sure", "n/a", "next question",
+)
+NO_ANSWERS = (
+    "no", "nope", "nah", "naw", "n", "never", "none", "i don't", "i dont", "i do not", "not really", "no way",
+    "not at all", "i'm not", "im not", "i am not", "it isn't", "it's not", "its not", "i can't", "i cant",
+    "i cannot", "i won't", "i wont", "negative", "nothing", "i haven't", "i havent", "no i don't", "no i dont",
+    "nothing like that", "not that i know of", "no thanks", "hell no", "not at the moment", "i couldn't",
+)
+YES_ANSWERS = (
+    "yes", "yeah", "yep", "yup", "ya", "yea", "yeh", "ye", "y", "sure", "correct", "right", "definitely",
+    "absolutely", "of course", "certainly", "i do", "i am", "i'm", "im", "it is", "i have", "i will", "i can",
+    "i could", "i would", "affirmative", "ok", "okay", "for sure", "totally", "true", "that's right",
+    "thats right", "yes please", "i think so", "yessir", "yas", "ofc", "100%", "i guess so", "probably",
+)
+YES_VALUES = {"mental_health": "yes", "court_ordered": "yes", "needs_supervision": "yes",
+              "can_live_at_facility": "yes", "attend_commitment": "yes", "support": "some"}
+NO_VALUES = {"mental_health": "no", "court_ordered": "no", "needs_supervision": "no", "can_live_at_facility": "no",
+             "attend_commitment": "no", "recent_treatment": "none", "relapse": "none", "withdrawal": "none",
+             "commitments": "none", "support": "none"}
+GENERIC_CRITERIA = frozenset({"severity"})  # their words ("mild", "severe") also answer other questions
+HEDGE_VALUES = {"attend_commitment": "unsure"}
+# Bare words that answer the asked criterion, besides its values and button titles.
+ANSWER_WORDS: dict[str, dict[str, str]] = {
+    "substances": {"drinking": "alcohol", "pills": "other", "mental health": "none", "mainly mental health": "none"},
+    "severity": {"bad": "severe", "really bad": "severe", "very": "severe", "medium": "moderate",
+                 "in between": "moderate", "so so": "moderate", "not bad": "mild", "a little": "mild",
+                 "low": "mild", "high": "severe", "middle": "moderate"},
+    "use_frequency": {"every day": "daily", "weekends": "weekly", "sometimes": "occasional"},
+    "withdrawal": {"mild ones": "mild", "some": "mild", "a little": "mild", "bad": "dangerous",
+                   "serious": "dangerous", "severe": "dangerous", "serious ones": "dangerous", "shakes": "dangerous"},
+    "recent_treatment": {"rehab": "residential_discharge", "inpatient": "residential_discharge",
+                         "residential": "residential_discharge", "detox": "residential_discharge",
+                         "iop": "completed_iop", "outpatient": "op_not_enough", "therapy": "op_not_enough",
+                         "counseling": "op_not_enough"},
+    "relapse": {"recently": "recent_relapse", "relapsed": "recent_relapse", "several": "multiple_relapses",
+                "many": "multiple_relapses", "at risk": "at_risk", "risk": "at_risk", "close": "at_risk"},
+    "home": {"safe": "stable", "good": "stable", "fine": "stable", "ok": "stable", "okay": "stable",
+             "calm": "stable", "chaotic": "unstable", "bad": "unstable", "unsafe": "unstable",
+             "triggers": "triggering", "triggering": "triggering"},
+    "support": {"a lot": "strong", "lots": "strong", "yes a lot": "strong", "great": "strong",
+                "a little": "some", "a bit": "some", "kind of": "some", "kinda": "some", "sort of": "some",
+                "not really": "none", "nobody": "none", "no one": "none"},
+    "commitments": {"job": "work", "work": "work", "working": "work", "school": "school", "college": "school",
+                    "kids": "caregiving", "family": "caregiving", "caring": "caregiving"},
+    "schedule": {"morning": "mornings", "day": "daytime", "days": "daytime", "day time": "daytime",
+                 "afternoon": "daytime", "afternoons": "daytime", "evening": "evenings", "night": "evenings",
+                 "nights": "evenings", "any": "flexible", "anytime": "flexible", "whenever": "flexible",
+                 "early": "mornings", "late": "evenings"},
+    "payment": {"self": "self_pay", "myself": "self_pay", "me": "self_pay", "private": "self_pay",
+                "cash": "self_pay", "insured": "insurance"},
+    "attend_commitment": {"maybe": "unsure", "probably": "unsure", "i'll try": "unsure", "i will": "yes"},
+}
+FILLER_WORDS = frozenset(
+    {"i'd", "id", "say", "probably", "maybe", "mostly", "mainly", "its", "it's", "i", "guess", "um", "uh", "umm",
+     "like", "pretty", "just", "think", "honestly", "well", "hmm", "definitely", "more", "so", "the", "is", "it",
+     "im", "i'm", "would", "be", "am", "a", "an", "my", "oh", "ok", "okay", "only", "really"}
+)
+WH_WORDS = frozenset({"how", "what", "what's", "whats", "why", "when", "where", "which", "who"})
+AUX_WORDS = frozenset({"is", "are", "do", "does", "can", "could", "will", "would", "should", "did", "am"})
+ASKED_ABOUT = frozenset({"you", "i", "it", "iop", "there", "we", "they", "the", "that", "this", "u"})
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "a": 1, "an": 1, "couple": 2, "few": 3,
+    "several": 4, "handful": 5, "half": 1, "dozen": 12,
+}
+QUANTITY_WORDS = frozenset({"couple", "few", "handful", "dozen", "half"})
+TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy"})
+NUMBER_TOKEN = re.compile(r"^(\d{1,3})(?:\.\d+)?(?:ish|hrs?|hours?|h)?$")
+NO_TIME_ANSWERS = ("none", "zero", "no time", "nothing", "not much", "no hours", "0")
+TAG = re.compile(r"<[^<>]{0,300}>")
+WORD = re.compile(r"[a-z0-9%/']+")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One intake fact stated in a message, with its evidence."""
+
+    criterion: str  # a criterion id from bot.criteria
+    value: str | int  # canonical value (see criteria.py)
+    text: str  # the words of the message it came from (evidence)
+    start: int  # char offsets in the message
+    end: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A fact candidate before conflicts are resolved; `derived` when it came from flipping a negation."""
+
+    fact: Fact
+    derived: bool
+
+
+def clean_text(text: object) -> str:
+    """The message cut to MAX_CHARS, with HTML tags blanked and curly quotes straightened (same offsets)."""
+    if not isinstance(text, str):
+        return ""
+    text = text[:MAX_CHARS]
+    text = TAG.sub(lambda m: " " * len(m.group()), text)
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def extract_facts(text: str, asked: str | None = None, nlp=None) -> list[Fact]:
+    """Facts stated in `text`; `asked` is the criterion id the assistant just asked about,
+    used to read short answers."""
+    message = clean_text(text)
+    if not message.strip():
+        return []
+    try:
+        doc = (nlp or load_pipeline())(message)
+        found = [item for span in doc.spans["facts"] if (item := read_span(doc, span)) is not None]
+        facts = resolve(found)
+        if asked in BY_ID:
+            facts = prefer_asked(add_short_answer(facts, message, asked), asked)
+        return sorted((f for f in facts if is_valid(f)), key=lambda f: (f.start, f.criterion))
+    except Exception:  # a chat turn must never fail because of the extractor
+        logger.exception("fact extraction failed for a %d-character message", len(message))
+        return []
+
+
+def read_span(doc, span) -> _Found | None:
+    """The fact a matched span states, after negation, hedges and questions; None when it states none."""
+    if in_question(doc, span) or is_hedged(doc, span):
+        return None
+    criterion, value = span.label_, span.id_
+    negation = (doc._.negations or {}).get(span_key(span))
+    derived = negation is not None
+    if derived:
+        value = FLIPS.get((criterion, value))
+        if value is None:
+            return None
+    if criterion == "hours_available":
+        value = hours_in(span)
+        if value is None:
+            return None
+    start = doc[word_start(doc, span.start if negation is None else negation)].idx
+    fact = Fact(criterion, value, doc.text[start:span.end_char], start, span.end_char)
+    return _Found(fact, derived)
+
+
+def word_start(doc, i: int) -> int:
+    """Index of the first token of the word holding token i ("do" for the "n't" of "don't")."""
+    while i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].is_alpha:
+        i -= 1
+    return i
+
+
+def cues_before(doc, span, kind: str) -> list:
+    """Cue spans of `kind` that start in the span's clause, before the span."""
+    clause_start, _ = clause_bounds(doc, span.start)
+    return [cue for cue in doc.spans["cues"] if cue.id_ == kind and clause_start <= cue.start < span.start]
+
+
+def in_question(doc, span) -> bool:
+    """True when the span sits in a clause that asks something ("how many hours is IOP?")."""
+    clause_start, clause_end = clause_bounds(doc, span.start)
+    if clause_end < len(doc) and doc[clause_end].text == "?":
+        return True
+    if any(cue.start == clause_start for cue in cues_before(doc, span, "question")):
+        return True
+    return bool(cues_before(doc, span, "inquiry"))
+
+
+def is_hedged(doc, span) -> bool:
+    """True when "not sure if", "I don't know whether" ... comes before the span in its clause."""
+    return bool(cues_before(doc, span, "hedge"))
+
+
+def resolve(found: list[_Found]) -> list[Fact]:
+    """One fact per single-valued criterion (last direct statement wins over flipped negations);
+    one per value for multiple criteria, where "none" gives way to any real value."""
+    by_criterion: dict[str, list[_Found]] = {}
+    for item in sorted(found, key=lambda item: item.fact.start):
+        by_criterion.setdefault(item.fact.criterion, []).append(item)
+    facts = []
+    for criterion_id, items in by_criterion.items():
+        if BY_ID[criterion_id].multiple:
+            facts.extend(distinct_values(items))
+        else:
+            direct = [item for item in items if not item.derived]
+            facts.append((direct or items)[-1].fact)
+    return facts
+
+
+def distinct_values(items: list[_Found]) -> list[Fact]:
+    """First fact per value; "none" only when nothing else was stated."""
+    first: dict[object, Fact] = {}
+    for item in items:
+        first.setdefault(item.fact.value, item.fact)
+    if len(first) > 1:
+        first.pop("none", None)
+    return list(first.values())
+
+
+def is_valid(fact: Fact) -> bool:
+    """True when the fact's criterion exists and accepts its value."""
+    criterion = BY_ID.get(fact.criterion)
+    if criterion is None:
+        return False
+    if criterion.numeric and isinstance(fact.value, bool):
+        return False
+    return criterion.accepts(fact.value)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def number_at(words: list[str], i: int) -> int | None:
+    """The number that starts at words[i] (digits, "ten", "twenty five", "twenty-five"), or None."""
+    word = words[i]
+    if word in ("a", "an") and i + 1 < len(words) and words[i + 1] in QUANTITY_WORDS:
+        return NUMBER_WORDS[words[i + 1]]
+    match = NUMBER_TOKEN.match(word)
+    if match:
+        return int(match.group(1))
+    if word in TENS:
+        rest = words[i + 1:i + 3]
+        if rest[:1] == ["-"]:
+            rest = rest[1:]
+        unit = NUMBER_WORDS.get(rest[0]) if rest else None
+        return NUMBER_WORDS[word] + (unit if unit is not None and unit < 10 and rest[0] not in ("a", "an") else 0)
+    return NUMBER_WORDS.get(word)
+
+
+def first_number(words: list[str]) -> int | None:
+    """The first number stated in a list of lower-case words."""
+    for i in range(len(words)):
+        value = number_at(words, i)
+        if value is not None:
+            return value
+    return None
+
+
+def hours_in(span) -> int | None:
+    """Hours a week stated by an hours_available span ("2 hours a day" counts five weekdays)."""
+    hours = first_number([token.lower_ for token in span])
+    if hours is None:
+        return None
+    if span.id_ == "day":
+        hours *= WEEKDAYS
+    return min(max(hours, 0), MAX_HOURS)
+
+
+# ---------------------------------------------------------------- short answers to the asked criterion
+
+
+def answer_words(message: str) -> list[str]:
+    """Lower-case words of a short answer, punctuation and emoji dropped."""
+    return WORD.findall(message.lower())
+
+
+def starts_with(words: list[str], phrases: tuple[str, ...]) -> str | None:
+    """The longest phrase the words begin with, or None."""
+    best = None
+    for phrase in phrases:
+        parts = phrase.split()
+        if words[:len(parts)] == parts and (best is None or len(parts) > len(best.split())):
+            best = phrase
+    return best
+
+
+def value_for_words(criterion_id: str, words: list[str]) -> list[str]:
+    """Values of the asked criterion named by a short answer ("evenings", "self pay", "some")."""
+    criterion = BY_ID[criterion_id]
+    lookup = {value.replace("_", " "): value for value in criterion.values}
+    lookup.update({title.lower(): value for title, value in criterion.buttons if value in criterion.values})
+    lookup.update(ANSWER_WORDS.get(criterion_id, {}))
+    content = [w for w in words if w not in FILLER_WORDS] or words
+    text = " ".join(content)
+    if text in lookup:
+        return [lookup[text]]
+    if len(words) > 6:
+        return []
+    padded = f" {' '.join(words)} "
+    hits = sorted((key for key in lookup if f" {key} " in padded and not negated_word(padded, key)),
+                  key=len, reverse=True)
+    values: list[str] = []
+    covered: list[str] = []
+    for key in hits:
+        if any(key in longer for longer in covered):
+            continue
+        covered.append(key)
+        if lookup[key] not in values:
+            values.append(lookup[key])
+    return values if criterion.multiple else values[:1]
+
+
+def is_question(words: list[str], message: str) -> bool:
+    """True when a reply asks something back ("how many hours is it?", "is IOP at night?")."""
+    if words[0] in WH_WORDS:
+        return True
+    asks_about = len(words) > 1 and words[1] in ASKED_ABOUT
+    return words[0] in AUX_WORDS and (message.rstrip().endswith("?") or asks_about)
+
+
+def negated_word(padded: str, key: str) -> bool:
+    """True when the word right before `key` is a negation ("no job", "not school")."""
+    before = padded[:padded.index(f" {key} ")].split()
+    return bool(before) and before[-1] in ("no", "not", "never", "without", "don't", "dont", "nor")
+
+
+def short_answer_values(criterion_id: str, message: str, says_more: bool = False) -> list[str | int]:
+    """What a short reply says about the asked criterion: values, a number, or UNKNOWN.
+
+    When the message also states other facts (`says_more`), a bare yes / no / not sure is not
+    taken as the answer: in "no withdrawal symptoms" the "no" belongs to withdrawal."""
+    words = answer_words(message)
+    if not words or is_question(words, message):
+        return []
+    criterion = BY_ID[criterion_id]
+    if criterion.numeric:
+        return hours_answer(words)
+    named = value_for_words(criterion_id, words)
+    if says_more:
+        return [value for value in named if value not in ("yes", "no", "none", UNKNOWN)]
+    if named:
+        return named
+    if starts_with(words, HEDGE_ANSWERS):
+        return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
+    if starts_with(words, NO_ANSWERS):
+        return [NO_VALUES[criterion_id]] if criterion_id in NO_VALUES else []
+    if starts_with(words, YES_ANSWERS):
+        return [YES_VALUES[criterion_id]] if criterion_id in YES_VALUES else []
+    return []
+
+
+def hours_answer(words: list[str]) -> list[str | int]:
+    """Hours from a reply to the hours question: "10", "like 12", "a few", "none", "not sure"."""
+    if starts_with(words, HEDGE_ANSWERS) and first_number(words) is None:
+        return [UNKNOWN]
+    if " ".join(words) in NO_TIME_ANSWERS or starts_with(words, ("no time", "none", "zero")):
+        return [0]
+    hours = first_number([w for w in words if w not in ("a", "an")])
+    if hours is None:
+        return []
+    per_day = any(w in ("day", "daily", "night", "nightly") for w in words)
+    return [min(hours * WEEKDAYS if per_day else hours, MAX_HOURS)]
+
+
+def prefer_asked(facts: list[Fact], asked: str) -> list[Fact]:
+    """Drop generic-word facts (severity's "mild", "severe") whose words answer the asked criterion instead."""
+    answers = [f for f in facts if f.criterion == asked]
+    return [
+        f for f in facts
+        if f.criterion not in GENERIC_CRITERIA or f.criterion == asked
+        or not any(f.start < a.end and a.start < f.end for a in answers)
+    ]
+
+
+def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
+    """Add the asked criterion's reading of a short reply when the message stated nothing about it;
+    a multiple-valued criterion also takes further values the reply names ("work and school")."""
+    criterion = BY_ID[asked]
+    stated = {f.value for f in facts if f.criterion == asked}
+    if stated and not criterion.multiple:
+        return facts
+    says_more = any(f.criterion != asked for f in facts)
+    values = [v for v in short_answer_values(asked, message, says_more) if v not in stated]
+    if stated:
+        values = [v for v in values if v not in (UNKNOWN, "none")]
+    if not values:
+        return facts
+    evidence = message.strip()
+    start = message.index(evidence)
+    combined = facts + [Fact(asked, value, evidence, start, start + len(evidence)) for value in values]
+    if criterion.multiple and len({f.value for f in combined if f.criterion == asked}) > 1:
+        combined = [f for f in combined if not (f.criterion == asked and f.value in ("none", UNKNOWN))]
+    return combined

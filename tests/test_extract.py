@@ -1,0 +1,903 @@
+"""Tests for the rule-based fact extractor (bot/extract.py) and its spaCy pipeline (bot/nlp.py)."""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+
+from bot import nlp as nlp_module
+from bot.criteria import BY_ID, CRITERIA, UNKNOWN
+from bot.extract import FLIPS, Fact, extract_facts
+from bot.nlp import build_pipeline, load_pipeline, pipeline_fingerprint
+
+PATTERN_DIR = Path(__file__).resolve().parent.parent / "data" / "patterns"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """One in-memory pipeline for the whole module."""
+    return build_pipeline()
+
+
+def facts_of(nlp, text, asked=None):
+    """{criterion: value} for single-valued criteria, {criterion: set(values)} for multiple ones."""
+    found = {}
+    for fact in extract_facts(text, asked=asked, nlp=nlp):
+        if BY_ID[fact.criterion].multiple:
+            found.setdefault(fact.criterion, set()).add(fact.value)
+        else:
+            assert fact.criterion not in found, f"two facts for {fact.criterion} in {text!r}"
+            found[fact.criterion] = fact.value
+    return found
+
+
+def check(nlp, text, expected, asked=None):
+    """Every expected criterion has the expected value (sets for multiple criteria)."""
+    found = facts_of(nlp, text, asked)
+    for criterion_id, value in expected.items():
+        want = set(value) if isinstance(value, (set, list, tuple)) else value
+        assert found.get(criterion_id) == want, f"{text!r} (asked={asked}): {criterion_id}={found.get(criterion_id)!r}"
+    return found
+
+
+# ---------------------------------------------------------------- the brief's required cases
+
+
+def test_rehab_work_and_wife(nlp):
+    found = check(nlp, "I got out of rehab two weeks ago, I work full time and my wife has my back", {
+        "recent_treatment": "residential_discharge", "commitments": {"work"}, "support": "strong"})
+    assert "hours_available" not in found
+
+
+@pytest.mark.parametrize("text", ["I don't have a job", "actually I'm not working anymore", "I dont have a job",
+                                  "I'm not working right now", "I'm unemployed", "I'm retired",
+                                  "no longer working", "I'm not employed"])
+def test_no_job_is_commitments_none(nlp, text):
+    check(nlp, text, {"commitments": {"none"}})
+
+
+def test_never_had_a_seizure_is_no_withdrawal(nlp):
+    check(nlp, "I never had a seizure", {"withdrawal": "none"})
+
+
+def test_shakes_and_sweats_are_dangerous_and_alcohol(nlp):
+    check(nlp, "I get the shakes and sweats when I stop drinking", {"withdrawal": "dangerous",
+                                                                       "substances": {"alcohol"}})
+
+
+def test_no_insurance_pay_myself(nlp):
+    check(nlp, "no insurance, I'd pay myself", {"payment": "self_pay"})
+
+
+@pytest.mark.parametrize("asked, text, value", [
+    ("court_ordered", "yes", "yes"),
+    ("court_ordered", "nope", "no"),
+    ("payment", "skip", UNKNOWN),
+    ("hours_available", "maybe 10", 10),
+])
+def test_brief_short_answers(nlp, asked, text, value):
+    check(nlp, text, {asked: value}, asked=asked)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm dying to know how long IOP is",
+    "how many hours is IOP?",
+    "what is IOP?",
+    "do you take insurance?",
+    "is rehab covered by medicaid?",
+    "how much does it cost if I pay out of pocket?",
+    "can you tell me about your evening program?",
+    "I was wondering if you have daytime groups",
+    "is 10 hours a week enough?",
+    "hi",
+    "hello, I need help",
+    "I want to stay sober",
+])
+def test_questions_and_chitchat_state_no_facts(nlp, text):
+    assert extract_facts(text, nlp=nlp) == []
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\n\t", "asdkjh qwe", "¿Dónde está el baño?", "<script>alert(1)</script>", "😀😀😀", "🙏",
+    "!!!???...", "\x00\x01\x02", "ñññ ççç", "你好，我需要帮助", "Привет", "1234567890", "null", "None",
+    "<b></b><i></i>", "%s %d {0} ${x}", "' OR 1=1; --",
+])
+def test_garbage_gives_no_facts(nlp, text):
+    assert extract_facts(text, nlp=nlp) == []
+
+
+def test_huge_message_does_not_raise(nlp):
+    assert extract_facts("x" * 20_000, nlp=nlp) == []
+    facts = extract_facts("I drink every day. " + "blah " * 4000, nlp=nlp)
+    assert {(f.criterion, f.value) for f in facts} == {("substances", "alcohol"), ("use_frequency", "daily")}
+
+
+def test_long_message_is_truncated_but_read(nlp):
+    facts = extract_facts("I have Medicaid. " * 1000, nlp=nlp)
+    assert [(f.criterion, f.value) for f in facts] == [("payment", "insurance")]
+    assert max(f.end for f in facts) <= 2000
+
+
+@pytest.mark.parametrize("value", [None, 42, b"bytes", ["a list"]])
+def test_non_text_input_gives_no_facts(nlp, value):
+    assert extract_facts(value, nlp=nlp) == []
+
+
+def test_load_pipeline_saves_then_loads_from_disk(tmp_path, monkeypatch):
+    nlp_module.forget_loaded_pipelines()
+    first = load_pipeline(cache_dir=tmp_path)
+    saved = tmp_path / pipeline_fingerprint()
+    assert (saved / "config.cfg").exists()
+    assert (saved / "entity_ruler" / "patterns.jsonl").exists()
+    assert load_pipeline(cache_dir=tmp_path) is first  # memoised
+
+    nlp_module.forget_loaded_pipelines()
+    monkeypatch.setattr(nlp_module, "build_pipeline", lambda: pytest.fail("rebuilt instead of loading from disk"))
+    second = load_pipeline(cache_dir=tmp_path)
+    assert second is not first
+    assert second.pipe_names == ["entity_ruler", "fact_spans", "fact_negation"]
+    facts = extract_facts("I don't have a job", nlp=second)
+    assert [(f.criterion, f.value) for f in facts] == [("commitments", "none")]
+    nlp_module.forget_loaded_pipelines()
+
+
+# ---------------------------------------------------------------- substances
+
+
+@pytest.mark.parametrize("text, values", [
+    ("I drink every day", {"alcohol"}),
+    ("booze is the problem", {"alcohol"}),
+    ("mostly beer and wine", {"alcohol"}),
+    ("a fifth of vodka a day", {"alcohol"}),
+    ("my alchohol use is out of hand", {"alcohol"}),
+    ("liquor", {"alcohol"}),
+    ("heroin", {"opioids"}),
+    ("I use fentanyl", {"opioids"}),
+    ("oxy and percs", {"opioids"}),
+    ("I'm hooked on pain pills", {"opioids"}),
+    ("painkillers after my back surgery", {"opioids"}),
+    ("opiates", {"opioids"}),
+    ("I shoot dope", {"opioids"}),
+    ("benzos", {"benzodiazepines"}),
+    ("xanax bars", {"benzodiazepines"}),
+    ("valium and klonopin", {"benzodiazepines"}),
+    ("ativan", {"benzodiazepines"}),
+    ("meth", {"stimulants"}),
+    ("crystal", {"stimulants"}),
+    ("cocaine and crack", {"stimulants"}),
+    ("coke on weekends", {"stimulants"}),
+    ("I abuse my adderall", {"stimulants"}),
+    ("speed", {"stimulants"}),
+    ("smoking meth", {"stimulants"}),
+    ("weed", {"cannabis"}),
+    ("marijuana", {"cannabis"}),
+    ("edibles every night", {"cannabis"}),
+    ("I smoke pot", {"cannabis"}),
+    ("smoking all day", {"cannabis"}),
+    ("ketamine", {"other"}),
+    ("pills, not sure what kind", {"other"}),
+    ("I use heroin and fentanyl, sometimes xanax bars", {"opioids", "benzodiazepines"}),
+    ("meth and weed mostly", {"stimulants", "cannabis"}),
+    ("alchohol and percs", {"alcohol", "opioids"}),
+    ("it's mainly my mental health", {"none"}),
+    ("no drugs or alcohol", {"none"}),
+    ("I don't use anything", {"none"}),
+    ("I don't drink or use drugs", {"none"}),
+])
+def test_substances(nlp, text, values):
+    check(nlp, text, {"substances": values})
+
+
+@pytest.mark.parametrize("text", [
+    "my dad was an alcoholic", "I drink coffee every morning", "my roommate uses", "nobody at home drinks",
+    "I quit smoking cigarettes", "no one to lean on", "I need someone to lean on", "that's dope",
+])
+def test_not_their_substance(nlp, text):
+    assert "substances" not in facts_of(nlp, text)
+
+
+def test_negated_substance_is_dropped(nlp):
+    check(nlp, "I don't drink, it's the pills", {"substances": {"other"}})
+
+
+# ---------------------------------------------------------------- severity
+
+
+@pytest.mark.parametrize("text, value", [
+    ("it's pretty bad", "severe"),
+    ("it's out of control", "severe"),
+    ("severe", "severe"),
+    ("really bad", "severe"),
+    ("it's killing me", "severe"),
+    ("I hit rock bottom", "severe"),
+    ("moderate", "moderate"),
+    ("medium", "moderate"),
+    ("not terrible but not great", "moderate"),
+    ("somewhere in between", "moderate"),
+    ("kind of bad", "moderate"),
+    ("mild", "mild"),
+    ("not that bad", "mild"),
+    ("just a little", "mild"),
+    ("it's manageable", "mild"),
+    ("mild, well actually more like severe", "severe"),
+    ("severe, or maybe more moderate", "moderate"),
+])
+def test_severity(nlp, text, value):
+    check(nlp, text, {"severity": value})
+
+
+@pytest.mark.parametrize("text", ["the cravings are really bad", "I have bad withdrawals", "thanks a lot"])
+def test_severity_decoys(nlp, text):
+    assert "severity" not in facts_of(nlp, text)
+
+
+# ---------------------------------------------------------------- use_frequency
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I drink every day", "daily"),
+    ("every night", "daily"),
+    ("daily", "daily"),
+    ("all day", "daily"),
+    ("a 12 pack a night", "daily"),
+    ("a few times a week", "weekly"),
+    ("weekends", "weekly"),
+    ("every weekend", "weekly"),
+    ("twice a week", "weekly"),
+    ("now and then", "occasional"),
+    ("once in a while", "occasional"),
+    ("rarely", "occasional"),
+    ("only at parties", "occasional"),
+])
+def test_use_frequency(nlp, text, value):
+    check(nlp, text, {"use_frequency": value})
+
+
+@pytest.mark.parametrize("text", ["weekly therapy isn't helping", "I could do 2 hours a day",
+                                  "counseling once a week hasn't worked", "I'm 30 days sober"])
+def test_use_frequency_decoys(nlp, text):
+    assert "use_frequency" not in facts_of(nlp, text)
+
+
+# ---------------------------------------------------------------- life_impact
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I lost my job", "major"),
+    ("I got a DUI", "major"),
+    ("I was arrested last month", "major"),
+    ("my wife left", "major"),
+    ("I ended up in the ER", "major"),
+    ("I can't function", "major"),
+    ("it's ruining my marriage", "major"),
+    ("I'm missing work sometimes", "some"),
+    ("it's causing some problems", "some"),
+    ("it's affecting my work", "some"),
+    ("it doesn't affect my life much", "little"),
+    ("it hasn't caused any problems", "little"),
+    ("I'm a functional alcoholic", "little"),
+])
+def test_life_impact(nlp, text, value):
+    check(nlp, text, {"life_impact": value})
+
+
+# ---------------------------------------------------------------- withdrawal
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I get the shakes", "dangerous"),
+    ("tremors in the morning", "dangerous"),
+    ("I start seeing things", "dangerous"),
+    ("hallucinations", "dangerous"),
+    ("I had a seizure last time", "dangerous"),
+    ("seizures", "dangerous"),
+    ("I had the DTs once", "dangerous"),
+    ("delirium tremens", "dangerous"),
+    ("I get a bit sick when I stop", "mild"),
+    ("mild withdrawal", "mild"),
+    ("I have trouble sleeping when I stop", "mild"),
+    ("I get cranky", "mild"),
+    ("no withdrawal", "none"),
+    ("I can stop without any symptoms", "none"),
+    ("I never had a seizure", "none"),
+    ("I don't get the shakes", "none"),
+    ("no withdrawals at all", "none"),
+    ("I never had a seizure but I get the shakes", "dangerous"),
+    ("I get the shakes but never had a seizure", "dangerous"),
+])
+def test_withdrawal(nlp, text, value):
+    check(nlp, text, {"withdrawal": value})
+
+
+# ---------------------------------------------------------------- recent_treatment
+
+
+@pytest.mark.parametrize("text, value", [
+    ("got out of rehab two weeks ago", "residential_discharge"),
+    ("just finished a 30 day program", "residential_discharge"),
+    ("I left inpatient last week", "residential_discharge"),
+    ("discharged from residential", "residential_discharge"),
+    ("released from the hospital detox last month", "residential_discharge"),
+    ("I was in treatment center", "residential_discharge"),
+    ("I was in detox 3 days ago", "residential_discharge"),
+    ("finished an IOP", "completed_iop"),
+    ("I completed intensive outpatient", "completed_iop"),
+    ("tried outpatient but it wasn't enough", "op_not_enough"),
+    ("weekly therapy isn't helping", "op_not_enough"),
+    ("counseling once a week hasn't worked", "op_not_enough"),
+    ("outpatient didn't work for me", "op_not_enough"),
+    ("never been to treatment", "none"),
+    ("first time getting help", "none"),
+    ("no treatment before", "none"),
+    ("I've never been to rehab", "none"),
+    ("I haven't been to treatment before", "none"),
+])
+def test_recent_treatment(nlp, text, value):
+    check(nlp, text, {"recent_treatment": value})
+
+
+@pytest.mark.parametrize("text", ["I want to go to rehab", "I need treatment", "what does the program cost",
+                                  "I think I need detox"])
+def test_wanting_treatment_is_not_recent_treatment(nlp, text):
+    assert "recent_treatment" not in facts_of(nlp, text)
+
+
+# ---------------------------------------------------------------- relapse
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I relapsed last week", "recent_relapse"),
+    ("I slipped", "recent_relapse"),
+    ("I started using again", "recent_relapse"),
+    ("I fell off the wagon", "recent_relapse"),
+    ("relapsed several times", "multiple_relapses"),
+    ("I keep relapsing", "multiple_relapses"),
+    ("relapsed 3 times after outpatient", "multiple_relapses"),
+    ("scared I'll relapse", "at_risk"),
+    ("the cravings are bad", "at_risk"),
+    ("I'm worried I'll use again", "at_risk"),
+    ("I feel like I'm close to using", "at_risk"),
+    ("no relapse", "none"),
+    ("sober 8 months and solid", "none"),
+    ("I haven't relapsed", "none"),
+])
+def test_relapse(nlp, text, value):
+    check(nlp, text, {"relapse": value})
+
+
+# ---------------------------------------------------------------- mental_health
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I have depression", "yes"),
+    ("I'm depressed", "yes"),
+    ("anxiety", "yes"),
+    ("panic attacks", "yes"),
+    ("PTSD from the army", "yes"),
+    ("I'm bipolar", "yes"),
+    ("schizophrenia", "yes"),
+    ("OCD and ADHD", "yes"),
+    ("my mental health is bad", "yes"),
+    ("no mental health issues", "no"),
+    ("mentally I'm fine", "no"),
+    ("no depression or anxiety", "no"),
+    ("I don't have depression", "no"),
+    ("I have depression but no anxiety", "yes"),
+])
+def test_mental_health(nlp, text, value):
+    check(nlp, text, {"mental_health": value})
+
+
+# ---------------------------------------------------------------- home
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I have a stable home", "stable"),
+    ("it's a safe place", "stable"),
+    ("I live with my supportive parents", "stable"),
+    ("home is calm", "stable"),
+    ("nobody at home drinks", "stable"),
+    ("I might get evicted", "unstable"),
+    ("I'm couch surfing", "unstable"),
+    ("I'm homeless", "unstable"),
+    ("I'm living in my car", "unstable"),
+    ("it's a chaotic home", "unstable"),
+    ("I have an abusive partner", "unstable"),
+    ("my roommate uses", "triggering"),
+    ("everyone at home drinks", "triggering"),
+    ("my boyfriend deals", "triggering"),
+    ("there are drugs in the house", "triggering"),
+])
+def test_home(nlp, text, value):
+    check(nlp, text, {"home": value})
+
+
+@pytest.mark.parametrize("text", ["my dad was an alcoholic", "my wife says I drink too much",
+                                  "my husband is sober"])
+def test_home_decoys(nlp, text):
+    assert "home" not in facts_of(nlp, text)
+
+
+# ---------------------------------------------------------------- support
+
+
+@pytest.mark.parametrize("text, value", [
+    ("my wife has my back", "strong"),
+    ("my family is really supportive", "strong"),
+    ("great support", "strong"),
+    ("my sponsor and friends are there for me", "strong"),
+    ("a couple friends help", "some"),
+    ("some support", "some"),
+    ("my family won't talk to me", "strained"),
+    ("I'm fighting with my parents", "strained"),
+    ("I burned bridges with my family", "strained"),
+    ("no one to lean on", "none"),
+    ("I'm on my own", "none"),
+    ("no support", "none"),
+    ("nobody", "none"),
+])
+def test_support(nlp, text, value):
+    check(nlp, text, {"support": value})
+
+
+def test_negated_strong_support_is_dropped_not_flipped(nlp):
+    assert "support" not in facts_of(nlp, "my family isn't supportive")
+
+
+# ---------------------------------------------------------------- commitments
+
+
+@pytest.mark.parametrize("text, values", [
+    ("I work full time", {"work"}),
+    ("I have a job", {"work"}),
+    ("I'm working nights", {"work"}),
+    ("full-time job", {"work"}),
+    ("I'm in college", {"school"}),
+    ("I have classes", {"school"}),
+    ("I'm a student", {"school"}),
+    ("I have two kids", {"caregiving"}),
+    ("I take care of my mom", {"caregiving"}),
+    ("single mom", {"caregiving"}),
+    ("my kids", {"caregiving"}),
+    ("I'm a student and I work part time", {"school", "work"}),
+    ("I don't have a job but I take care of my kids", {"caregiving"}),
+    ("I have no kids and no job", {"none"}),
+])
+def test_commitments(nlp, text, values):
+    check(nlp, text, {"commitments": values})
+
+
+@pytest.mark.parametrize("text", ["therapy isn't working", "it's not working", "I need to work on myself",
+                                  "when I was a kid", "I'm not sure"])
+def test_commitments_decoys(nlp, text):
+    assert "commitments" not in facts_of(nlp, text)
+
+
+# ---------------------------------------------------------------- hours_available
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("I could do about 10 hours a week", 10),
+    ("maybe 3 hours", 3),
+    ("twenty hours", 20),
+    ("twenty five hours", 25),
+    ("a couple of hours a week", 2),
+    ("a few hours", 3),
+    ("2 hours a day", 10),
+    ("10-15 hours", 10),
+    ("an hour", 1),
+    ("12hrs a week", 12),
+    ("200 hours", 80),
+])
+def test_hours_available(nlp, text, hours):
+    check(nlp, text, {"hours_available": hours})
+
+
+@pytest.mark.parametrize("text", ["I work 40 hours a week", "I relapsed 12 hours ago", "I slept 3 hours",
+                                  "how many hours is IOP?", "the hospital is 2 hours away"])
+def test_hours_decoys(nlp, text):
+    assert "hours_available" not in facts_of(nlp, text)
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("10", 10), ("like 12", 12), ("maybe 10", 10), ("a few", 3), ("a couple", 2), ("twenty", 20),
+    ("twenty-five", 25), ("none", 0), ("15 or so", 15), ("about 6 hours", 6),
+])
+def test_hours_short_answers(nlp, text, hours):
+    check(nlp, text, {"hours_available": hours}, asked="hours_available")
+
+
+def test_bare_number_needs_the_hours_question(nlp):
+    assert "hours_available" not in facts_of(nlp, "10")
+    assert "hours_available" not in facts_of(nlp, "10", asked="severity")
+
+
+# ---------------------------------------------------------------- schedule
+
+
+@pytest.mark.parametrize("text, value", [
+    ("mornings", "mornings"),
+    ("before work", "mornings"),
+    ("early is better", "mornings"),
+    ("during the day", "daytime"),
+    ("afternoons", "daytime"),
+    ("evenings", "evenings"),
+    ("after work", "evenings"),
+    ("nights", "evenings"),
+    ("anytime", "flexible"),
+    ("my schedule is flexible", "flexible"),
+    ("whenever", "flexible"),
+])
+def test_schedule(nlp, text, value):
+    check(nlp, text, {"schedule": value})
+
+
+@pytest.mark.parametrize("text", ["I drink every night", "I drink in the morning", "in early recovery",
+                                  "whenever I stop drinking I shake"])
+def test_schedule_decoys(nlp, text):
+    assert "schedule" not in facts_of(nlp, text)
+
+
+# ---------------------------------------------------------------- court_ordered, supervision, facility
+
+
+@pytest.mark.parametrize("text, value", [
+    ("it's court ordered", "yes"),
+    ("the judge said I have to", "yes"),
+    ("probation requires it", "yes"),
+    ("I'm in drug court", "yes"),
+    ("my lawyer said I need treatment for court", "yes"),
+    ("DUI class required", "yes"),
+    ("not court ordered", "no"),
+    ("no legal issues", "no"),
+    ("I'm not on probation", "no"),
+    ("it's voluntary", "no"),
+])
+def test_court_ordered(nlp, text, value):
+    check(nlp, text, {"court_ordered": value})
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I need someone watching me 24/7", "yes"),
+    ("I can't be alone or I'll use", "yes"),
+    ("I need round the clock care", "yes"),
+    ("I don't need anyone watching me", "no"),
+])
+def test_needs_supervision(nlp, text, value):
+    check(nlp, text, {"needs_supervision": value})
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I could go away to rehab", "yes"),
+    ("I can stay at a facility", "yes"),
+    ("I can go inpatient if needed", "yes"),
+    ("I can't leave my kids", "no"),
+    ("can't take time off work to live somewhere", "no"),
+    ("can't afford inpatient", "no"),
+    ("I can't stay at a facility", "no"),
+])
+def test_can_live_at_facility(nlp, text, value):
+    check(nlp, text, {"can_live_at_facility": value})
+
+
+def test_cant_leave_kids_is_also_caregiving(nlp):
+    check(nlp, "I can't leave my kids", {"can_live_at_facility": "no", "commitments": {"caregiving"}})
+
+
+# ---------------------------------------------------------------- payment, attend_commitment
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I have insurance", "insurance"),
+    ("Medicaid", "insurance"),
+    ("I have Blue Cross", "insurance"),
+    ("through my job's insurance", "insurance"),
+    ("I have Aetna", "insurance"),
+    ("paying out of pocket", "self_pay"),
+    ("no insurance", "self_pay"),
+    ("self pay", "self_pay"),
+    ("self-pay", "self_pay"),
+    ("cash", "self_pay"),
+    ("I don't have insurance", "self_pay"),
+])
+def test_payment(nlp, text, value):
+    check(nlp, text, {"payment": value})
+
+
+@pytest.mark.parametrize("text, value", [
+    ("I'll be at every session", "yes"),
+    ("I'm committed", "yes"),
+    ("I can make every session", "yes"),
+    ("not sure I can make them all", "unsure"),
+    ("I'll try my best to make every session", "unsure"),
+    ("I might miss some", "unsure"),
+    ("I can't promise to go every time", "no"),
+    ("I can't make every session", "no"),
+])
+def test_attend_commitment(nlp, text, value):
+    check(nlp, text, {"attend_commitment": value})
+
+
+# ---------------------------------------------------------------- negation
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I'm not depressed", {"mental_health": "no"}),
+    ("I don't need supervision", {"needs_supervision": "no"}),
+    ("I haven't relapsed, no", {"relapse": "none"}),
+    ("I didn't relapse", {"relapse": "none"}),
+    ("I'm not in school, I work full time", {"commitments": {"work"}}),
+    ("no I work full time", {"commitments": {"work"}}),
+    ("No, I work full time", {"commitments": {"work"}}),
+    ("I can't stop drinking", {"substances": {"alcohol"}}),
+    ("I can't go a day without a drink", {"substances": {"alcohol"}, "use_frequency": "daily"}),
+    ("not just alcohol, also meth", {"substances": {"alcohol", "stimulants"}}),
+    ("I don't think I have depression", {"mental_health": "no"}),
+    ("I'm not on Medicaid but I have Blue Cross", {"payment": "insurance"}),
+    ("I don't have a job or kids", {"commitments": {"none"}}),
+])
+def test_negation(nlp, text, expected):
+    check(nlp, text, expected)
+
+
+def test_negation_stops_at_clause_boundary(nlp):
+    check(nlp, "I don't drink, but I have depression", {"mental_health": "yes"})
+    check(nlp, "no insurance; I have kids", {"payment": "self_pay", "commitments": {"caregiving"}})
+
+
+def test_negative_patterns_are_not_flipped_twice(nlp):
+    check(nlp, "not court ordered", {"court_ordered": "no"})
+    check(nlp, "I never had a seizure", {"withdrawal": "none"})
+    check(nlp, "I never been to treatment", {"recent_treatment": "none"})
+
+
+def test_hedged_facts_are_dropped(nlp):
+    assert "payment" not in facts_of(nlp, "I'm not sure if my insurance covers it")
+    assert "mental_health" not in facts_of(nlp, "I don't know if I have depression")
+
+
+def test_flip_table_values_are_valid():
+    for (criterion_id, value), flipped in FLIPS.items():
+        assert value in BY_ID[criterion_id].values
+        assert flipped in BY_ID[criterion_id].values
+    assert ("support", "strong") not in FLIPS
+
+
+# ---------------------------------------------------------------- short answers in context
+
+
+@pytest.mark.parametrize("asked, text, value", [
+    ("court_ordered", "yeah", "yes"),
+    ("court_ordered", "no", "no"),
+    ("court_ordered", "not sure", UNKNOWN),
+    ("mental_health", "yep", "yes"),
+    ("mental_health", "nah", "no"),
+    ("mental_health", "I don't know", UNKNOWN),
+    ("mental_health", "dunno", UNKNOWN),
+    ("needs_supervision", "yes", "yes"),
+    ("can_live_at_facility", "Yes, I could", "yes"),
+    ("can_live_at_facility", "No, I can't", "no"),
+    ("attend_commitment", "yes", "yes"),
+    ("attend_commitment", "sure", "yes"),
+    ("attend_commitment", "not sure", "unsure"),
+    ("attend_commitment", "no", "no"),
+    ("recent_treatment", "no", "none"),
+    ("recent_treatment", "none", "none"),
+    ("relapse", "nope", "none"),
+    ("withdrawal", "no", "none"),
+    ("support", "no", "none"),
+    ("payment", "skip", UNKNOWN),
+    ("payment", "rather not say", UNKNOWN),
+    ("payment", "prefer not to say", UNKNOWN),
+    ("payment", "insurance", "insurance"),
+    ("payment", "self pay", "self_pay"),
+    ("severity", "severe", "severe"),
+    ("severity", "idk", UNKNOWN),
+    ("home", "stable", "stable"),
+    ("schedule", "evenings", "evenings"),
+    ("schedule", "flexible", "flexible"),
+    ("support", "some", "some"),
+    ("support", "It's strained", "strained"),
+    ("withdrawal", "mild ones", "mild"),
+    ("relapse", "I feel at risk", "at_risk"),
+    ("use_frequency", "daily", "daily"),
+])
+def test_short_answers(nlp, asked, text, value):
+    check(nlp, text, {asked: value}, asked=asked)
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("commitments", "no"),
+    ("commitments", "none"),
+])
+def test_short_answer_commitments_none(nlp, asked, text):
+    check(nlp, text, {"commitments": {"none"}}, asked=asked)
+
+
+def test_short_answer_multiple_values(nlp):
+    check(nlp, "work and school", {"commitments": {"work", "school"}}, asked="commitments")
+    check(nlp, "no job but I have kids", {"commitments": {"caregiving"}}, asked="commitments")
+
+
+@pytest.mark.parametrize("asked, text", [
+    ("substances", "no"), ("substances", "yes"), ("severity", "yes"), ("relapse", "yes"), ("home", "no"),
+    ("court_ordered", "how long is it?"), ("hours_available", "how many hours is IOP?"), ("payment", "hmm"),
+])
+def test_short_answers_that_say_nothing(nlp, asked, text):
+    assert asked not in facts_of(nlp, text, asked=asked)
+
+
+def test_short_answers_only_for_the_asked_criterion(nlp):
+    assert facts_of(nlp, "yes") == {}
+    assert facts_of(nlp, "skip", asked="court_ordered") == {"court_ordered": UNKNOWN}
+    assert facts_of(nlp, "yes", asked="not_a_criterion") == {}
+
+
+def test_stated_fact_beats_short_answer(nlp):
+    check(nlp, "no, but my probation officer wants me to", {"court_ordered": "yes"}, asked="court_ordered")
+
+
+def test_withdrawal_answer_is_not_read_as_severity(nlp):
+    assert facts_of(nlp, "mild ones", asked="withdrawal") == {"withdrawal": "mild"}
+    assert facts_of(nlp, "severe", asked="withdrawal") == {"withdrawal": "dangerous"}
+
+
+# ---------------------------------------------------------------- the Fact values and evidence
+
+
+MESSAGES = [
+    "I got out of rehab two weeks ago, I work full time and my wife has my back",
+    "I drink every day and get the shakes, my family won't talk to me",
+    "I'm not working anymore, no insurance, I could do 10 hours a week in the evenings",
+    "court ordered, relapsed several times, I have depression and I'm couch surfing",
+    "I can't be alone or I'll use, I could go away to rehab, I'll be at every session",
+    "mild, well actually more like severe. meth and weed mostly, weekends",
+]
+
+
+@pytest.mark.parametrize("text", MESSAGES)
+def test_facts_are_valid_and_point_at_their_words(nlp, text):
+    facts = extract_facts(text, nlp=nlp)
+    assert facts
+    for fact in facts:
+        assert isinstance(fact, Fact)
+        assert BY_ID[fact.criterion].accepts(fact.value)
+        assert fact.value != UNKNOWN
+        assert text[fact.start:fact.end] == fact.text
+        assert fact.text.strip()
+
+
+def test_one_fact_per_single_valued_criterion(nlp):
+    for text in MESSAGES:
+        criteria = [f.criterion for f in extract_facts(text, nlp=nlp) if not BY_ID[f.criterion].multiple]
+        assert len(criteria) == len(set(criteria))
+
+
+def test_facts_are_frozen():
+    fact = Fact("payment", "insurance", "Medicaid", 0, 8)
+    with pytest.raises(AttributeError):
+        fact.value = "self_pay"
+
+
+def test_negated_fact_evidence_includes_the_negation(nlp):
+    (fact,) = extract_facts("I'm not on probation", nlp=nlp)
+    assert fact.text == "not on probation"
+    (fact,) = extract_facts("I don't need supervision", nlp=nlp)
+    assert fact.text == "don't need supervision"
+
+
+def test_default_pipeline_is_used_when_none_given():
+    assert [f.value for f in extract_facts("I have Medicaid")] == ["insurance"]
+
+
+# ---------------------------------------------------------------- the pattern files
+
+
+def test_pattern_labels_and_ids_come_from_criteria():
+    ids = {c.id: set(c.values) for c in CRITERIA}
+    count = 0
+    for path in sorted(PATTERN_DIR.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            count += 1
+            if entry["label"] == "_cue":
+                assert entry["id"] in {"pseudo", "hedge", "question", "inquiry"}
+            elif entry["label"] == "hours_available":
+                assert entry["id"] in {"week", "day", "_ignore"}
+            else:
+                assert entry["label"] in ids, entry
+                assert entry["id"] in ids[entry["label"]] | {"_ignore"}, entry
+    assert count > 1000
+
+
+def test_every_criterion_has_patterns():
+    labels = set()
+    for path in PATTERN_DIR.glob("*.jsonl"):
+        labels |= {json.loads(line)["label"] for line in path.read_text(encoding="utf-8").splitlines()}
+    assert {c.id for c in CRITERIA} <= labels
+
+
+def test_fingerprint_is_stable_and_short():
+    assert pipeline_fingerprint() == pipeline_fingerprint()
+    assert len(pipeline_fingerprint()) == 16
+
+
+def test_pipeline_uses_no_trained_model(nlp):
+    assert nlp.pipe_names == ["entity_ruler", "fact_spans", "fact_negation"]
+    assert nlp.meta.get("name") != "core_web_sm"
+
+
+# ---------------------------------------------------------------- speed
+
+
+def test_extraction_is_fast(nlp):
+    messages = MESSAGES + ["I have Medicaid", "yes", "no job", "I'm homeless and court ordered"]
+    for message in messages:
+        extract_facts(message, nlp=nlp)
+    timings = []
+    for _ in range(20):
+        for message in messages:
+            started = time.perf_counter()
+            extract_facts(message, nlp=nlp)
+            timings.append(time.perf_counter() - started)
+    assert statistics.median(timings) < 0.01  # generous for slow CI; typically about 1 ms
+
+
+@pytest.mark.parametrize("asked, text, value", [
+    ("support", "maybe some", "some"),
+    ("schedule", "idk maybe evenings", "evenings"),
+    ("severity", "Idk maybe mild", "mild"),
+    ("home", "it's ok", "stable"),
+    ("payment", "Self-pay", "self_pay"),
+    ("recent_treatment", "Rehab or inpatient", "residential_discharge"),
+    ("relapse", "Several relapses", "multiple_relapses"),
+    ("withdrawal", "Shakes, seizures or DTs", "dangerous"),
+    ("substances", "Mainly mental health", {"none"}),
+])
+def test_button_titles_and_hedged_values(nlp, asked, text, value):
+    check(nlp, text, {asked: value}, asked=asked)
+
+
+def test_random_text_never_reaches_the_error_path(nlp, caplog):
+    import random
+
+    random.seed(11)
+    alphabet = "abcdefghijklmnopqrstuvwxyz ABC0123456789.,;:!?'\"-—()[]<>/\\\n\t😀ñé你好’"
+    words = " ".join(MESSAGES).split() + ["n't", "no", "not", "?", ",", "hours", "every", "or", "never"]
+    asked_ids = [None, "bogus"] + [c.id for c in CRITERIA]
+    for n in range(600):
+        if n % 2:
+            text = "".join(random.choice(alphabet) for _ in range(random.randint(0, 60)))
+        else:
+            text = " ".join(random.choice(words) for _ in range(random.randint(0, 20)))
+        for fact in extract_facts(text, asked=random.choice(asked_ids), nlp=nlp):
+            assert BY_ID[fact.criterion].accepts(fact.value)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+@pytest.mark.parametrize("text", [
+    "thank you so much", "what happens next?", "can I talk to a real person", "I'm nervous about this",
+    "I don't know what to say", "my name is Sarah", "is this confidential?", "how long does IOP last",
+    "I'm 45 years old", "my doctor told me to reach out", "I'm ready to change", "I want my life back",
+    "can my wife come to sessions with me?", "do you have anything on weekends?", "what does it cost?", "lol",
+])
+def test_small_talk_states_no_facts(nlp, text):
+    assert extract_facts(text, nlp=nlp) == []
+
+
+# Regressions found by the end-to-end conversations.
+def test_fits_alone_is_not_a_seizure():
+    assert extract_facts("I'd like to see which program fits me") == []
+
+
+def test_keep_using_is_not_several_relapses():
+    assert "relapse" not in {f.criterion for f in extract_facts("I keep using pills")}
+
+
+def test_bare_yes_or_no_belongs_to_the_fact_it_introduces_not_the_question():
+    facts = {(f.criterion, f.value) for f in extract_facts("no withdrawal symptoms", asked="recent_treatment")}
+    assert facts == {("withdrawal", "none")}
+    facts = {(f.criterion, f.value) for f in extract_facts("yes, I have insurance", asked="court_ordered")}
+    assert facts == {("payment", "insurance")}

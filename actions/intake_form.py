@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,14 +16,14 @@ from bot.form import read_turn
 UNCLEAR_SLOT = "unclear_turns"
 
 
-def answers_from(tracker: Tracker) -> Dict[Text, Any]:
+def answers_from(tracker: Tracker) -> Dict[str, Any]:
     """The criterion slots currently set on the tracker."""
     return {c.id: tracker.get_slot(c.id) for c in CRITERIA if tracker.get_slot(c.id) is not None}
 
 
-def answers_before_last_message(tracker: Tracker) -> Dict[Text, Any]:
+def answers_before_last_message(tracker: Tracker) -> Dict[str, Any]:
     """The criterion slots as they were before the latest user message."""
-    values: Dict[Text, Any] = {}
+    values: Dict[str, Any] = {}
     last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
     for event in tracker.events[:last_user]:
         if event.get("event") == "restart":
@@ -36,12 +36,12 @@ def answers_before_last_message(tracker: Tracker) -> Dict[Text, Any]:
 class ValidateIntakeForm(FormValidationAction):
     """Reads each answer in the context of the question asked; re-asks once, then moves on."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_intake_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
-    ) -> List[Text]:
+        self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
+    ) -> List[str]:
         """Only the criteria worth asking given what is known (e.g. facility only if residential fits)."""
         return asked_criteria(answers_from(tracker))
 
@@ -71,10 +71,10 @@ class AskCriterion(Action, ABC):
 
     @property
     @abstractmethod
-    def criterion_id(self) -> Text:
+    def criterion_id(self) -> str:
         """The criterion this action asks for (set by each generated subclass)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.criterion_id}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Dict, List, Text
+from typing import Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -27,7 +27,7 @@ def intake_db():
     return open_db(default_db_path())
 
 
-def intake_key(tracker: Tracker) -> tuple[Text, Text]:
+def intake_key(tracker: Tracker) -> tuple[str, str]:
     """A stable id for this intake: the conversation id plus when it (re)started."""
     started = 0.0
     for event in tracker.events:
@@ -39,7 +39,7 @@ def intake_key(tracker: Tracker) -> tuple[Text, Text]:
 class ActionSummarize(Action):
     """Shows what was understood and asks the person to confirm or correct it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_summarize"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
@@ -54,7 +54,7 @@ class ActionSummarize(Action):
 class ActionRecommend(Action):
     """Places the intake, stores it, then sends the explained recommendation."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_recommend"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
@@ -69,7 +69,7 @@ class ActionRecommend(Action):
 class ActionExplainRecommendation(Action):
     """Repeats why the current answers lead to the recommended level."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_recommendation"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:

@@ -17,6 +17,7 @@ import sqlite_utils
 from bot.intake import Intake
 from bot.placement import Recommendation
 
+
 def default_db_path() -> Path:
     """Where intakes are stored: $INTAKE_DB, else var/intake.db."""
     return Path(os.environ.get("INTAKE_DB", "var/intake.db"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -62,10 +62,10 @@ class OneMessageOutput(OutputChannel):
         self.sent = 0
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "guarded"
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         """Deliver text, buttons and custom payload together."""
         payload = {key: message[key] for key in MESSAGE_KEYS if message.get(key)}
         if not payload:
@@ -76,11 +76,11 @@ class OneMessageOutput(OutputChannel):
         else:
             await self.inner._send_message(recipient_id, payload)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
 
 
-def clean_text(text: Optional[Text]) -> tuple[Text, bool]:
+def clean_text(text: str | None) -> tuple[str, bool]:
     """The message without control characters, cut to MAX_CHARS; True when it was cut."""
     text = CONTROL_CHARS.sub(" ", text or "").strip()
     return text[:MAX_CHARS], len(text) > MAX_CHARS
@@ -118,7 +118,7 @@ class IntakeRestInput(RestInput):
     """The REST channel at /webhooks/rest/webhook, guarded; a sender id is required."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -151,7 +151,7 @@ class IntakeSocketIOInput(SocketIOInput):
     """The socket.io channel, guarded the same way as REST."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,16 +24,16 @@ class IntakeFactExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "IntakeFactExtractor":
+    ) -> IntakeFactExtractor:
         """Build the component; the spaCy pipeline is loaded on first use."""
         return cls()
 
     def __init__(self) -> None:
-        self._nlp: Optional[Any] = None
+        self._nlp: Any | None = None
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data needs no rule entities: DIET learns intents only."""

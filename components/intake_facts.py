@@ -9,12 +9,15 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.extract import extract_facts
 from bot.nlp import load_pipeline
+
+# A crisis message must stop the form, so it fills no intake slots that would keep the form going.
+SAFETY_INTENTS = frozenset({"crisis"})
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -40,10 +43,12 @@ class IntakeFactExtractor(GraphComponent, EntityExtractorMixin):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Append the facts of each message as entities."""
+        """Append the facts of each message as entities (none for a crisis message: safety first)."""
         if self._nlp is None:
             self._nlp = load_pipeline()
         for message in messages:
+            if (message.get(INTENT) or {}).get("name") in SAFETY_INTENTS:
+                continue
             text = message.get(TEXT) or ""
             facts = extract_facts(text, nlp=self._nlp)
             entities = [

@@ -140,3 +140,4 @@ def test_http_api_needs_the_token(assistant, sender):
         raise AssertionError("expected HTTP 401")
     except urllib.error.HTTPError as error:
         assert error.code == 401
+

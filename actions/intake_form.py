@@ -62,8 +62,11 @@ class ValidateIntakeForm(FormValidationAction):
         for message in turn.messages:
             dispatcher.utter_message(text=message)
         events = [SlotSet(key, value) for key, value in turn.updates.items()]
-        dropped = [SlotSet(key, before.get(key)) for key in set_this_turn if key not in turn.updates]
-        return events + dropped + [SlotSet(UNCLEAR_SLOT, turn.unclear_turns)]
+        events += [SlotSet(key, before.get(key)) for key in set_this_turn if key not in turn.updates]
+        events.append(SlotSet(UNCLEAR_SLOT, turn.unclear_turns))
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
 
 
 class AskCriterion(Action, ABC):

@@ -1,8 +1,11 @@
 """Drive N concurrent intake conversations over REST; print latency per message and throughput.
 
-    python bench/conversations.py --concurrency 10 --conversations 40
+    python bench/conversations.py --concurrency 10 --conversations 40 --think 2
+    python bench/conversations.py --think 0            # saturation: replies sent back at once
     python bench/conversations.py --url http://localhost:5005   # against a running server
 
+Each simulated person waits --think seconds after a reply before sending the next message
+(people take far longer to read and type); --think 0 measures the server saturated.
 Without --url it starts its own Rasa and action servers on free ports with temporary data.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -47,11 +51,15 @@ SCRIPT = [
 ]
 
 
-async def conversation(session: aiohttp.ClientSession, url: str, latencies: list[float]) -> str | None:
+async def conversation(
+    session: aiohttp.ClientSession, url: str, latencies: list[float], think: float = 0.0
+) -> str | None:
     """Run one scripted conversation; returns the recommended level."""
     sender = f"bench-{uuid.uuid4().hex}"
     level = None
-    for text in SCRIPT:
+    for number, text in enumerate(SCRIPT):
+        if number and think:
+            await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
         started = time.perf_counter()
         async with session.post(url, json={"sender": sender, "message": text}) as response:
             replies = await response.json()
@@ -62,7 +70,7 @@ async def conversation(session: aiohttp.ClientSession, url: str, latencies: list
     return level
 
 
-async def drive(url: str, concurrency: int, conversations: int) -> dict:
+async def drive(url: str, concurrency: int, conversations: int, think: float = 0.0) -> dict:
     """Run `conversations` conversations, `concurrency` at a time."""
     latencies: list[float] = []
     levels: list[str | None] = []
@@ -71,7 +79,7 @@ async def drive(url: str, concurrency: int, conversations: int) -> dict:
 
         async def one() -> None:
             async with gate:
-                levels.append(await conversation(session, url, latencies))
+                levels.append(await conversation(session, url, latencies, think))
 
         started = time.perf_counter()
         await asyncio.gather(*(one() for _ in range(conversations)))
@@ -80,6 +88,7 @@ async def drive(url: str, concurrency: int, conversations: int) -> dict:
     return {
         "conversations": conversations,
         "concurrency": concurrency,
+        "think_seconds": think,
         "messages": len(latencies),
         "median_ms": round(statistics.median(ordered) * 1000, 1),
         "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
@@ -94,6 +103,7 @@ def main() -> int:
     parser.add_argument("--url", help="base URL of a running Rasa server (default: start one)")
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--conversations", type=int, default=40)
+    parser.add_argument("--think", type=float, default=2.0, help="mean seconds between a reply and the next message")
     parser.add_argument("--warmup", type=int, default=2, help="conversations run first and not measured")
     args = parser.parse_args()
 
@@ -108,8 +118,9 @@ def main() -> int:
         base = f"http://localhost:{ports.rasa}"
     url = base.rstrip("/") + "/webhooks/rest/webhook"
     try:
-        asyncio.run(drive(url, 1, args.warmup))
-        result = asyncio.run(drive(url, args.concurrency, args.conversations))
+        if args.warmup:
+            asyncio.run(drive(url, 1, args.warmup))
+        result = asyncio.run(drive(url, args.concurrency, args.conversations, args.think))
     finally:
         stop(*processes)
     print(json.dumps(result, indent=2))

@@ -18,6 +18,8 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from components.speedups import compile_action_response_validation
+
 logger = logging.getLogger(__name__)
 
 MAX_CHARS = 2000
@@ -89,6 +91,7 @@ def clean_text(text: str | None) -> tuple[str, bool]:
 def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with input checks and a reply on failure or silence."""
     watch_action_failures()
+    compile_action_response_validation()
 
     async def handle(message: UserMessage) -> None:
         output = OneMessageOutput(message.output_channel)

@@ -141,3 +141,9 @@ def test_http_api_needs_the_token(assistant, sender):
     except urllib.error.HTTPError as error:
         assert error.code == 401
 
+
+
+def test_questions_that_do_not_apply_are_not_asked(assistant, sender):
+    convo = talk(assistant, sender, ["I'd like help choosing a program"], CALM)
+    assert "can_live_at_facility" not in convo.asked
+    assert convo.recommendation["level"] == "op"

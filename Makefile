@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: run test setup nlp train validate lint unit e2e bench clean
+.PHONY: run test setup nlp train validate lint unit e2e bench nlu-report clean
 
 run: setup nlp train
 	$(PY) -m bot run
@@ -35,8 +35,15 @@ nlp: setup
 train: setup
 	$(PY) -m bot train
 
+# Fails on any warning except one: Rasa 3.6 reports the `faq` retrieval intent as "duplicated across
+# domain files" whenever its responses live in data/ (its importer merges a generated domain that
+# also lists it). data/knowledge/faq.yml is that file by design.
+KNOWN_RASA_WARNING := duplicated intents have been found across multiple domain files: faq
 validate: setup
-	$(VENV)/bin/rasa data validate --fail-on-warnings --quiet
+	@out=$$($(VENV)/bin/rasa data validate 2>&1); status=$$?; \
+	problems=$$(echo "$$out" | grep -E "UserWarning|ERROR" | grep -v "$(KNOWN_RASA_WARNING)"); \
+	if [ $$status -ne 0 ] || [ -n "$$problems" ]; then echo "$$out" | grep -v -E "Deprecat|declare_namespace" | tail -30; \
+		echo "rasa data validate is not clean"; exit 1; fi; echo "rasa data validate: clean"
 
 lint: setup
 	$(VENV)/bin/ruff check bot actions components tests bench
@@ -49,6 +56,11 @@ e2e: setup nlp train
 
 bench: setup nlp train
 	$(PY) bench/conversations.py --concurrency 10 --conversations 40
+
+# NLU figures for intents and FAQ answers: 3-fold cross-validation (trains three models, ~10 min).
+nlu-report: setup nlp
+	$(VENV)/bin/rasa test nlu --nlu data --config config.yml --cross-validation --folds 3 --out results/nlu
+	$(PY) bench/nlu_report.py results/nlu
 
 clean:
 	rm -rf models .cache var results

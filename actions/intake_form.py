@@ -64,6 +64,8 @@ class ValidateIntakeForm(FormValidationAction):
         events = [SlotSet(key, value) for key, value in turn.updates.items()]
         events += [SlotSet(key, before.get(key)) for key in set_this_turn if key not in turn.updates]
         events.append(SlotSet(UNCLEAR_SLOT, turn.unclear_turns))
+        if turn.finish:
+            return events + [SlotSet("requested_slot", None)]
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         return events + ([next_slot] if next_slot else [])

@@ -14,16 +14,25 @@ ANSWER_INTENTS = frozenset({
 })
 NOT_UNDERSTOOD = "Sorry, I didn't follow that (I can only read English for now)."
 GIVE_UP_AFTER = 2
+DETOX_ADVICE = (
+    "What you describe can be dangerous: withdrawal with shakes, sweats, seeing or hearing things, "
+    "or seizures needs medical care. Please don't stop alcohol or benzodiazepines suddenly on your own; "
+    "talk to a doctor about medically supervised detox. If it is happening now, call 911."
+)
 
 
 @dataclass(frozen=True)
 class Turn:
-    """The outcome of one turn: slot updates, the re-ask counter, messages, or a rejection."""
+    """The outcome of one turn: slot updates, the re-ask counter, messages, or a rejection.
+
+    `finish` ends the questions early (dangerous withdrawal: detox comes first, whatever else).
+    """
 
     updates: dict[str, object] = field(default_factory=dict)
     unclear_turns: int = 0
     messages: tuple[str, ...] = ()
     rejected: bool = False
+    finish: bool = False
 
 
 def read_turn(
@@ -46,6 +55,8 @@ def read_turn(
                 updates[asked] = _merge(asked, updates.get(asked), fact.value)
     if intent not in ANSWER_INTENTS and not updates:
         return Turn(rejected=True, unclear_turns=unclear_turns)
+    if updates.get("withdrawal") == "dangerous" and answers.get("withdrawal") != "dangerous":
+        return Turn(_with_severity(updates, answers), 0, (DETOX_ADVICE,), finish=True)
     messages = [_acknowledge(key, value) for key, value in updates.items()
                 if key != asked and answers.get(key) not in (None, value)]
     if asked in BY_ID:

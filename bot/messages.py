@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.criteria import CRITERIA, UNKNOWN
 from bot.intake import Intake
 from bot.placement import Recommendation
+from bot.programs import program_for
 
 LEVEL_NAMES = {
     "op": "a standard outpatient program (OP)",
@@ -68,3 +69,23 @@ def describe_value(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
     return str(value)
+
+
+def describe_program(level: str | None, recommended: str | None) -> tuple[str, dict]:
+    """What a level looks like week to week, as text and a `program` payload."""
+    program = program_for(level) if level else None
+    if not program:
+        return NOT_YET_EXPLAINED, {}
+    intro = ("Here is what the program I suggested would look like for you"
+             if level == recommended else f"Here is what {LEVEL_NAMES[level]} usually looks like")
+    lines = [f"{intro}:",
+             f"- Days: {program.days_per_week}",
+             f"- Hours: {program.hours_per_week}",
+             f"- Sessions: {program.session_length}",
+             f"- How long: {program.typical_length}",
+             f"- Setting: {program.setting}"]
+    lines += [f"Note: {difference}" for difference in program.differences]
+    lines.append(f"Sources: {', '.join(program.sources)}.")
+    payload = {"type": "program", "level": level, "recommended": level == recommended,
+               "program": program.to_dict(), "sources": list(program.sources)}
+    return "\n".join(lines), payload

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 NOT_IN_SOURCES = "not stated in our source documents; the program will tell you"
@@ -89,3 +90,21 @@ PROGRAMS: dict[str, Program] = {
 def program_for(level: str) -> Program | None:
     """The outline for a level of care, or None for levels without one (crisis)."""
     return PROGRAMS.get(level)
+
+
+LEVEL_WORDS = (
+    ("php", r"\bphp\b|partial hospitali[sz]ation"),
+    ("iop", r"\biop\b|intensive outpatient"),
+    ("residential", r"\bresidential\b|\binpatient\b|\brehab\b"),
+    ("withdrawal_management", r"\bdetox\b|withdrawal management"),
+    ("op", r"\bop\b|outpatient"),
+)
+
+
+def level_named_in(text: str) -> str | None:
+    """The level of care a message names ("what would IOP look like?"), if any."""
+    lowered = text.lower()
+    for level, pattern in LEVEL_WORDS:
+        if re.search(pattern, lowered):
+            return level
+    return None

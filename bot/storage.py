@@ -98,3 +98,25 @@ def _jsonable(value: object) -> object:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+EVENT_KINDS = ("crisis", "handoff")
+
+
+def record_event(db: sqlite_utils.Database, kind: str, conversation_id: str, category: str) -> None:
+    """Record a crisis or a handoff request: who, what kind, when; never the message text."""
+    if kind not in EVENT_KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    db["events"].insert(
+        {"kind": kind, "conversation_id": conversation_id, "category": category, "status": "open",
+         "created_at": _now()},
+        pk="id", alter=True,
+    )
+
+
+def list_events(db: sqlite_utils.Database, kind: str | None = None, status: str | None = "open") -> list[dict]:
+    """Recorded events, newest first, optionally of one kind and status."""
+    if "events" not in db.table_names():
+        return []
+    where = " and ".join(clause for clause, value in (("kind = :kind", kind), ("status = :status", status)) if value)
+    return list(db["events"].rows_where(where or None, {"kind": kind, "status": status}, order_by="id desc"))

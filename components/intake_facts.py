@@ -14,10 +14,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.extract import extract_facts
+from bot.knowledge import looks_like_question
 from bot.nlp import load_pipeline
 
 # A crisis message must stop the form, so it fills no intake slots that would keep the form going.
 SAFETY_INTENTS = frozenset({"crisis"})
+FAQ_INTENT = "faq"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -51,6 +53,11 @@ class IntakeFactExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             text = message.get(TEXT) or ""
             facts = extract_facts(text, nlp=self._nlp)
+            intent = message.get(INTENT) or {}
+            stated = {fact.criterion for fact in facts}
+            if len(stated) >= 2 and intent.get("name") == FAQ_INTENT and not looks_like_question(text):
+                # "completed intensive outpatient 2 weeks ago" states facts; it asks nothing.
+                message.set(INTENT, {**intent, "name": "inform"}, add_to_output=True)
             entities = [
                 {
                     "entity": fact.criterion,

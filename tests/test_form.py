@@ -82,3 +82,10 @@ def test_garbled_or_foreign_answer_counts_as_unclear_so_the_form_never_loops():
 def test_a_correction_instead_of_an_answer_is_not_counted_as_unclear():
     turn = read_turn("severity", "oh and I have insurance", "inform", {}, {"payment": "insurance"})
     assert turn.updates == {"payment": "insurance"} and turn.unclear_turns == 0
+
+
+def test_dangerous_withdrawal_mid_form_advises_detox_and_ends_the_questions():
+    turn = read_turn("home", "I get the shakes and see things when I stop drinking", "inform", {},
+                     {"withdrawal": "dangerous", "substances": ["alcohol"]})
+    assert turn.finish
+    assert "medically supervised detox" in turn.messages[0] and "911" in turn.messages[0]

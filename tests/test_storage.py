@@ -46,3 +46,14 @@ def test_no_identifier_columns(tmp_path):
     db = open_db(tmp_path / "intake.db")
     columns = {c.name for c in db["intakes"].columns}
     assert not columns & {"name", "phone", "email", "address", "date_of_birth", "text", "message"}
+
+
+def test_crisis_and_handoff_events_are_recorded_without_text(tmp_path):
+    from bot.storage import list_events, record_event
+
+    db = open_db(tmp_path / "intake.db")
+    record_event(db, "crisis", "conv-9", "suicide")
+    record_event(db, "handoff", "conv-9", "requested")
+    assert [e["kind"] for e in list_events(db)] == ["handoff", "crisis"]
+    assert list_events(db, kind="crisis")[0]["category"] == "suicide"
+    assert set(db["events"].columns_dict) == {"id", "kind", "conversation_id", "category", "status", "created_at"}

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from tests.e2e.driver import SUMMARY_MARK, talk
+from tests.e2e.driver import talk
 from tests.e2e.test_conversations import CALM
 
 
@@ -32,14 +32,15 @@ def test_correction_during_the_form_is_applied_and_acknowledged(assistant, sende
 
 
 def test_correction_at_the_summary_changes_the_recommendation(assistant, sender):
-    convo = talk(assistant, sender, ["help me find treatment"], {**CALM, "severity": "mild"}, confirm=None)
+    talk(assistant, sender, ["help me find treatment"], {**CALM, "severity": "mild"}, confirm=None)
     replies = assistant.say(sender, "no")
     assert "change" in replies[0]["text"].lower()
-    replies = assistant.say(sender, "wait, I meant severe not mild")
-    assert SUMMARY_MARK in replies[-1]["text"]
-    replies = assistant.say(sender, "yes")
-    rec = [m["custom"] for m in replies if m.get("custom", {}).get("type") == "recommendation"]
-    assert convo.asked and rec and rec[0]["level"] == "php"
+    assistant.say(sender, "wait, I meant severe not mild")
+    assert assistant.slots(sender)["severity"] == "severe"
+    # Severe makes residential possible, so the facility question is asked before the new summary.
+    convo = talk(assistant, sender, [], {**CALM, "severity": "severe"})
+    assert "can_live_at_facility" in convo.asked
+    assert convo.recommendation["level"] == "php"
 
 
 def test_skip_is_accepted_for_a_non_essential_question(assistant, sender):

@@ -1,0 +1,149 @@
+"""The FAQ knowledge (data/knowledge/faq.yml) and a BM25 search over it for unsure questions.
+
+The same file holds the Rasa responses of the faq/<topic> retrieval intents, so an answer is
+written once. Search ranks topics by their title, answer and training phrasings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE_FILE = ROOT / "data" / "knowledge" / "faq.yml"
+FAQ_TRAINING_FILE = ROOT / "data" / "nlu" / "faq.yml"
+STOPWORDS = frozenset(
+    "a an the and or of to in on for is are be do does did i im i'm me my you your it its this that "
+    "what how much many can could would should will with at by as if so about any there their them".split()
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One answer of the knowledge file."""
+
+    topic: str
+    title: str
+    text: str
+    sources: tuple[str, ...]
+    figures: dict
+    disagreement: str = ""
+
+    @property
+    def response(self) -> str:
+        """The Rasa response that says this answer."""
+        return f"utter_faq/{self.topic}"
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search result: the entry and how well it matched."""
+
+    entry: Entry
+    score: float
+
+
+def load_entries(path: Path = KNOWLEDGE_FILE) -> dict[str, Entry]:
+    """Every answer in the knowledge file, by topic."""
+    responses = yaml.safe_load(path.read_text())["responses"]
+    entries = {}
+    for key, variants in responses.items():
+        custom = variants[0].get("custom", {})
+        topic = key.split("/", 1)[1]
+        entries[topic] = Entry(topic, custom.get("title", topic), " ".join(variants[0]["text"].split()),
+                               tuple(custom.get("sources", ())), custom.get("figures", {}),
+                               custom.get("disagreement", ""))
+    return entries
+
+
+def training_phrasings(path: Path = FAQ_TRAINING_FILE) -> dict[str, list[str]]:
+    """The faq/<topic> training examples, by topic."""
+    phrasings: dict[str, list[str]] = {}
+    for block in yaml.safe_load(path.read_text())["nlu"]:
+        topic = block["intent"].split("/", 1)[1]
+        phrasings[topic] = [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    return phrasings
+
+
+def words(text: str) -> list[str]:
+    """Lowercase content words with a light plural/verb stemming."""
+    tokens = re.findall(r"[a-z0-9]+", text.lower().replace("i.o.p", "iop"))
+    return [re.sub(r"(ing|es|s)$", "", t) if len(t) > 4 else t for t in tokens if t not in STOPWORDS]
+
+
+class KnowledgeIndex:
+    """BM25 over one document per topic."""
+
+    def __init__(self, entries: dict[str, Entry], phrasings: dict[str, list[str]], k1: float = 1.2, b: float = 0.75):
+        self.entries = entries
+        self.docs = {t: Counter(words(" ".join([e.title, e.title, e.text, *phrasings.get(t, [])])))
+                     for t, e in entries.items()}
+        self.avg_len = sum(sum(d.values()) for d in self.docs.values()) / max(len(self.docs), 1)
+        df = Counter(w for d in self.docs.values() for w in d)
+        n = len(self.docs)
+        self.idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in df.items()}
+        self.k1, self.b = k1, b
+
+    def score(self, query: list[str], topic: str) -> float:
+        """BM25 score of one topic for the query words."""
+        doc = self.docs[topic]
+        length = sum(doc.values())
+        total = 0.0
+        norm = self.k1 * (1 - self.b + self.b * length / self.avg_len)
+        for w in set(query):
+            tf = doc.get(w, 0)
+            if tf:
+                total += self.idf[w] * tf * (self.k1 + 1) / (tf + norm)
+        return total
+
+    def search(self, question: str, limit: int = 3) -> list[Match]:
+        """The best-matching entries, best first."""
+        query = words(question)
+        ranked = sorted(((self.score(query, t), t) for t in self.docs), reverse=True)
+        return [Match(self.entries[t], s) for s, t in ranked[:limit] if s > 0]
+
+
+@lru_cache(maxsize=1)
+def knowledge_index() -> KnowledgeIndex:
+    """The index over the repository's knowledge file, built on first use."""
+    return KnowledgeIndex(load_entries(), training_phrasings())
+
+
+def best_answer(question: str, threshold: float) -> Entry | None:
+    """The entry that answers `question`, or None when nothing matches well enough."""
+    matches = knowledge_index().search(question, limit=1)
+    return matches[0].entry if matches and matches[0].score >= threshold else None
+
+
+SELECTOR_THRESHOLD = 0.5  # ResponseSelector confidence to answer without searching
+SURE_FAQ = 0.9  # when the intent classifier is this sure it is a question about programs...
+SELECTOR_THRESHOLD_WHEN_SURE = 0.3  # ...the selector's best topic is trusted from this confidence
+SEARCH_THRESHOLD = 7.0  # BM25 score to answer from search; off-topic questions score below ~5
+
+
+def choose_answer(
+    selector_topic: str | None, selector_confidence: float, question: str, faq_confidence: float = 0.0
+) -> tuple[Entry | None, str]:
+    """The entry to answer with and how it was found ("selector", "search"), or (None, "none")."""
+    entries = knowledge_index().entries
+    threshold = SELECTOR_THRESHOLD_WHEN_SURE if faq_confidence >= SURE_FAQ else SELECTOR_THRESHOLD
+    if selector_topic in entries and selector_confidence >= threshold:
+        return entries[selector_topic], "selector"
+    found = best_answer(question, SEARCH_THRESHOLD)
+    return (found, "search") if found else (None, "none")
+
+
+QUESTION_START = re.compile(
+    r"^\s*(is|are|do|does|did|can|could|will|would|should|tell me|explain|any|anything)\b", re.IGNORECASE)
+QUESTION_WORD = re.compile(r"\b(what|what's|whats|how|when|where|why|who|which)\b", re.IGNORECASE)
+
+
+def looks_like_question(text: str) -> bool:
+    """True for "how long is IOP?", "it says OP, what does that mean"; False for statements of fact."""
+    return "?" in text or bool(QUESTION_START.match(text) or QUESTION_WORD.search(text))

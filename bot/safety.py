@@ -1,0 +1,424 @@
+"""Crisis detection for free-text intake messages: rule-based, negation-, tense- and idiom-aware, no model.
+
+    detect_crisis("I took all my pills an hour ago")
+    -> CrisisSignal("overdose", "took all my pills", 2, 19)
+
+Pipeline: blank English tokenizer -> safety_matcher (spaCy Matcher, patterns from data/safety/*.jsonl) ->
+doc.spans["safety"]. A pattern's label is a category or "_cue"; its id is "name" or "name@flag+flag"
+(flags are documented at the top of data/safety/crisis.jsonl). A crisis match counts unless:
+
+* an idiom decoy overlaps it ("dying to know", "cut back", "take my life back"), or its clause says it
+  is benign ("I took all my meds this morning as prescribed");
+* a negation word governs it ("I'm not suicidal", "no thoughts of self harm") or a denial follows it
+  ("self harm: no");
+* it is talk about a class of people ("people who self harm"), or sits in a question that is generic
+  ("what happens if someone overdoses?") or hypothetical ("what if I have a seizure in detox?");
+* it is history: a past cue in its clause ("years ago", "used to", "as a teen") and no now cue
+  ("just", "right now", "tonight", "again", "keep"); the acute categories (overdose, medical emergency,
+  dangerous withdrawal) also count weak past cues ("last week", "I had") and habits ("when I stop drinking").
+
+High recall comes first: anything else that matches is a crisis. Among what is left the most serious
+category wins (SEVERITY), then the earliest match. Pure functions: no Rasa here.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+PATTERN_DIR = ROOT / "data" / "safety"
+SPANS_KEY = "safety"
+CUE_LABEL = "_cue"
+IDIOM_CUE = "idiom"
+MAX_CHARS = 20_000  # longer messages are cut (a crisis past this point is missed)
+
+CATEGORIES = ("suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal", "danger_to_others")
+# Most serious first: a life at risk by the person's own hand now, then a poisoning in progress, then any
+# other medical emergency, then a threat to someone else, then withdrawal that can turn fatal, then self-harm.
+SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "dangerous_withdrawal", "self_harm")
+ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
+
+NEGATION_WORDS = frozenset({"not", "no", "never", "without", "nobody", "noone", "none", "nothing", "neither", "nor",
+                            "denies", "denied", "deny", "w/o"})
+CESSATION_WORDS = frozenset({"stopped", "quit"})  # negate only right before the match: "I stopped cutting"
+INTERJECTION_NEGATIONS = frozenset({"no", "nope", "nah"})
+PRONOUNS = frozenset({"i", "im", "he", "she", "we", "they", "you", "it", "u", "my"})
+# Words that may stand between a negation and what it negates ("I have never really wanted to ...").
+BRIDGE_WORDS = frozenset({
+    "really", "ever", "even", "actually", "currently", "honestly", "truly", "seriously", "at", "all", "have", "'ve",
+    "ve", "had", "has", "having", "any", "a", "an", "been", "be", "being", "going", "gon", "na", "gonna", "to",
+    "want", "wanted", "wanting", "wanna", "wan", "think", "thought", "thinking", "thoughts", "of", "about", "i",
+    "'m", "am", "m", "im", "'d", "d", "would", "will", "'ll", "ll", "do", "did", "does", "plan", "planning", "plans",
+    "intend", "intending", "intention", "intentions", "feel", "felt", "feeling", "feelings", "the", "moment",
+    "right", "now", "like", "is", "was", "were", "are", "'s", "'re", "get", "got", "gotten", "done", "anything",
+    "that", "urge", "urges", "desire", "tried", "try", "trying", "mean", "meant", "longer", "more", "considered",
+    "considering", "contemplated", "experienced", "experiencing", "history", "signs", "symptoms", "sign", "risk",
+    "current", "active", "slightest", "single", "bit", "little", "once", "or", "nor", "in", "my", "life",
+})
+NEGATION_REACH = 7  # bridge words a negation reaches across
+DENIAL_WORDS = frozenset({"no", "none", "never", "nope", "nah", "denies", "denied", "negative", "n/a"})
+DENIAL_GAP = frozenset({":", "-", "?", "=", ",", "–", "—"})
+DENIAL_NOUNS = frozenset({"thoughts", "thought", "ideation", "urges", "feelings", "attempts", "history", "behavior",
+                          "behaviour", "behaviors", "plan", "plans", "intent", "risk", "symptoms", "si", "hi"})
+LIST_WORDS = frozenset({"or", "nor", "/", ","})
+
+SENTENCE_PUNCT = frozenset({".", "!", "?", "…", "?!", "!?", "??", "!!"})
+CLAUSE_PUNCT = SENTENCE_PUNCT | {",", ";", ":", "(", ")", "—", "–"}
+CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "except", "because", "cause", "cuz", "whereas",
+                          "while", "yet", "unless", "tho", "otherwise", "then"})
+JOIN_WORDS = frozenset({"and", "so", "or"})  # clause breaks when a subject follows: "..., and now I'm fine"
+SUBJECT_WORDS = frozenset({"i", "my", "we", "our", "he", "she", "they", "it", "its", "im", "there", "that", "now",
+                           "am", "have", "things", "everything", "life", "today", "honestly"})
+QUESTION_STARTS = frozenset({"how", "what", "what's", "whats", "why", "when", "where", "which", "who", "is", "are",
+                             "do", "does", "can", "could", "will", "would", "should", "did", "am", "was", "were"})
+FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
+                          "her", "his", "this"})
+TAG = re.compile(r"<[^<>]{0,300}>")
+
+
+@dataclass(frozen=True)
+class CrisisSignal:
+    """A crisis stated in a message, with its evidence."""
+
+    category: str  # one of CATEGORIES
+    text: str  # the matched words (evidence)
+    start: int  # char offsets in the message
+    end: int
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Cue spans of one doc by kind, and its crisis matches."""
+
+    cues: dict[str, list[Span]]
+    crises: list[Span]
+
+
+# ---------------------------------------------------------------- pipeline
+
+
+class SafetyMatcher:
+    """Runs the crisis and cue patterns and stores every match in doc.spans["safety"]."""
+
+    def __init__(self, nlp: Language):
+        self.nlp = nlp
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        """Add entity-ruler style patterns ({"label", "id", "pattern"}); lines without a pattern are skipped."""
+        for entry in patterns:
+            if "pattern" not in entry:
+                continue
+            key = f"{entry['label']}|{entry.get('id', '')}"
+            pattern = entry["pattern"]
+            if isinstance(pattern, str):
+                self.phrases.add(key, [self.nlp.make_doc(pattern)])
+            else:
+                self.matcher.add(key, [pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        strings = self.nlp.vocab.strings
+        found = set(self.matcher(doc)) | set(self.phrases(doc))
+        spans = []
+        for match_id, start, end in sorted(found, key=lambda m: (m[1], m[2], m[0])):
+            label, _, span_id = strings[match_id].partition("|")
+            spans.append(Span(doc, start, end, label=label, span_id=span_id))
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+
+@Language.factory("safety_matcher")
+def make_safety_matcher(nlp: Language, name: str) -> SafetyMatcher:
+    """Factory for the safety_matcher component (patterns are added after creation)."""
+    return SafetyMatcher(nlp)
+
+
+def pattern_files() -> list[Path]:
+    """The safety pattern files, in a stable order."""
+    return sorted(PATTERN_DIR.glob("*.jsonl"))
+
+
+def build_safety_pipeline() -> Language:
+    """A new blank-English pipeline with the patterns of data/safety/*.jsonl."""
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("safety_matcher")
+    for path in pattern_files():
+        component.add_patterns(list(srsly.read_jsonl(path)))
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def load_safety_pipeline() -> Language:
+    """The safety pipeline, built on first use and memoised per process."""
+    return build_safety_pipeline()
+
+
+# ---------------------------------------------------------------- detection
+
+
+def clean_text(text: object) -> str:
+    """The message cut to MAX_CHARS, HTML tags blanked and curly quotes straightened (offsets kept)."""
+    if not isinstance(text, str):
+        return ""
+    text = text[:MAX_CHARS]
+    text = TAG.sub(lambda m: " " * len(m.group()), text)
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+def detect_crisis(text: str, nlp=None) -> CrisisSignal | None:
+    """The most serious crisis signal in `text`, or None."""
+    return assess_crisis(text, nlp)[0]
+
+
+def assess_crisis(text: str, nlp=None) -> tuple[CrisisSignal | None, bool]:
+    """The most serious crisis signal, and whether the rules saw crisis-like wording and ruled it out.
+
+    The second value is True for "I'd kill for a coffee" or "I have never wanted to hurt myself":
+    wording the rules recognise (an idiom, a negated or past crisis) that is not a crisis now.
+    """
+    message = clean_text(text)
+    if not message.strip():
+        return None, False
+    try:
+        doc = (nlp or load_safety_pipeline())(message)
+        signals = crisis_signals(doc)
+    except Exception:  # a chat turn must never fail because of the detector
+        logger.exception("crisis detection failed for a %d-character message", len(message))
+        return None, False
+    if not signals:
+        context = read_context(doc)
+        return None, bool(context.crises or context.cues.get(IDIOM_CUE))
+    best = min(signals, key=lambda s: (SEVERITY.index(s.category), s.start, -(s.end - s.start)))
+    return CrisisSignal(best.category, text[best.start:best.end], best.start, best.end), False
+
+
+def crisis_signals(doc: Doc) -> list[CrisisSignal]:
+    """Every crisis match in a processed doc that survives the filters."""
+    context = read_context(doc)
+    return [signal for span in context.crises if (signal := signal_for(doc, span, context)) is not None]
+
+
+def read_context(doc: Doc) -> _Context:
+    """Split the doc's matches into cue spans by kind and crisis spans."""
+    cues: dict[str, list[Span]] = {}
+    crises = []
+    for span in doc.spans[SPANS_KEY]:
+        if span.label_ == CUE_LABEL:
+            cues.setdefault(span.id_, []).append(span)
+        elif span.label_ in CATEGORIES:
+            crises.append(span)
+    return _Context(cues, crises)
+
+
+def parse_id(span_id: str) -> tuple[str, frozenset[str]]:
+    """("name", flags) from a pattern id "name@flag+flag"."""
+    name, _, flags = span_id.partition("@")
+    return name, frozenset(filter(None, flags.split("+")))
+
+
+def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
+    """The crisis a matched span states after idioms, negation, questions and tense; None when it states none."""
+    _, flags = parse_id(span.id_)
+    cues = context.cues
+    if overlapping(cues.get("idiom", []), span.start, span.end):
+        return None
+    clause = clause_bounds(doc, span.start, span.end)
+    sentence = sentence_bounds(doc, span.start, span.end)
+    if "neg" not in flags and is_negated(doc, span, clause[0], cues.get("pseudo", []), context.crises):
+        return None
+    if within(cues.get("benign", []), *clause) or is_denied(doc, span) or is_generic(doc, span, clause, sentence, cues):
+        return None
+    now = bool(within(cues.get("now", []), *clause))
+    recent = now or bool(within(cues.get("recent", []), *clause))
+    withdrawal = bool(within(cues.get("wd", []), *sentence))
+    drugs = bool(within(cues.get("drug", []), *sentence))
+    if not requirements_met(flags, now=now, recent=recent, wd=withdrawal, drug=drugs):
+        return None
+    category = span.label_
+    if "to_wd" in flags and withdrawal:
+        category = "dangerous_withdrawal"
+    elif "to_od" in flags and drugs:
+        category = "overdose"
+    if not recent and is_history(doc, span, category, flags, clause, sentence, cues):
+        return None
+    start = doc[word_start(doc, span.start)].idx
+    return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char)
+
+
+def word_start(doc: Doc, i: int) -> int:
+    """Index of the first token of the word holding token i ("do" for the "n't" of "don't")."""
+    while i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].is_alpha:
+        i -= 1
+    return i
+
+
+def requirements_met(flags: frozenset[str], **present: bool) -> bool:
+    """True when the pattern needs no context, or one of the contexts it names (now, recent, wd, drug) is there."""
+    needs = flags & present.keys()
+    return not needs or any(present[need] for need in needs)
+
+
+# ---------------------------------------------------------------- clauses and cues
+
+
+def is_break(doc: Doc, i: int, words: bool = True) -> bool:
+    """True when token i ends a sentence, or (with `words`) a clause."""
+    token = doc[i]
+    text = token.text
+    if "\n" in text or text in SENTENCE_PUNCT or (text and set(text) <= {"?", "!", "."}):
+        return True
+    if not words:
+        return False
+    if text in CLAUSE_PUNCT or (text == "-" and token.whitespace_ and i > 0 and doc[i - 1].whitespace_):
+        return True
+    lower = token.lower_
+    if lower in CLAUSE_WORDS:
+        return True
+    return lower in JOIN_WORDS and i + 1 < len(doc) and doc[i + 1].lower_ in SUBJECT_WORDS
+
+
+def _bounds(doc: Doc, start: int, end: int, words: bool) -> tuple[int, int]:
+    """Token range around [start, end) up to the nearest breaks; the right bound is the break token's index."""
+    left = start
+    while left > 0 and not is_break(doc, left - 1, words):
+        left -= 1
+    right = end
+    while right < len(doc) and not is_break(doc, right, words):
+        right += 1
+    return left, right
+
+
+def clause_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the clause around tokens [start, end)."""
+    return _bounds(doc, start, end, words=True)
+
+
+def sentence_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the sentence around tokens [start, end)."""
+    return _bounds(doc, start, end, words=False)
+
+
+def within(spans: list[Span], start: int, end: int) -> list[Span]:
+    """The spans that lie inside tokens [start, end)."""
+    return [span for span in spans if start <= span.start and span.end <= end]
+
+
+def overlapping(spans: list[Span], start: int, end: int) -> list[Span]:
+    """The spans that share a token with [start, end)."""
+    return [span for span in spans if span.start < end and start < span.end]
+
+
+def outside(spans: list[Span], span: Span) -> list[Span]:
+    """The spans that do not share a token with `span`."""
+    return [other for other in spans if not (other.start < span.end and span.start < other.end)]
+
+
+# ---------------------------------------------------------------- filters
+
+
+def is_negator(doc: Doc, i: int, pseudo: list[Span], gap: int) -> bool:
+    """True when token i negates what follows it (not an interjection "no I ..." or a pseudo-negation)."""
+    token = doc[i]
+    lower = token.lower_
+    if lower in CESSATION_WORDS:
+        return gap == 0
+    if token.norm_ not in NEGATION_WORDS and lower not in NEGATION_WORDS:
+        return False
+    if lower in INTERJECTION_NEGATIONS and i + 1 < len(doc) and doc[i + 1].lower_ in PRONOUNS:
+        return False
+    return not overlapping(pseudo, i, i + 1)
+
+
+def is_negated(doc: Doc, span: Span, clause_start: int, pseudo: list[Span], crises: list[Span]) -> bool:
+    """True when a negation word before the span, across bridge words only, negates it. Another crisis
+    match is crossed when a list word follows it ("no suicidal or homicidal thoughts")."""
+    i, gap = span.start - 1, 0
+    while i >= clause_start and gap <= NEGATION_REACH:
+        if is_negator(doc, i, pseudo, gap):
+            return True
+        listed = next((c for c in crises if c.start <= i < c.end and c.end < span.start
+                       and doc[c.end].lower_ in LIST_WORDS), None)
+        if listed is not None:
+            i, gap = listed.start - 1, gap + 1
+            continue
+        if doc[i].lower_ not in BRIDGE_WORDS:
+            return False
+        i, gap = i - 1, gap + 1
+    return False
+
+
+def is_denied(doc: Doc, span: Span) -> bool:
+    """True for checklist answers that deny the span: "suicidal thoughts: no", "self harm? never"."""
+    i = span.end
+    while i < len(doc) and doc[i].lower_ in DENIAL_NOUNS:
+        i += 1
+    while i < len(doc) and doc[i].text in DENIAL_GAP:
+        i += 1
+    if i >= len(doc) or doc[i].lower_ not in DENIAL_WORDS:
+        return False
+    return i + 1 >= len(doc) or doc[i + 1].is_punct or doc[i + 1].is_space
+
+
+def is_question(doc: Doc, sentence: tuple[int, int]) -> bool:
+    """True when the sentence ends with "?" or starts with a question word."""
+    start, end = sentence
+    if end < len(doc) and "?" in doc[end].text:
+        return True
+    first = next((t for t in doc[start:end] if not t.is_space and not t.is_punct), None)
+    return first is not None and first.lower_ in QUESTION_STARTS
+
+
+def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[int, int], cues) -> bool:
+    """True for talk about a class of people, and for generic or hypothetical questions."""
+    if outside(within(cues.get("class", []), *clause), span):
+        return True
+    if not is_question(doc, sentence):
+        return False
+    if any(cue.start < span.start for cue in within(cues.get("hypothetical", []), *clause)):
+        return True
+    if not outside(within(cues.get("generic", []), *clause), span):
+        return False
+    words = [t.lower_ for t in doc[clause[0]:clause[1]] if not (span.start <= t.i < span.end)]
+    return not FIRST_PERSON.intersection(words)
+
+
+def fronted(cues: list[Span], doc: Doc, clause_start: int, sentence_start: int, crises: list[Span]) -> bool:
+    """True when a cue opens an earlier clause of the sentence that states no crisis ("Years ago, I ...")."""
+    for cue in cues:
+        if not sentence_start <= cue.start < clause_start:
+            continue
+        start, end = clause_bounds(doc, cue.start, cue.end)
+        if cue.start == start and not within(crises, start, end):
+            return True
+    return False
+
+
+def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], clause: tuple[int, int],
+               sentence: tuple[int, int], cues: dict[str, list[Span]]) -> bool:
+    """True when the span tells of the past (or, for acute categories, a habit), with no now cue around."""
+    cancelled = cues.get("not_past", [])
+    past = [cue for cue in cues.get("past", []) if not overlapping(cancelled, cue.start, cue.end)]
+    crises = [s for s in doc.spans[SPANS_KEY] if s.label_ in CATEGORIES]
+    if within(past, *clause) or fronted(past, doc, clause[0], sentence[0], crises):
+        return True
+    if category not in ACUTE:
+        return False
+    if flags & {"was", "habit"}:
+        return True
+    habits = cues.get("habit", [])
+    if within(cues.get("past_weak", []), *clause) or within(habits, *clause):
+        return True
+    if fronted(habits, doc, clause[0], sentence[0], crises):
+        return True
+    return any(span.start - 2 <= cue.end <= span.start for cue in within(cues.get("had", []), *clause))

@@ -1,0 +1,77 @@
+"""Rasa NLU component: unsure FAQ questions are searched in the knowledge file (bot.knowledge).
+
+Runs after the ResponseSelector and the FallbackClassifier. When the selector is confident (also
+for a fallback whose best intent was still `faq`) it keeps the selector's answer. When it is
+unsure, or the intent fell back, a BM25 search of data/knowledge/faq.yml picks the answer if one
+matches well enough; otherwise the question is marked `nlu_fallback`, which the rules answer with
+an honest "I don't have that information". Everything stays in the Rasa server, so FAQ answers do
+not depend on the action server.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.knowledge import choose_answer
+
+RETRIEVAL_INTENT = "faq"
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class KnowledgeSearch(GraphComponent):
+    """Re-points or withdraws unsure FAQ answers using the knowledge-file search."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> KnowledgeSearch:
+        """Build the component; the index is built on first use."""
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to learn: the knowledge file is searched as it is."""
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Apply the knowledge search to FAQ and fallback messages."""
+        for message in messages:
+            intent = dict(message.get(INTENT) or {})
+            if intent.get("name") not in (RETRIEVAL_INTENT, FALLBACK_INTENT):
+                continue
+            selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+            selected = (selectors.get(RETRIEVAL_INTENT) or {}).get("response") or {}
+            key = selected.get("intent_response_key") or ""
+            ranked = [i for i in message.get("intent_ranking") or [] if i.get("name") != FALLBACK_INTENT]
+            faq_confidence = float(ranked[0].get("confidence") or 0.0) if ranked[:1] and (
+                ranked[0].get("name") == RETRIEVAL_INTENT) else 0.0
+            faq_like = intent["name"] == RETRIEVAL_INTENT or faq_confidence > 0
+            topic = key.split("/", 1)[1] if faq_like and "/" in key else None
+            entry, found_by = choose_answer(
+                topic, float(selected.get("confidence") or 0.0), message.get(TEXT) or "", faq_confidence)
+            message.set("knowledge", {"topic": entry.topic if entry else None, "found_by": found_by},
+                        add_to_output=True)
+            if entry is None:
+                message.set(INTENT, {**intent, "name": FALLBACK_INTENT}, add_to_output=True)
+                continue
+            selectors.setdefault(RETRIEVAL_INTENT, {"ranking": []})["response"] = {
+                **selected, "intent_response_key": f"{RETRIEVAL_INTENT}/{entry.topic}",
+                "utter_action": entry.response,
+                "confidence": selected.get("confidence") if found_by == "selector" else 1.0,
+            }
+            message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
+            message.set(INTENT, {**intent, "name": RETRIEVAL_INTENT}, add_to_output=True)
+        return messages

@@ -1,0 +1,83 @@
+"""The FAQ knowledge file: every topic answered in our own words, with sources; the search."""
+
+import re
+
+import pytest
+
+from bot.knowledge import SEARCH_THRESHOLD, choose_answer, knowledge_index, load_entries
+from bot.model import ROOT
+
+TOPICS = (
+    "iop_hours", "op_frequency", "iop_length", "php_time", "iop_therapies", "op_therapies", "cost",
+    "insurance", "living_at_home", "drug_testing", "court_ordered", "iop_vs_op", "iop_vs_inpatient",
+    "program_types", "step_down_step_up", "who_iop_suits", "who_op_suits",
+)
+SEEDS = ROOT.parent / "shared" / "seeds"
+PROVIDERS = ("clearhaven", "absolute awakenings", "focused addiction recovery")
+
+
+@pytest.fixture(scope="module")
+def entries():
+    return load_entries()
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_topic_has_an_answer_with_sources(entries, topic):
+    entry = entries[topic]
+    assert len(entry.text.split()) >= 20
+    assert entry.sources and set(entry.sources) <= {"000", "001", "002", "003", "004"}
+
+
+def test_documents_disagreeing_on_iop_session_length_is_said(entries):
+    entry = entries["iop_hours"]
+    assert {"000", "001", "004"} <= set(entry.sources)
+    assert "2-4" in entry.disagreement and "3-4" in entry.disagreement and "4 h" in entry.disagreement
+
+
+def test_figures_carry_over(entries):
+    assert "9" in entries["iop_hours"].text and "20" in entries["iop_hours"].text
+    assert "90 days" in entries["iop_length"].text
+    assert re.search(r"5 to 7|5-7", entries["php_time"].text)
+
+
+def test_no_phone_numbers_or_provider_names(entries):
+    for entry in entries.values():
+        assert not re.search(r"\d{3}[.\- ]\d{3}[.\- ]\d{4}", entry.text), entry.topic
+        assert not any(name in entry.text.lower() for name in PROVIDERS), entry.topic
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside the repository")
+def test_no_sentence_is_copied_from_the_documents(entries):
+    def grams(text, n=9):
+        tokens = re.findall(r"[a-z0-9]+", text.lower())
+        return {" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+    seeds = set().union(*(grams(p.read_text()) for p in SEEDS.glob("0*.txt")))
+    for entry in entries.values():
+        assert not grams(entry.text) & seeds, entry.topic
+
+
+def test_off_topic_questions_find_nothing():
+    for question in ("who won the game last night", "how do I bake bread", "can you recommend a lawyer"):
+        matches = knowledge_index().search(question, 1)
+        assert not matches or matches[0].score < SEARCH_THRESHOLD, question
+
+
+def test_confident_selector_is_trusted_and_unsure_one_is_searched():
+    assert choose_answer("cost", 0.9, "anything")[0].topic == "cost"
+    entry, found_by = choose_answer("cost", 0.2, "how many hours per week does an intensive outpatient program take")
+    assert (entry.topic, found_by) == ("iop_hours", "search")
+    assert choose_answer(None, 0.0, "what's your favourite colour") == (None, "none")
+
+
+def test_a_sure_faq_intent_trusts_a_less_confident_selector():
+    assert choose_answer("cost", 0.35, "zzz", faq_confidence=0.95)[0].topic == "cost"
+    assert choose_answer("cost", 0.35, "zzz", faq_confidence=0.6) == (None, "none")
+
+
+def test_questions_are_told_from_statements():
+    from bot.knowledge import looks_like_question
+
+    assert looks_like_question("how long is IOP")
+    assert looks_like_question("IOP hours?")
+    assert not looks_like_question("completed intensive outpatient 2 weeks ago")

@@ -1,0 +1,306 @@
+"""Tests for the rule-based crisis detector (bot/safety.py, data/safety/*.jsonl)."""
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import safety
+from bot.safety import CATEGORIES, SEVERITY, CrisisSignal, build_safety_pipeline, detect_crisis, load_safety_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+CRISIS = yaml.safe_load((DATA / "crisis_messages.yml").read_text(encoding="utf-8"))
+NEAR_MISSES = yaml.safe_load((DATA / "near_misses.yml").read_text(encoding="utf-8"))
+MIN_CATEGORY_ACCURACY = 0.90
+MAX_NEAR_MISS_RATE = 0.05
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """One in-memory pipeline for the whole module."""
+    return build_safety_pipeline()
+
+
+def category_of(nlp, text):
+    """The detected category, or None."""
+    signal = detect_crisis(text, nlp=nlp)
+    return signal.category if signal else None
+
+
+# ---------------------------------------------------------------- the test sets
+
+
+def test_test_sets_are_big_enough():
+    counts = Counter(item["category"] for item in CRISIS)
+    assert len(CRISIS) >= 70 and len(NEAR_MISSES) >= 70
+    assert set(counts) == set(CATEGORIES)
+    assert min(counts.values()) >= 8, counts
+    assert len({item["text"] for item in CRISIS}) == len(CRISIS)
+    assert len(set(NEAR_MISSES)) == len(NEAR_MISSES)
+
+
+def test_every_crisis_message_is_caught_with_the_right_category(nlp, record_property):
+    found = [(item, detect_crisis(item["text"], nlp=nlp)) for item in CRISIS]
+    missed = [item["text"] for item, signal in found if signal is None]
+    wrong = [(item["text"], item["category"], signal.category) for item, signal in found
+             if signal is not None and signal.category != item["category"]]
+    accuracy = 1 - len(wrong) / len(CRISIS)
+    record_property("crisis_recall", 1 - len(missed) / len(CRISIS))
+    record_property("category_accuracy", accuracy)
+    print(f"\ncrisis recall {len(CRISIS) - len(missed)}/{len(CRISIS)}, category accuracy {accuracy:.1%}")
+    assert not missed, f"missed crises: {missed}"
+    assert accuracy >= MIN_CATEGORY_ACCURACY, f"category accuracy {accuracy:.1%}; wrong: {wrong}"
+
+
+def test_near_misses_rarely_trigger(nlp, record_property):
+    triggered = [(text, signal) for text in NEAR_MISSES if (signal := detect_crisis(text, nlp=nlp)) is not None]
+    rate = len(triggered) / len(NEAR_MISSES)
+    record_property("near_miss_rate", rate)
+    print(f"\nnear-miss trigger rate {len(triggered)}/{len(NEAR_MISSES)} = {rate:.1%}")
+    assert rate <= MAX_NEAR_MISS_RATE, f"near misses that triggered: {triggered}"
+
+
+# ---------------------------------------------------------------- the brief's cases, one by one
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("I want to kill myself", "suicide"),
+    ("I don't want to wake up tomorrow", "suicide"),
+    ("I'm thinking about ending it all", "suicide"),
+    ("everyone would be better off without me", "suicide"),
+    ("I have a plan to end my life", "suicide"),
+    ("I wrote goodbye letters", "suicide"),
+    ("i wanna die", "suicide"),
+    ("kms", "suicide"),
+    ("unalive myself", "suicide"),
+    ("I've been cutting again", "self_harm"),
+    ("I want to hurt myself", "self_harm"),
+    ("burning myself", "self_harm"),
+    ("took all my pills an hour ago", "overdose"),
+    ("I think I overdosed", "overdose"),
+    ("I just took a whole bottle of xanax", "overdose"),
+    ("my friend isn't breathing after using", "overdose"),
+    ("he OD'd and won't wake up", "overdose"),
+    ("I'm having a seizure", "medical_emergency"),
+    ("chest pain and can't breathe", "medical_emergency"),
+    ("she's unresponsive", "medical_emergency"),
+    ("he's turning blue", "medical_emergency"),
+    ("my heart is racing and I'm going to pass out", "medical_emergency"),
+    ("I stopped drinking two days ago and now I'm shaking and seeing things", "dangerous_withdrawal"),
+    ("I'm having DTs", "dangerous_withdrawal"),
+    ("I'm hallucinating since I quit the benzos", "dangerous_withdrawal"),
+    ("having seizures since I stopped drinking", "dangerous_withdrawal"),
+    ("I'm going to hurt someone", "danger_to_others"),
+    ("I want to kill him", "danger_to_others"),
+    ("I'm going to kill my husband", "danger_to_others"),
+])
+def test_brief_crisis_examples(nlp, text, category):
+    assert category_of(nlp, text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "I'm dying to know how long IOP is", "this paperwork is killing me", "I'd kill for a coffee",
+    "my feet are killing me", "I nearly died laughing", "that joke killed", "dead tired", "I'm dead serious",
+    "my brother overdosed years ago, that's why I'm sober",
+    "I attempted suicide years ago but I'm in a good place now", "I used to cut as a teenager",
+    "I had a seizure once years ago when I quit drinking", "I'm not suicidal", "I have never wanted to hurt myself",
+    "no thoughts of self harm", "I don't want to die, I want to get better", "what happens if someone overdoses?",
+    "do you treat people who self harm?", "is detox dangerous?", "I get the shakes in the morning when I stop drinking",
+])
+def test_brief_near_misses(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None
+
+
+# ---------------------------------------------------------------- filters
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not suicidal", "I'm no longer suicidal", "I would never hurt myself", "I'd never hurt my kids",
+    "I'm not going to hurt anyone", "never had suicidal thoughts", "I haven't cut myself in two years",
+    "I don't want to die", "I've never overdosed", "I'm not having chest pain", "I don't have DTs",
+    "no suicidal or homicidal thoughts", "I don't think I'm overdosing", "not gonna lie, I'm not suicidal",
+    "I stopped cutting", "suicidal thoughts: no", "self harm? never.", "I'm not hearing voices or anything",
+])
+def test_negations_cancel(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("I don't want to live anymore", "suicide"),  # the negation is part of the wording
+    ("I have no reason to live", "suicide"),
+    ("I don't have any reason to live", "suicide"),
+    ("nobody would miss me", "suicide"),
+    ("he isn't breathing", "medical_emergency"),
+    ("I can't stop thinking about killing myself", "suicide"),  # "can't stop" does not negate
+    ("I'm not okay, I want to die", "suicide"),  # the negation is in another clause
+    ("I'm not suicidal but I want to die sometimes", "suicide"),
+    ("No I want to kill myself", "suicide"),  # an interjection, not a negation
+    ("not gonna lie I want to die", "suicide"),
+    ("I'm not sure I want to be alive anymore", "suicide"),  # a hedge is not a negation
+])
+def test_negation_is_scoped(nlp, text, category):
+    assert category_of(nlp, text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "I'm dying to know", "I'm dying for a cigarette", "my mom is going to kill me", "I want to take my life back",
+    "I need to cut back", "I'm killing it at work", "I almost had a heart attack when I saw the bill",
+    "I'm going to shoot myself in the foot", "I want to end it with my boyfriend", "I cut myself shaving",
+    "I'm going to hurt her feelings", "I want to kill the cravings", "I'm going to beat this addiction",
+    "I took too much time off work", "I don't want to wake up early for group", "I'd die for my kids",
+    "I drove 50 kms to get here",
+])
+def test_idioms_are_not_crises(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I overdosed years ago", "I used to cut myself", "when I was a teen I tried to kill myself",
+    "back in 2019 I overdosed", "once, a long time ago, I thought about suicide", "I have a history of self harm",
+    "Years ago, I tried to kill myself", "I've had DTs before", "I had a seizure last week",
+    "I get seizures when I stop drinking", "my uncle overdosed in 2018", "I attempted suicide twice in my twenties",
+])
+def test_past_events_are_history(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("I used to cut, and I've been cutting again", "self_harm"),
+    ("I overdosed years ago and I just took too much again", "overdose"),
+    ("I had a seizure an hour ago", "medical_emergency"),
+    ("I just had a seizure", "medical_emergency"),
+    ("I tried to kill myself last night", "suicide"),
+    ("I keep thinking about killing myself", "suicide"),
+    ("I've been having seizures since yesterday", "medical_emergency"),
+])
+def test_now_cues_make_it_current(nlp, text, category):
+    assert category_of(nlp, text) == category
+
+
+@pytest.mark.parametrize("text", [
+    "what happens if someone overdoses?", "do you treat people who self harm?", "is detox dangerous?",
+    "can alcohol withdrawal seizures kill you?", "how long do the DTs usually last?",
+    "Do you take patients with suicidal thoughts?", "what if I relapse and overdose?",
+    "what happens if I have a seizure during detox?", "Does IOP help with urges to self harm?",
+])
+def test_generic_questions_are_not_crises(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("is it normal to want to die?", "suicide"),
+    ("am I having DTs?", "dangerous_withdrawal"),
+    ("what should I do I took too much?", "overdose"),
+    ("can you help me I want to die", "suicide"),
+    ("should I call 911? he's not breathing", "medical_emergency"),
+])
+def test_first_person_questions_are_crises(nlp, text, category):
+    assert category_of(nlp, text) == category
+
+
+def test_severity_picks_the_most_serious(nlp):
+    assert category_of(nlp, "I've been cutting and now I want to kill myself") == "suicide"
+    assert category_of(nlp, "I'm going to hurt him and then I took all my pills") == "overdose"
+    assert SEVERITY[0] == "suicide" and set(SEVERITY) == set(CATEGORIES)
+
+
+def test_context_sets_the_category(nlp):
+    assert category_of(nlp, "I'm having a seizure") == "medical_emergency"
+    assert category_of(nlp, "I'm having a seizure since I stopped drinking") == "dangerous_withdrawal"
+    assert category_of(nlp, "she's unresponsive") == "medical_emergency"
+    assert category_of(nlp, "she's unresponsive after using") == "overdose"
+
+
+# ---------------------------------------------------------------- the signal and odd input
+
+
+def test_signal_evidence_points_into_the_message(nlp):
+    text = "ok so... I took all my pills an hour ago"
+    signal = detect_crisis(text, nlp=nlp)
+    assert isinstance(signal, CrisisSignal)
+    assert signal.category == "overdose"
+    assert text[signal.start:signal.end] == signal.text == "took all my pills"
+
+
+def test_evidence_starts_at_a_word(nlp):
+    signal = detect_crisis("I don’t want to wake up tomorrow", nlp=nlp)
+    assert signal.text.startswith("don’t want")
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\n\n", "?", "🙂", "a" * 20_000, "word " * 4_000, "Ich habe heute keine Zeit.",
+    "Necesito información sobre el programa", "我想了解一下治疗项目", "<script>alert('x')</script>",
+    "\x00\x01\x02", "😢😢😢",
+])
+def test_odd_input_returns_none(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None
+
+
+@pytest.mark.parametrize("value", [None, 42, 3.5, b"kill myself", ["kill myself"], {"text": "kms"}])
+def test_non_strings_return_none(nlp, value):
+    assert detect_crisis(value, nlp=nlp) is None
+
+
+def test_huge_message_with_a_crisis_at_the_end(nlp):
+    text = "I drink most nights. " * 900 + "I want to kill myself"
+    assert len(text) < safety.MAX_CHARS
+    assert category_of(nlp, text) == "suicide"
+
+
+def test_markup_around_a_crisis_is_ignored(nlp):
+    assert category_of(nlp, "<b>I want to kill myself</b>") == "suicide"
+    assert category_of(nlp, "<script>kill myself</script>") == "suicide"  # tags are blanked, words kept
+
+
+def test_a_failing_pipeline_does_not_raise():
+    def broken(text):
+        raise RuntimeError("boom")
+    assert detect_crisis("I want to kill myself", nlp=broken) is None
+
+
+# ---------------------------------------------------------------- pipeline and patterns
+
+
+def test_load_safety_pipeline_is_memoised():
+    assert load_safety_pipeline() is load_safety_pipeline()
+    assert detect_crisis("kms") == detect_crisis("kms", nlp=load_safety_pipeline())
+
+
+def test_nothing_is_built_at_import():
+    code = "import bot.safety as s; print(s.load_safety_pipeline.cache_info().currsize)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0"
+
+
+def test_pattern_file_is_well_formed():
+    known = {"neg", "was", "habit", "now", "recent", "wd", "drug", "to_od", "to_wd"}
+    labels = Counter()
+    for line in (safety.PATTERN_DIR / "crisis.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if "pattern" not in entry:
+            continue
+        assert entry["label"] in CATEGORIES or entry["label"] == safety.CUE_LABEL
+        _, flags = safety.parse_id(entry["id"])
+        assert flags <= known, entry["id"]
+        labels[entry["label"]] += 1
+    assert all(labels[category] for category in CATEGORIES)
+
+
+def test_median_time_per_call(nlp, record_property):
+    texts = [item["text"] for item in CRISIS] + NEAR_MISSES
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        detect_crisis(text, nlp=nlp)
+        times.append(time.perf_counter() - start)
+    median_ms = statistics.median(times) * 1000
+    record_property("median_ms", median_ms)
+    print(f"\nmedian detect_crisis time {median_ms:.2f} ms over {len(texts)} messages")
+    assert median_ms < 50

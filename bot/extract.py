@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.criteria import BY_ID, UNKNOWN
 from bot.nlp import clause_bounds, load_pipeline, span_key
+from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,6 @@ QUANTITY_WORDS = frozenset({"couple", "few", "handful", "dozen", "half"})
 TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy"})
 NUMBER_TOKEN = re.compile(r"^(\d{1,3})(?:\.\d+)?(?:ish|hrs?|hours?|h)?$")
 NO_TIME_ANSWERS = ("none", "zero", "no time", "nothing", "not much", "no hours", "0")
-TAG = re.compile(r"<[^<>]{0,300}>")
 WORD = re.compile(r"[a-z0-9%/']+")
 
 
@@ -140,19 +140,10 @@ class _Found:
     derived: bool
 
 
-def clean_text(text: object) -> str:
-    """The message cut to MAX_CHARS, with HTML tags blanked and curly quotes straightened (same offsets)."""
-    if not isinstance(text, str):
-        return ""
-    text = text[:MAX_CHARS]
-    text = TAG.sub(lambda m: " " * len(m.group()), text)
-    return text.replace("\u2019", "'").replace("\u2018", "'")
-
-
 def extract_facts(text: str, asked: str | None = None, nlp=None) -> list[Fact]:
     """Facts stated in `text`; `asked` is the criterion id the assistant just asked about,
     used to read short answers."""
-    message = clean_text(text)
+    message = clean_text(text, MAX_CHARS)
     if not message.strip():
         return []
     try:

@@ -22,7 +22,6 @@ category wins (SEVERITY), then the earliest match. Pure functions: no Rasa here.
 """
 
 import logging
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +31,8 @@ import srsly
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+
+from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,6 @@ QUESTION_STARTS = frozenset({"how", "what", "what's", "whats", "why", "when", "w
                              "do", "does", "can", "could", "will", "would", "should", "did", "am", "was", "were"})
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
                           "her", "his", "this"})
-TAG = re.compile(r"<[^<>]{0,300}>")
 
 
 @dataclass(frozen=True)
@@ -167,15 +167,6 @@ def load_safety_pipeline() -> Language:
 # ---------------------------------------------------------------- detection
 
 
-def clean_text(text: object) -> str:
-    """The message cut to MAX_CHARS, HTML tags blanked and curly quotes straightened (offsets kept)."""
-    if not isinstance(text, str):
-        return ""
-    text = text[:MAX_CHARS]
-    text = TAG.sub(lambda m: " " * len(m.group()), text)
-    return text.replace("\u2019", "'").replace("\u2018", "'")
-
-
 def detect_crisis(text: str, nlp=None) -> CrisisSignal | None:
     """The most serious crisis signal in `text`, or None."""
     return assess_crisis(text, nlp)[0]
@@ -187,7 +178,7 @@ def assess_crisis(text: str, nlp=None) -> tuple[CrisisSignal | None, bool]:
     The second value is True for "I'd kill for a coffee" or "I have never wanted to hurt myself":
     wording the rules recognise (an idiom, a negated or past crisis) that is not a crisis now.
     """
-    message = clean_text(text)
+    message = clean_text(text, MAX_CHARS)
     if not message.strip():
         return None, False
     try:

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.safety import assess_crisis, load_safety_pipeline
+from components.base import RuleComponent
 
 CRISIS_INTENT = "crisis"
 CATEGORY_ENTITY = "crisis_category"
@@ -32,26 +29,11 @@ def next_intent(message: Message) -> Dict[str, Any]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CrisisDetector(GraphComponent):
+class CrisisDetector(RuleComponent):
     """Overrides the intent with `crisis` when the safety rules match."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrisisDetector:
-        """Build the component; the rules are loaded on first use."""
-        return cls()
 
     def __init__(self) -> None:
         self._nlp = None
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Nothing to learn: the rules are fixed."""
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Mark crisis messages and their category."""

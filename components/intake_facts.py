@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.extract import extract_facts
 from bot.knowledge import looks_like_question
 from bot.nlp import load_pipeline
+from components.base import RuleComponent
 
 # A crisis message must stop the form, so it fills no intake slots that would keep the form going.
 SAFETY_INTENTS = frozenset({"crisis"})
@@ -23,26 +20,11 @@ FAQ_INTENT = "faq"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class IntakeFactExtractor(GraphComponent, EntityExtractorMixin):
+class IntakeFactExtractor(RuleComponent, EntityExtractorMixin):
     """Adds one entity per intake fact found by the rule-based spaCy pipeline."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntakeFactExtractor:
-        """Build the component; the spaCy pipeline is loaded on first use."""
-        return cls()
 
     def __init__(self) -> None:
         self._nlp: Any | None = None
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data needs no rule entities: DIET learns intents only."""
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Append the facts of each message as entities (none for a crisis message: safety first)."""

@@ -10,41 +10,23 @@ not depend on the action server.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.knowledge import choose_answer
+from components.base import RuleComponent
 
 RETRIEVAL_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class KnowledgeSearch(GraphComponent):
+class KnowledgeSearch(RuleComponent):
     """Re-points or withdraws unsure FAQ answers using the knowledge-file search."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> KnowledgeSearch:
-        """Build the component; the index is built on first use."""
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Nothing to learn: the knowledge file is searched as it is."""
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Apply the knowledge search to FAQ and fallback messages."""

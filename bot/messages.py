@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.criteria import CRITERIA, UNKNOWN
+from bot.criteria import CRITERIA
 from bot.intake import Intake
 from bot.placement import Recommendation
 from bot.programs import program_for
@@ -60,15 +60,6 @@ def explain(recommendation: Recommendation) -> str:
         parts.append("A counselor will review this recommendation with you.")
     parts.append(f"Sources: {', '.join(rec.sources)}. {NOT_A_DIAGNOSIS}")
     return "\n\n".join(parts)
-
-
-def describe_value(value: object) -> str:
-    """A short rendering of a raw value for logs and the console."""
-    if value == UNKNOWN:
-        return "skipped"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 def describe_program(level: str | None, recommended: str | None) -> tuple[str, dict]:

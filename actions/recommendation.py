@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -13,18 +12,12 @@ from actions.intake_form import answers_from
 from bot.intake import make_intake
 from bot.messages import NOT_YET_EXPLAINED, explain, summarize
 from bot.placement import recommend_level
-from bot.storage import default_db_path, open_db, save_intake
+from bot.storage import default_db, save_intake
 
 CONFIRM_BUTTONS = [
     {"title": "Yes, that's right", "payload": "/affirm"},
     {"title": "I need to change something", "payload": "/deny"},
 ]
-
-
-@lru_cache(maxsize=1)
-def intake_db():
-    """The intake database, opened on first use in this process."""
-    return open_db(default_db_path())
 
 
 def intake_key(tracker: Tracker) -> tuple[str, str]:
@@ -61,7 +54,7 @@ class ActionRecommend(Action):
         intake = make_intake(answers_from(tracker))
         recommendation = recommend_level(intake)
         intake_id, conversation_id = intake_key(tracker)
-        save_intake(intake_db(), intake_id, conversation_id, intake, recommendation)
+        save_intake(default_db(), intake_id, conversation_id, intake, recommendation)
         dispatcher.utter_message(text=explain(recommendation), json_message=recommendation.to_payload())
         return [SlotSet("recommended_level", recommendation.level)]
 

@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
@@ -21,6 +22,12 @@ from bot.placement import Recommendation
 def default_db_path() -> Path:
     """Where intakes are stored: $INTAKE_DB, else var/intake.db."""
     return Path(os.environ.get("INTAKE_DB", "var/intake.db"))
+
+
+@lru_cache(maxsize=1)
+def default_db() -> sqlite_utils.Database:
+    """The default intake database, opened on first use in this process."""
+    return open_db(default_db_path())
 
 
 BUSY_TIMEOUT_MS = 5000

@@ -9,6 +9,10 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+CRISIS_INTENT = "crisis"
+FAQ_INTENT = "faq"  # the retrieval intent whose answers live in data/knowledge/faq.yml
+FALLBACK_INTENT = "nlu_fallback"
+
 
 class RuleComponent(GraphComponent):
     """A component built from its class alone; its rules load on first use, not at training."""

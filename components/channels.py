@@ -8,7 +8,6 @@ never logged.
 from __future__ import annotations
 
 import contextvars
-import functools
 import logging
 import re
 from typing import Any, Awaitable, Callable, Dict
@@ -19,7 +18,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.storage import EVENT_KINDS, default_db_path, open_db, record_event
+from bot.storage import EVENT_KINDS, default_db, record_event
 from components.speedups import compile_action_response_validation
 
 logger = logging.getLogger(__name__)
@@ -123,19 +122,13 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
     return handle
 
 
-@functools.lru_cache(maxsize=1)
-def events_db():
-    """The intake database, opened on first use in the Rasa server."""
-    return open_db(default_db_path())
-
-
 def record_safety_events(conversation_id: str, payloads: list[dict]) -> None:
     """Record each crisis response and handoff the person was sent (no message text)."""
     for payload in payloads:
         kind = payload.get("type")
         if kind in EVENT_KINDS and not payload.get("follow_up"):
             try:
-                record_event(events_db(), kind, conversation_id, str(payload.get("category") or "unspecified"))
+                record_event(default_db(), kind, conversation_id, str(payload.get("category") or "unspecified"))
             except Exception as error:  # recording must never block the reply
                 logger.error("Could not record a %s event (%s).", kind, type(error).__name__)
 

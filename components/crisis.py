@@ -16,16 +16,15 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import assess_crisis, load_safety_pipeline
-from components.base import RuleComponent
+from components.base import CRISIS_INTENT, FALLBACK_INTENT, RuleComponent
 
-CRISIS_INTENT = "crisis"
 CATEGORY_ENTITY = "crisis_category"
 
 
 def next_intent(message: Message) -> Dict[str, Any]:
     """DIET's best intent other than crisis (nlu_fallback when there is none)."""
     ranked = [i for i in message.get("intent_ranking") or [] if i.get("name") != CRISIS_INTENT]
-    return ranked[0] if ranked else {"name": "nlu_fallback", "confidence": 1.0}
+    return ranked[0] if ranked else {"name": FALLBACK_INTENT, "confidence": 1.0}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -48,11 +47,11 @@ class CrisisDetector(RuleComponent):
             if signal is None and ruled_out:
                 message.set(INTENT, next_intent(message), add_to_output=True)
                 continue
-            category = signal.category if signal else "unspecified"
-            message.set(INTENT, {**intent, "name": CRISIS_INTENT, "confidence": 1.0 if signal else intent.get(
-                "confidence", 1.0)}, add_to_output=True)
-            entity = {"entity": CATEGORY_ENTITY, "value": category, "start": signal.start if signal else 0,
-                      "end": signal.end if signal else len(text), "confidence_entity": 1.0,
-                      "extractor": type(self).__name__}
+            if signal:
+                message.set(INTENT, {**intent, "name": CRISIS_INTENT, "confidence": 1.0}, add_to_output=True)
+            category, start, end = (signal.category, signal.start, signal.end) if signal else (
+                "unspecified", 0, len(text))
+            entity = {"entity": CATEGORY_ENTITY, "value": category, "start": start, "end": end,
+                      "confidence_entity": 1.0, "extractor": type(self).__name__}
             message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
         return messages

@@ -12,11 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.extract import extract_facts
 from bot.knowledge import looks_like_question
 from bot.nlp import load_pipeline
-from components.base import RuleComponent
-
-# A crisis message must stop the form, so it fills no intake slots that would keep the form going.
-SAFETY_INTENTS = frozenset({"crisis"})
-FAQ_INTENT = "faq"
+from components.base import CRISIS_INTENT, FAQ_INTENT, RuleComponent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -31,11 +27,11 @@ class IntakeFactExtractor(RuleComponent, EntityExtractorMixin):
         if self._nlp is None:
             self._nlp = load_pipeline()
         for message in messages:
-            if (message.get(INTENT) or {}).get("name") in SAFETY_INTENTS:
+            intent = message.get(INTENT) or {}
+            if intent.get("name") == CRISIS_INTENT:  # a crisis must stop the form: fill no intake slots
                 continue
             text = message.get(TEXT) or ""
             facts = extract_facts(text, nlp=self._nlp)
-            intent = message.get(INTENT) or {}
             stated = {fact.criterion for fact in facts}
             if len(stated) >= 2 and intent.get("name") == FAQ_INTENT and not looks_like_question(text):
                 # "completed intensive outpatient 2 weeks ago" states facts; it asks nothing.

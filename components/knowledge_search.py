@@ -18,10 +18,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge import choose_answer
-from components.base import RuleComponent
-
-RETRIEVAL_INTENT = "faq"
-FALLBACK_INTENT = "nlu_fallback"
+from components.base import FALLBACK_INTENT, FAQ_INTENT, RuleComponent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -32,15 +29,14 @@ class KnowledgeSearch(RuleComponent):
         """Apply the knowledge search to FAQ and fallback messages."""
         for message in messages:
             intent = dict(message.get(INTENT) or {})
-            if intent.get("name") not in (RETRIEVAL_INTENT, FALLBACK_INTENT):
+            if intent.get("name") not in (FAQ_INTENT, FALLBACK_INTENT):
                 continue
             selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
-            selected = (selectors.get(RETRIEVAL_INTENT) or {}).get("response") or {}
+            selected = (selectors.get(FAQ_INTENT) or {}).get("response") or {}
             key = selected.get("intent_response_key") or ""
-            ranked = [i for i in message.get("intent_ranking") or [] if i.get("name") != FALLBACK_INTENT]
-            faq_confidence = float(ranked[0].get("confidence") or 0.0) if ranked[:1] and (
-                ranked[0].get("name") == RETRIEVAL_INTENT) else 0.0
-            faq_like = intent["name"] == RETRIEVAL_INTENT or faq_confidence > 0
+            best = next((i for i in message.get("intent_ranking") or [] if i.get("name") != FALLBACK_INTENT), {})
+            faq_confidence = float(best.get("confidence") or 0.0) if best.get("name") == FAQ_INTENT else 0.0
+            faq_like = intent["name"] == FAQ_INTENT or faq_confidence > 0
             topic = key.split("/", 1)[1] if faq_like and "/" in key else None
             entry, found_by = choose_answer(
                 topic, float(selected.get("confidence") or 0.0), message.get(TEXT) or "", faq_confidence)
@@ -49,11 +45,11 @@ class KnowledgeSearch(RuleComponent):
             if entry is None:
                 message.set(INTENT, {**intent, "name": FALLBACK_INTENT}, add_to_output=True)
                 continue
-            selectors.setdefault(RETRIEVAL_INTENT, {"ranking": []})["response"] = {
-                **selected, "intent_response_key": f"{RETRIEVAL_INTENT}/{entry.topic}",
+            selectors.setdefault(FAQ_INTENT, {"ranking": []})["response"] = {
+                **selected, "intent_response_key": f"{FAQ_INTENT}/{entry.topic}",
                 "utter_action": entry.response,
                 "confidence": selected.get("confidence") if found_by == "selector" else 1.0,
             }
             message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selectors, add_to_output=True)
-            message.set(INTENT, {**intent, "name": RETRIEVAL_INTENT}, add_to_output=True)
+            message.set(INTENT, {**intent, "name": FAQ_INTENT}, add_to_output=True)
         return messages

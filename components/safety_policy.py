@@ -18,7 +18,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-CRISIS_INTENT = "crisis"
+from components.base import CRISIS_INTENT
+
 CRISIS_RESPONSE = "utter_crisis"
 FOLLOW_UP = "utter_crisis_followup"
 PAUSE_FORM = "action_deactivate_loop"

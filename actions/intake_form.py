@@ -11,7 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.criteria import BY_ID, CRITERIA, asked_criteria, criterion
-from bot.form import read_turn
+from bot.form import ANSWER_INTENTS, read_turn
+from bot.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
 UNCLEAR_SLOT = "unclear_turns"
 
@@ -42,33 +43,69 @@ class ValidateIntakeForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict
     ) -> List[str]:
-        """Only the criteria worth asking given what is known (e.g. facility only if residential fits)."""
-        return asked_criteria(answers_from(tracker))
+        """Consent while unanswered, then only the criteria worth asking given what is known."""
+        consent = [] if tracker.get_slot(CONSENT_SLOT) else [CONSENT_SLOT]
+        return consent + asked_criteria(answers_from(tracker))
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        """Translate the turn to bot.form.read_turn and its result back to slot events."""
-        set_this_turn = tracker.slots_to_validate()
+        """Translate the turn to bot.privacy.read_consent and bot.form.read_turn, and back to slot events."""
+        set_this_turn = dict(tracker.slots_to_validate())
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        events, asked, unclear = self.read_consent_turn(dispatcher, tracker, set_this_turn.pop(CONSENT_SLOT, None))
         before = answers_before_last_message(tracker)
         turn = read_turn(
-            asked=tracker.get_slot("requested_slot"),
+            asked=asked,
             text=tracker.latest_message.get("text") or "",
-            intent=(tracker.latest_message.get("intent") or {}).get("name"),
+            intent=intent,
             answers=before,
             set_this_turn=set_this_turn,
-            unclear_turns=int(tracker.get_slot(UNCLEAR_SLOT) or 0),
+            unclear_turns=unclear,
         )
-        if turn.rejected:
+        if turn.rejected and not events:
             return []
         for message in turn.messages:
             dispatcher.utter_message(text=message)
-        events = [SlotSet(key, value) for key, value in turn.updates.items()]
+        events += [SlotSet(key, value) for key, value in turn.updates.items()]
         events += [SlotSet(key, before.get(key)) for key in set_this_turn if key not in turn.updates]
-        events.append(SlotSet(UNCLEAR_SLOT, turn.unclear_turns))
+        events.append(SlotSet(UNCLEAR_SLOT, unclear if asked is None else turn.unclear_turns))
         if turn.finish:
             return events + [SlotSet("requested_slot", None)]
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         return events + ([next_slot] if next_slot else [])
+
+    @staticmethod
+    def read_consent_turn(
+        dispatcher: CollectingDispatcher, tracker: Tracker, consent_now: str | None
+    ) -> tuple[List[EventType], str | None, int]:
+        """Consent given, declined or unclear this turn; returns its events, the criterion asked, the re-asks."""
+        asked = tracker.get_slot("requested_slot")
+        unclear = int(tracker.get_slot(UNCLEAR_SLOT) or 0)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        events: List[EventType] = []
+        if consent_now or (asked == CONSENT_SLOT and intent in ANSWER_INTENTS):
+            answer = read_consent(consent_now, asked == CONSENT_SLOT, unclear)
+            if answer.message:
+                dispatcher.utter_message(text=answer.message)
+            if answer.consent:
+                events.append(SlotSet(CONSENT_SLOT, answer.consent))
+            if asked == CONSENT_SLOT:
+                unclear = answer.unclear_turns
+        if asked == CONSENT_SLOT:
+            asked = None  # facts in the same message still count; a question is answered by its rule
+        return events, asked, unclear
+
+
+class AskConsent(Action):
+    """Asks whether the answers may be stored (bot.privacy holds the versioned wording)."""
+
+    def name(self) -> str:
+        return "action_ask_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        buttons = [{"title": title, "payload": payload} for title, payload in CONSENT_BUTTONS]
+        dispatcher.utter_message(text=CONSENT_QUESTION, buttons=buttons)
+        return []
 
 
 class AskCriterion(Action, ABC):

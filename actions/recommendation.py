@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -12,6 +13,7 @@ from actions.intake_form import answers_from
 from bot.intake import make_intake
 from bot.messages import NOT_YET_EXPLAINED, explain, summarize
 from bot.placement import recommend_level
+from bot.privacy import CONSENT_SLOT, CONSENT_VERSION, NOT_STORED, may_store
 from bot.storage import default_db, save_intake
 
 CONFIRM_BUTTONS = [
@@ -27,6 +29,13 @@ def intake_key(tracker: Tracker) -> tuple[str, str]:
         if event.get("event") in ("restart", "session_started"):
             started = event.get("timestamp") or started
     return f"{tracker.sender_id}:{int(started)}", tracker.sender_id
+
+
+def consent_time(tracker: Tracker) -> str | None:
+    """When the person last gave their consent (ISO 8601, UTC)."""
+    times = [e.get("timestamp") for e in tracker.events
+             if e.get("event") == "slot" and e.get("name") == CONSENT_SLOT and e.get("value")]
+    return datetime.fromtimestamp(times[-1], timezone.utc).isoformat(timespec="seconds") if times else None
 
 
 class ActionSummarize(Action):
@@ -53,9 +62,14 @@ class ActionRecommend(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         intake = make_intake(answers_from(tracker))
         recommendation = recommend_level(intake)
-        intake_id, conversation_id = intake_key(tracker)
-        save_intake(default_db(), intake_id, conversation_id, intake, recommendation)
-        dispatcher.utter_message(text=explain(recommendation), json_message=recommendation.to_payload())
+        text = explain(recommendation)
+        if may_store(tracker.get_slot(CONSENT_SLOT)):
+            intake_id, conversation_id = intake_key(tracker)
+            save_intake(default_db(), intake_id, conversation_id, intake, recommendation,
+                        consent_version=CONSENT_VERSION, consented_at=consent_time(tracker))
+        else:
+            text += "\n\n" + NOT_STORED
+        dispatcher.utter_message(text=text, json_message=recommendation.to_payload())
         return [SlotSet("recommended_level", recommendation.level)]
 
 

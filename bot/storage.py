@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import sqlite_utils
 
@@ -53,7 +55,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             {
                 "intake_id": str, "conversation_id": str, "level": str, "track": str, "review": int,
                 "criteria": str, "reasons": str, "sources": str, "missing": str,
-                "rule_version": str, "started_at": str, "completed_at": str,
+                "rule_version": str, "consent_version": str, "consented_at": str,
+                "started_at": str, "completed_at": str,
             },
             pk="intake_id",
         )
@@ -68,8 +71,13 @@ def save_intake(
     conversation_id: str,
     intake: Intake,
     recommendation: Recommendation,
+    consent_version: str,
+    consented_at: str | None = None,
 ) -> None:
-    """Store a completed intake, durably, before it is shown; a repeat rewrites the same row."""
+    """Store a completed intake, durably, before it is shown; a repeat rewrites the same row.
+
+    Call it only with the person's consent; `consent_version` names the wording they agreed to.
+    """
     previous = get_intake(db, intake_id)
     row = {
         "intake_id": intake_id,
@@ -82,10 +90,12 @@ def save_intake(
         "sources": json.dumps(recommendation.sources),
         "missing": json.dumps(list(recommendation.missing)),
         "rule_version": recommendation.rule_version,
+        "consent_version": consent_version,
+        "consented_at": consented_at or _now(),
         "started_at": previous["started_at"] if previous else _now(),
         "completed_at": _now(),
     }
-    db["intakes"].insert(row, replace=True)
+    db["intakes"].insert(row, replace=True, alter=True)
 
 
 def get_intake(db: sqlite_utils.Database, intake_id: str) -> dict | None:
@@ -97,6 +107,18 @@ def get_intake(db: sqlite_utils.Database, intake_id: str) -> dict | None:
     for key in ("criteria", "reasons", "sources", "missing"):
         row[key] = json.loads(row[key])
     return row
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """All or nothing: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _jsonable(value: object) -> object:
@@ -127,3 +149,29 @@ def list_events(db: sqlite_utils.Database, kind: str | None = None, status: str 
         return []
     where = " and ".join(clause for clause, value in (("kind = :kind", kind), ("status = :status", status)) if value)
     return list(db["events"].rows_where(where or None, {"kind": kind, "status": status}, order_by="id desc"))
+
+
+def delete_conversation(db: sqlite_utils.Database, conversation_id: str) -> dict[str, int]:
+    """Erase every row kept about a conversation; returns the count per table.
+
+    Safety events (crisis, handoff) are kept for the record but lose the conversation id.
+    """
+    if not conversation_id:
+        raise ValueError("a conversation id is required")
+    intake_ids = [row["intake_id"] for row in db["intakes"].rows_where("conversation_id = ?", [conversation_id])]
+    deleted: dict[str, int] = {}
+    with transaction(db):
+        for table in db.tables:
+            columns = {column.name for column in table.columns}
+            if "conversation_id" in columns:
+                where, values = "conversation_id = ?", [conversation_id]
+            elif "intake_id" in columns and intake_ids:
+                where, values = f"intake_id in ({', '.join('?' for _ in intake_ids)})", intake_ids
+            else:
+                continue
+            deleted[table.name] = table.count_where(where, values)
+            if table.name == "events":
+                db.execute(f"update events set conversation_id = '' where {where}", values)
+            else:
+                table.delete_where(where, values)
+    return {name: count for name, count in deleted.items() if count}

@@ -18,7 +18,6 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.storage import EVENT_KINDS, default_db, record_event
 from components.speedups import compile_action_response_validation
 
 logger = logging.getLogger(__name__)
@@ -63,7 +62,6 @@ class OneMessageOutput(OutputChannel):
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent = 0
-        self.payloads: list[dict] = []
 
     @classmethod
     def name(cls) -> str:
@@ -75,8 +73,6 @@ class OneMessageOutput(OutputChannel):
         if not payload:
             return
         self.sent += 1
-        if isinstance(payload.get("custom"), dict):
-            self.payloads.append(payload["custom"])
         if isinstance(self.inner, CollectingOutputChannel):
             await self.inner._persist_message({"recipient_id": recipient_id, **payload})
         else:
@@ -117,20 +113,8 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
             logger.error("Turn failed (%s); message of %d characters not logged.", type(error).__name__, len(text))
         if failures or output.sent == before:
             await output.send_response(message.sender_id, {"text": APOLOGY})
-        record_safety_events(message.sender_id, output.payloads)
 
     return handle
-
-
-def record_safety_events(conversation_id: str, payloads: list[dict]) -> None:
-    """Record each crisis response and handoff the person was sent (no message text)."""
-    for payload in payloads:
-        kind = payload.get("type")
-        if kind in EVENT_KINDS and not payload.get("follow_up"):
-            try:
-                record_event(default_db(), kind, conversation_id, str(payload.get("category") or "unspecified"))
-            except Exception as error:  # recording must never block the reply
-                logger.error("Could not record a %s event (%s).", kind, type(error).__name__)
 
 
 class IntakeRestInput(RestInput):

@@ -24,7 +24,7 @@ def test_entities_are_the_criteria_and_the_crisis_category():
 
 def test_form_asks_the_asked_criteria_in_order():
     required = domain()["forms"]["intake_form"]["required_slots"]
-    assert required == [c.id for c in CRITERIA if c.asked]
+    assert required == ["consent"] + [c.id for c in CRITERIA if c.asked]
 
 
 def test_each_asked_criterion_has_an_ask_action_and_no_duplicate_utterance():

@@ -12,7 +12,7 @@ ANSWERS = {"substances": ["alcohol"], "severity": "moderate", "home": "stable", 
 def test_save_and_read_back(tmp_path):
     db = open_db(tmp_path / "intake.db")
     intake = make_intake(ANSWERS)
-    save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake))
+    save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake), consent_version="test-1")
     row = get_intake(db, "conv-1:0")
     assert row["level"] == "iop"
     assert row["criteria"]["substances"] == ["alcohol"]
@@ -24,7 +24,7 @@ def test_a_retried_save_does_not_duplicate(tmp_path):
     db = open_db(tmp_path / "intake.db")
     intake = make_intake(ANSWERS)
     for _ in range(3):
-        save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake))
+        save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake), consent_version="test-1")
     assert db["intakes"].count == 1
 
 
@@ -37,7 +37,7 @@ def test_wal_mode_and_busy_timeout(tmp_path):
 def test_a_saved_intake_is_visible_to_another_connection_at_once(tmp_path):
     path = tmp_path / "intake.db"
     intake = make_intake(ANSWERS)
-    save_intake(open_db(path), "conv-2:0", "conv-2", intake, recommend_level(intake))
+    save_intake(open_db(path), "conv-2:0", "conv-2", intake, recommend_level(intake), consent_version="test-1")
     other = sqlite3.connect(path)
     assert other.execute("select level from intakes").fetchone() == ("iop",)
 

@@ -38,6 +38,7 @@ def talk(assistant, sender: str, opening: list[str], answers: dict[str, list[str
          confirm: str | None = "yes, that's right", max_turns: int = 40) -> Conversation:
     """Say `opening`, then answer each question the form asks from `answers` (per criterion)."""
     queued = {key: [value] if isinstance(value, str) else list(value) for key, value in answers.items()}
+    queued.setdefault("consent", ["yes"])
     convo = Conversation()
 
     def say(text: str) -> list[dict]:

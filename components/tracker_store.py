@@ -1,0 +1,136 @@
+"""Rasa's SQL tracker store with the privacy rules of bot.privacy.
+
+A conversation is written to SQLite only once the person consents; until then (or after they
+decline) it is kept in memory for the chat alone. When "delete my information" is confirmed, the
+conversation and every intake row of it are erased. Crisis responses and handoff requests are
+recorded here (kind, category, time; never the text), so they are kept even when the action server
+is down; anonymously once the person has declined.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from typing import Any, Iterable
+
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy import CONSENT_SLOT, ERASE_RESPONSE, may_store, stored_conversation_id
+from bot.storage import EVENT_KINDS, default_db, delete_conversation, record_event
+
+logger = logging.getLogger(__name__)
+
+MAX_UNSTORED_CONVERSATIONS = 10_000
+
+
+def current_turn(tracker: DialogueStateTracker) -> list:
+    """The events since the latest user message (the turn being saved)."""
+    turn: list = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        turn.append(event)
+    return turn[::-1]
+
+
+def erase_requested(tracker: DialogueStateTracker) -> bool:
+    """True when this turn confirmed "delete my information"."""
+    return any(isinstance(e, ActionExecuted) and e.action_name == ERASE_RESPONSE for e in current_turn(tracker))
+
+
+def consent_changed(tracker: DialogueStateTracker) -> bool:
+    """True when this turn set the consent slot."""
+    return any(isinstance(e, SlotSet) and e.key == CONSENT_SLOT for e in current_turn(tracker))
+
+
+class ConsentTrackerStore(SQLTrackerStore):
+    """Stores a conversation in SQL only with consent; erases it on request."""
+
+    def __init__(self, domain: Domain | None = None, max_unstored: int = MAX_UNSTORED_CONVERSATIONS,
+                 **kwargs: Any) -> None:
+        self.unstored = InMemoryTrackerStore(domain or Domain.empty())
+        self.max_unstored = int(max_unstored)
+        self.recorded_until: OrderedDict[str, float] = OrderedDict()
+        super().__init__(domain=domain, **kwargs)
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        self._domain = domain or Domain.empty()
+        if hasattr(self, "unstored"):
+            self.unstored.domain = self._domain
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Erase, keep in memory, or write to SQL, as the person's choices say."""
+        sender = tracker.sender_id
+        if erase_requested(tracker):
+            self.erase(sender)
+            return
+        consent = tracker.get_slot(CONSENT_SLOT)
+        self.record_safety_events(tracker, consent)
+        if may_store(consent):
+            self.unstored.store.pop(sender, None)
+            await super().save(tracker)
+            return
+        if consent_changed(tracker):
+            self.delete_sql_events(sender)  # consent withdrawn: nothing stays in the database
+        await self.unstored.save(tracker)
+        self.unstored.store[sender] = self.unstored.store.pop(sender)  # most recently used last
+        while len(self.unstored.store) > self.max_unstored:
+            self.unstored.store.pop(next(iter(self.unstored.store)))
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """The conversation from memory if it is not stored, else from SQL."""
+        if sender_id in self.unstored.store:
+            return await self.unstored.retrieve(sender_id)
+        return await super().retrieve(sender_id)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        """Every session of the conversation, from memory or SQL."""
+        if conversation_id in self.unstored.store:
+            return await self.unstored.retrieve_full_tracker(conversation_id)
+        return await super().retrieve_full_tracker(conversation_id)
+
+    async def keys(self) -> Iterable[str]:
+        """Conversation ids held in memory and in SQL."""
+        return list(self.unstored.store) + [key for key in await super().keys() if key not in self.unstored.store]
+
+    def erase(self, sender_id: str) -> None:
+        """Forget the conversation everywhere: memory, tracker database, intake database."""
+        self.unstored.store.pop(sender_id, None)
+        self.recorded_until.pop(sender_id, None)
+        self.delete_sql_events(sender_id)
+        deleted = delete_conversation(default_db(), sender_id)
+        logger.info("Erased a conversation on request (%d intake rows).", sum(deleted.values()))
+
+    def delete_sql_events(self, sender_id: str) -> None:
+        """Delete the conversation's rows from the tracker database."""
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+
+    def record_safety_events(self, tracker: DialogueStateTracker, consent: object) -> None:
+        """Record each crisis response and handoff sent since the last save (no message text)."""
+        sender = tracker.sender_id
+        since = self.recorded_until.get(sender, 0.0)
+        for event in current_turn(tracker):
+            if not isinstance(event, BotUttered) or event.timestamp <= since:
+                continue
+            custom = (event.data or {}).get("custom") or {}
+            kind = custom.get("type") if isinstance(custom, dict) else None
+            if kind in EVENT_KINDS and not custom.get("follow_up"):
+                try:
+                    record_event(default_db(), kind, stored_conversation_id(sender, consent),
+                                 str(custom.get("category") or "unspecified"))
+                except Exception as error:  # recording must never block the conversation
+                    logger.error("Could not record a %s event (%s).", kind, type(error).__name__)
+            self.recorded_until[sender] = event.timestamp
+            self.recorded_until.move_to_end(sender)
+        while len(self.recorded_until) > self.max_unstored:
+            self.recorded_until.popitem(last=False)

@@ -78,11 +78,12 @@ def _failed(transcript: Transcript, error: Exception) -> TranscriptError:
     return TranscriptError(transcript.path, None, f"replay failed ({type(error).__name__})", transcript.call_id)
 
 
-def _init_worker(model_path: str, out_dir: str, dispositions: dict[str, str]) -> None:
+def _init_worker(model_path: str, out_dir: str, dispositions: dict[str, str], nlu_cache: int | None) -> None:
     """Load the model once in this worker process."""
-    from bot.replay.nlu import NluParser
+    from bot.replay.nlu import CACHE_SIZE, NluParser
 
-    _worker.update(parse=NluParser(model_path), out_dir=Path(out_dir), dispositions=dispositions)
+    parse = NluParser(model_path, CACHE_SIZE if nlu_cache is None else nlu_cache)
+    _worker.update(parse=parse, out_dir=Path(out_dir), dispositions=dispositions)
 
 
 def _work(path: Path) -> list[dict]:
@@ -121,8 +122,11 @@ def run_batch(
     model_path: Path | str | None = None,
     parse: Callable | None = None,
     progress: bool = True,
+    nlu_cache: int | None = None,
 ) -> Outcome:
-    """Replay every transcript under `paths` into `out_dir`; `parse` runs in this process instead of workers."""
+    """Replay every transcript under `paths` into `out_dir`; `parse` runs in this process instead of workers.
+
+    `nlu_cache`: distinct texts each worker remembers the parse of (None: the default, 0: none)."""
     started = time.monotonic()
     out_dir = Path(out_dir)
     (out_dir / CALLS_DIR).mkdir(parents=True, exist_ok=True)
@@ -159,7 +163,8 @@ def run_batch(
     take([{"error": error_row(error)} for error in disposition_errors])
     bar = _progress(files, progress)
     try:
-        for items in _results(transcript_files(paths), out_dir, dispositions, workers, model_path, parse):
+        results = _results(transcript_files(paths), out_dir, dispositions, workers, model_path, parse, nlu_cache)
+        for items in results:
             take(items)
             bar.update(1)
             bar.set_postfix(calls=tally.calls, errors=tally.errors, refresh=False)
@@ -182,7 +187,7 @@ def run_batch(
 
 
 def _results(files: Iterator[Path], out_dir: Path, dispositions: dict, workers: int, model_path,
-             parse: Callable | None) -> Iterator[list[dict]]:
+             parse: Callable | None, nlu_cache: int | None) -> Iterator[list[dict]]:
     """Results per file, in completion order: from a pool of spawned workers, or in this process."""
     if parse is not None:
         for path in files:
@@ -191,7 +196,7 @@ def _results(files: Iterator[Path], out_dir: Path, dispositions: dict, workers: 
     os.environ.setdefault("PYTHONWARNINGS", "ignore")  # the workers' imports warn about deprecations
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     context = multiprocessing.get_context("spawn")  # TensorFlow does not survive fork
-    setup = (str(model_path), str(out_dir), dispositions)
+    setup = (str(model_path), str(out_dir), dispositions, nlu_cache)
     with context.Pool(workers, initializer=_init_worker, initargs=setup) as pool:
         yield from pool.imap_unordered(_work, files, chunksize=2)
 

@@ -7,20 +7,23 @@ answer is read the way the chat reads it: Agent "Any treatment before?" / Caller
 in march" fills recent_treatment. Agent turns are never read for facts or crises: only the caller's
 words are the person's own. At the end, the placement module recommends a level, exactly as in the chat.
 
-Every free text in a CallResult (turn texts, call id, source path, crisis evidence) is redacted.
+Every free text in a CallResult (turn texts, call id, source path, crisis evidence) is redacted, and a
+name found anywhere in the call is also redacted wherever else it appears in that call ("my name is
+Marcus Reed" ... "Okay Marcus, any treatment before?").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from bot import form
 from bot.criteria import BY_ID, asked_criteria
 from bot.extract import NO_ANSWERS, YES_ANSWERS, answer_words, starts_with
 from bot.intake import make_intake
 from bot.placement import recommend_level
-from bot.redact import redact
+from bot.redact import COMMON_WORDS, NAME_STOPWORDS, STRONG_NAME, WEAK_NAME, redact
 from bot.replay.questions import Asked, asked_about
 from bot.replay.transcripts import Transcript
 
@@ -58,6 +61,7 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
     """Replay one call: every caller turn through `parse` and the form's turn logic, then the placement."""
     caller_texts = [turn.text for turn in transcript.turns if turn.speaker == "caller"]
     parsed = iter(parse(caller_texts))
+    hide = call_redactor(turn.text for turn in transcript.turns)
     answers: dict[str, object] = {}
     found: dict[str, dict] = {}
     crisis: list[dict] = []
@@ -65,7 +69,7 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
     asked: Asked | None = None
     unclear = 0
     for number, turn in enumerate(transcript.turns, start=1):
-        row = {"turn": number, "line": turn.line, "speaker": turn.speaker, "text": redact(turn.text)}
+        row = {"turn": number, "line": turn.line, "speaker": turn.speaker, "text": hide(turn.text)}
         turns.append(row)
         if turn.speaker != "caller":
             question = asked_about(turn.text)
@@ -103,8 +107,8 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
     recommendation = recommend_level(intake)
     known = {key for key in intake.answers if intake.known(key)}
     return CallResult(
-        call_id=redact(transcript.call_id),
-        source=redact(transcript.path),
+        call_id=hide(transcript.call_id),
+        source=hide(transcript.path),
         disposition=transcript.disposition,
         level=recommendation.level,
         track=recommendation.track,
@@ -117,6 +121,29 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
         recommendation=recommendation.to_payload(),
         turns=turns,
     )
+
+
+def names_in(text: str) -> set[str]:
+    """The name words bot.redact would replace in `text` ("Marcus", "Reed" in "my name is Marcus Reed")."""
+    names = set()
+    for pattern, stopwords in ((STRONG_NAME, NAME_STOPWORDS), (WEAK_NAME, COMMON_WORDS)):
+        for match in pattern.finditer(text):
+            for word in match.group("name").split():
+                word = re.sub(r"['’]s?$", "", word.strip("'’"))
+                if not word or word.lower() in stopwords:
+                    break
+                names.add(word)
+    return names
+
+
+def call_redactor(texts: Iterable[str]) -> Callable[[str], str]:
+    """bot.redact.redact, plus the names found anywhere in the call, wherever they appear in it."""
+    names = set().union(*(names_in(text) for text in texts))
+    if not names:
+        return redact
+    pattern = re.compile(r"(?<![\w\[])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+                         + r")(?![\w\]])", re.IGNORECASE)
+    return lambda text: pattern.sub("[NAME]", redact(text))
 
 
 def slot_values(entities: list[dict]) -> dict[str, object]:

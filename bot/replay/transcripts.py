@@ -109,6 +109,7 @@ def normalize_disposition(value: object) -> str | None:
     if value is None:
         return None
     words = re.sub(r"[\s_/-]+", " ", re.sub(r"[.()]", "", str(value).lower())).strip()
+    words = re.sub(r"\b(out|in) patient\b", r"\1patient", words)
     words = re.sub(r"^(?:refer(?:red)? to|referral to|recommend(?:ed)?|level of care)\s*:?\s*", "", words)
     if not words:
         return None
@@ -213,8 +214,10 @@ def read_json(text: str, path: str) -> list[Transcript | TranscriptError]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        reason = "truncated JSON" if error.pos >= len(text.rstrip()) else "invalid JSON"
-        raise _Malformed(error.lineno, f"{reason}: {error.msg}") from None
+        if text.rstrip()[-1:] not in ("}", "]"):
+            reason = f"truncated JSON: the file ends before the JSON does ({error.msg})"
+            raise _Malformed(error.lineno, reason) from None
+        raise _Malformed(error.lineno, f"invalid JSON: {error.msg}") from None
     calls = data if isinstance(data, list) else [data]
     speaker_lines = [text.count("\n", 0, m.start()) + 1 for m in JSON_SPEAKER_KEY.finditer(text)]
     results: list[Transcript | TranscriptError] = []

@@ -79,7 +79,11 @@ def _failed(transcript: Transcript, error: Exception) -> TranscriptError:
 
 
 def _init_worker(model_path: str, out_dir: str, dispositions: dict[str, str], nlu_cache: int | None) -> None:
-    """Load the model once in this worker process."""
+    """Load the model once in this worker process (quietly: its dependencies' warnings are not ours)."""
+    import warnings
+
+    warnings.simplefilter("ignore")
+    warnings.showwarning = lambda *args, **kwargs: None  # some libraries re-enable their warnings on import
     from bot.replay.nlu import CACHE_SIZE, NluParser
 
     parse = NluParser(model_path, CACHE_SIZE if nlu_cache is None else nlu_cache)

@@ -40,10 +40,11 @@ class NluParser:
         quiet_rasa()
         import warnings
 
-        warnings.filterwarnings("ignore")
-        from rasa.core.agent import Agent
+        with warnings.catch_warnings():  # Rasa's and TensorFlow's imports warn about their own dependencies
+            warnings.simplefilter("ignore")
+            from rasa.core.agent import Agent
 
-        self.agent = Agent.load(str(model_path))
+            self.agent = Agent.load(str(model_path))
         self.loop = asyncio.new_event_loop()
         self.cache: OrderedDict[str, dict] = OrderedDict()
         self.cache_size = cache_size

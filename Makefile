@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: run test setup nlp train validate lint unit e2e bench nlu-report clean
+.PHONY: run test setup nlp train validate lint unit e2e bench replay bench-replay nlu-report clean
 
 run: setup nlp train
 	$(PY) -m bot run
@@ -56,6 +56,15 @@ e2e: setup nlp train
 
 bench: setup nlp train
 	$(PY) bench/conversations.py --concurrency 10 --conversations 40
+
+# Replay call transcripts: make replay IN=folder [OUT=results/replay] [WORKERS=2]
+IN ?= tests/data/replay_heldout
+OUT ?= results/replay
+replay: setup nlp train
+	$(PY) -m bot replay $(IN) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
+
+bench-replay: setup nlp train
+	$(PY) bench/replay.py --calls 1000 --calls 2000
 
 # NLU figures for intents and FAQ answers: 3-fold cross-validation (trains three models, ~10 min).
 nlu-report: setup nlp

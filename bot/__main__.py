@@ -1,4 +1,4 @@
-"""Command line: `python -m bot train | run | placement`."""
+"""Command line: `python -m bot train | run | placement | replay`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="train if needed, then start the Rasa and action servers")
     place = commands.add_parser("placement", help="recommend a level for answers given as JSON")
     place.add_argument("answers", help='e.g. \'{"severity": "moderate", "support": "strong"}\'')
+    replay = commands.add_parser("replay", help="replay call transcripts through the assistant and report agreement")
+    replay.add_argument("paths", nargs="+", metavar="PATH", help="transcript files or folders (.txt, .json, .csv)")
+    replay.add_argument("--out", required=True, help="output folder (report.html, summary.csv, calls/)")
+    replay.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
+    replay.add_argument("--dispositions", action="append", default=[], metavar="FILE.csv",
+                        help="a call_id,disposition CSV (repeatable; such files among PATHs are found too)")
+    replay.add_argument("--db", default="var/replay.db", help="SQLite file for the runs (default var/replay.db)")
+    replay.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -31,7 +39,29 @@ def main(argv: list[str] | None = None) -> int:
 
         payload = recommend_level(make_intake(json.loads(args.answers))).to_payload()
         print(json.dumps(payload, indent=2))
+    elif args.command == "replay":
+        return replay_command(args)
     return 0
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    """Run a replay; exit 1 when no call at all could be replayed."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # inherited by the worker processes
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from bot.replay.batch import run_batch
+
+    outcome = run_batch(args.paths, args.out, workers=args.workers, disposition_files=args.dispositions,
+                        db_path=args.db, progress=not args.no_progress)
+    tally = outcome.tally
+    agreement = f"{tally.agreement:.1%}" if tally.agreement is not None else "n/a"
+    print(f"Replayed {tally.calls} calls from {outcome.files} files in {outcome.seconds:.1f} s "
+          f"({outcome.calls_per_second:.1f} calls/s); {tally.errors} could not be read.")
+    print(f"Agreement with the agents: {agreement} ({tally.agreed} of {tally.with_disposition}); "
+          f"flagged for crisis: {tally.crisis}.")
+    print(f"Report: {outcome.out_dir / 'report.html'}  (run {outcome.run_id} in {args.db})")
+    return 0 if tally.calls else 1
 
 
 if __name__ == "__main__":

@@ -342,3 +342,65 @@ def missing_essentials(answers: Mapping[str, object]) -> list[str]:
     return [
         c.id for c in CRITERIA if c.essential and answers.get(c.id) in (None, UNKNOWN, [], ())
     ]
+
+
+# How a counselor's question names a criterion, for reading call transcripts (bot/replay): the
+# caller's short answer ("yeah, rehab, got out in march") is read as an answer to the criterion the
+# agent's preceding question asked about. A cue matches at the start of a word, in any case, so
+# "support" also matches "supportive". A cue written "words=value" also says what a plain "yes"
+# means when the question named it ("Any seizures when you stop?" "Yes." -> withdrawal dangerous).
+QUESTION_CUES: dict[str, tuple[str, ...]] = {
+    "substances": ("substance", "drug of choice", "what are you using", "what do you use", "what are you taking",
+                   "what do you drink", "which drug", "what drugs", "using anything", "alcohol=alcohol",
+                   "drinking=alcohol", "opioid=opioids", "opiate=opioids", "heroin=opioids", "fentanyl=opioids",
+                   "painkiller=opioids", "pills", "benzo=benzodiazepines", "xanax=benzodiazepines",
+                   "meth=stimulants", "cocaine=stimulants", "stimulant=stimulants", "weed=cannabis",
+                   "marijuana=cannabis", "cannabis=cannabis"),
+    "severity": ("how bad", "how severe", "severity", "mild, moderate", "mild moderate", "scale of",
+                 "affecting your life", "affecting your day", "how serious", "how much of a problem",
+                 "out of control=severe"),
+    "use_frequency": ("how often", "how many days", "every day=daily", "daily=daily", "each day=daily",
+                      "how frequently", "on weekends=weekly"),
+    "life_impact": ("cost you", "lost your job=major", "affected your work", "affected your job",
+                    "consequences", "gotten in the way", "caused problems"),
+    "withdrawal": ("withdrawal", "withdrawals", "when you stop", "when you cut", "when you quit",
+                   "shakes=dangerous", "shaky=dangerous", "tremor=dangerous", "seizure=dangerous",
+                   "dts=dangerous", "delirium=dangerous", "hallucinat=dangerous", "seeing things=dangerous",
+                   "sweats", "dope sick=mild", "sick when", "detox"),
+    "recent_treatment": ("treatment before", "any treatment", "treatment history", "previous treatment",
+                         "prior treatment", "been in treatment", "been to treatment", "had treatment",
+                         "rehab", "inpatient", "residential", "detox before", "in a program", "a program before",
+                         "intensive outpatient", "iop", "counseling before",
+                         "therapy before", "sought help", "gotten help before", "in treatment"),
+    "relapse": ("relapse", "relapsed", "slip", "used again", "drank again", "using again", "drinking again",
+                "at risk=at_risk", "close to using=at_risk", "cravings=at_risk", "clean time", "sober time",
+                "stayed sober", "stay sober", "stay clean"),
+    "mental_health": ("mental health", "depress", "anxiety", "anxious", "ptsd", "bipolar", "trauma",
+                      "psychiatric", "diagnos", "emotional", "mood", "panic"),
+    "home": ("at home", "home life", "home situation", "home environment", "living situation", "live with",
+             "living with", "where are you living", "where do you live", "where you live", "housing",
+             "place to stay", "stable place", "safe place", "home safe", "home stable", "roof",
+             "using around you", "drinking around you"),
+    "support": ("support", "in your corner", "lean on", "family or friends", "friends or family",
+                "anyone who helps", "anybody who helps", "people who help", "sponsor"),
+    "commitments": ("work=work", "working=work", "job=work", "employ=work", "school=school", "college=school",
+                    "student=school", "classes", "kids=caregiving", "children=caregiving", "childcare=caregiving",
+                    "take care of=caregiving", "taking care of=caregiving", "caregiv=caregiving",
+                    "caring for=caregiving", "responsibilit", "obligation", "schedule around"),
+    "hours_available": ("how many hours", "hours a week", "hours per week", "hours each week", "how much time",
+                        "time could you", "time can you", "time would you", "set aside"),
+    "schedule": ("what time", "time of day", "mornings", "evenings", "daytime", "during the day",
+                 "availability", "when could you", "when can you", "when would you", "when are you available",
+                 "nights", "afternoons"),
+    "court_ordered": ("court", "probation", "parole", "judge", "legal", "mandated", "required by", "dui", "dwi"),
+    "needs_supervision": ("24-hour", "24 hour", "around the clock", "day and night", "supervision",
+                          "supervised", "someone with you"),
+    "can_live_at_facility": ("stay at a facility", "stay at the facility", "live at a facility",
+                             "live at the facility", "stay overnight", "stay there", "go away for",
+                             "stay for a few weeks", "stay for 30 days", "residential stay", "live-in", "live in",
+                             "inpatient stay", "be away from home"),
+    "payment": ("insurance", "insured", "pay for", "paying", "self-pay", "self pay", "out of pocket",
+                "coverage", "medicaid", "medicare", "payment", "cost"),
+    "attend_commitment": ("commit", "every session", "each session", "all the sessions", "show up",
+                          "make it to", "attend regularly", "able to attend", "attend all"),
+}

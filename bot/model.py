@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components")
-NOT_TRAINING_INPUTS = ("data/patterns",)  # spaCy rules: loaded from bot/ at run time, not trained
+NOT_TRAINING_INPUTS = ("data/patterns", "data/safety")  # spaCy rules: loaded at run time, not trained
 
 
 def training_files(root: Path = ROOT) -> list[Path]:

@@ -324,6 +324,8 @@ def test_withdrawal(nlp, text, value):
     ("I was in detox 3 days ago", "residential_discharge"),
     ("finished an IOP", "completed_iop"),
     ("I completed intensive outpatient", "completed_iop"),
+    ("I completed an intensive outpatient program", "completed_iop"),  # found by the replay held-out calls
+    ("I finished the IOP program last month", "completed_iop"),
     ("tried outpatient but it wasn't enough", "op_not_enough"),
     ("weekly therapy isn't helping", "op_not_enough"),
     ("counseling once a week hasn't worked", "op_not_enough"),

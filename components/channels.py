@@ -183,9 +183,9 @@ class IntakeSocketIOInput(SocketIOInput):
     """The socket.io channel, guarded the same way as REST.
 
     Its session_request handler replaces Rasa 3.6's, which calls python-socketio's `enter_room` without
-    awaiting it (a coroutine in the python-socketio 5.x installed with it), so with session persistence the
-    browser never joined its conversation's room and no reply reached it. Short or malformed session ids are replaced by a new random one, so nobody can
-    join another person's conversation by guessing its id.
+    awaiting it (a coroutine in the python-socketio 5.x installed with it), so with session persistence
+    the browser never joined its conversation's room and no reply reached it. Short or malformed session
+    ids are replaced by a new random one, so nobody can join another person's conversation by guessing.
     """
 
     @classmethod

@@ -93,7 +93,7 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Content-Security-Policy", app.csp)
             self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Referrer-Policy", "no-referrer")
+            self.send_header("Referrer-Policy", "same-origin")  # "no-referrer" would make POSTs say Origin: null
             if private:
                 self.send_header("Cache-Control", "no-store")
                 self.send_header("X-Frame-Options", "DENY")

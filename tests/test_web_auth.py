@@ -75,3 +75,15 @@ def test_token_from_the_environment_first(monkeypatch, tmp_path):
     monkeypatch.delenv("COUNSELOR_TOKEN")
     generated = auth.counselor_token(tmp_path / "secrets.json")
     assert len(generated) >= 16 and auth.counselor_token(tmp_path / "secrets.json") == generated
+
+
+def test_make_run_prints_the_token_only_on_first_start(monkeypatch):
+    from bot.launcher import counselor_login_note
+
+    tokens = {"counselor_token": "the-new-counselor-token"}
+    monkeypatch.delenv("COUNSELOR_TOKEN", raising=False)
+    assert "the-new-counselor-token" in counselor_login_note(True, tokens)
+    assert "the-new-counselor-token" not in counselor_login_note(False, tokens)
+    assert "var/secrets.json" in counselor_login_note(False, tokens)
+    monkeypatch.setenv("COUNSELOR_TOKEN", "from-env-token-123")
+    assert counselor_login_note(True, tokens) == "token: $COUNSELOR_TOKEN"

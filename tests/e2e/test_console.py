@@ -107,8 +107,7 @@ def test_what_if_shows_the_changed_recommendation(console):
     result.locator("h5", has_text="What changes").wait_for()
     assert re.search(r"level: iop → \w+", result.inner_text())
     assert "If Severity were severe" in result.inner_text()
-    page.locator("#test-chat").scroll_into_view_if_needed()
-    screenshot(page, "console-inspector", full_page=True)
+    screenshot(page.locator("#test-chat"), "console-inspector")
 
 
 def test_console_has_no_serious_accessibility_violations(console):
@@ -134,7 +133,8 @@ def test_save_a_disposition_and_export_it_redacted(console, web):
     stored = review.intake_detail(db, intake_id)
     assert (stored["disposition"], stored["note"], stored["counselor"]) == ("follow_up", NOTE, COUNSELOR)
     assert "Needs a follow-up call" in page.locator(f'#intake-rows tr[data-intake="{intake_id}"]').inner_text()
-    screenshot(page, "console-intakes", full_page=True)
+    assert f"Needs a follow-up call by {COUNSELOR}" in page.locator("#detail-facts").inner_text()
+    screenshot(page.locator("#intakes"), "console-intakes")
 
     exported = page.request.get(web.url + page.locator("#export").get_attribute("href"))
     assert exported.status == 200

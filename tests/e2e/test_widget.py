@@ -52,7 +52,8 @@ def finished(browser, web, assistant):
     widget.click_reply("Yes, that's right")
     card = page.locator("#intake-widget .msg.card")
     card.wait_for()
-    card.evaluate("(node) => node.scrollIntoView({block: 'start'})")
+    card.evaluate("(node) => { const log = node.parentElement; "
+                  "log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; }")
     path = screenshot(page, "widget-recommendation")
     storage = page.evaluate("() => Object.entries(sessionStorage)")
     yield {"page": page, "session": session, "shown": shown, "after_reload": after_reload, "errors": errors,

@@ -28,10 +28,10 @@ def serious_violations(page, include: str | None = None) -> list[str]:
     return results
 
 
-def screenshot(page, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot under results/screenshots (a test artifact, git-ignored)."""
+def screenshot(target, name: str) -> Path:
+    """Save a screenshot of a page or one element under results/screenshots (a test artifact, git-ignored)."""
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    target.screenshot(path=str(path))
     return path
 
 

@@ -336,7 +336,7 @@
     });
   }
 
-  async function openIntake(id) {
+  async function openIntake(id, focus = true) {
     const intake = await api("intake?id=" + encodeURIComponent(id));
     currentIntake = intake;
     const facts = $("detail-facts");
@@ -364,7 +364,7 @@
     $("note").value = intake.note || "";
     $("disposition-status").textContent = "";
     $("detail").hidden = false;
-    $("detail").focus();
+    if (focus) $("detail").focus();
   }
 
   async function saveDisposition(event) {
@@ -373,6 +373,7 @@
     try {
       await api("disposition", { intake_id: currentIntake.intake_id, disposition: $("disposition").value, note: $("note").value });
       await loadIntakes();
+      await openIntake(currentIntake.intake_id, false);
       $("disposition-status").textContent = "Disposition saved.";
     } catch (error) {
       $("disposition-status").textContent = "Not saved: " + error.message;

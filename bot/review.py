@@ -29,6 +29,7 @@ EXPORT_COLUMNS = (
     "rule_version", "criteria", "reasons", "missing", "disposition", "note", "counselor", "disposition_at",
 )
 FREE_TEXT_COLUMNS = ("criteria", "reasons", "note")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def now() -> str:
@@ -155,7 +156,8 @@ def intake_detail(db: sqlite_utils.Database, intake_id: str) -> dict | None:
 
 def export_csv(rows: list[dict]) -> str:
     """The intakes as CSV, with names, phone numbers, emails, dates of birth and addresses redacted
-    from every free-text field (the counselor's note especially)."""
+    from every free-text field (the counselor's note especially); a cell that would start a spreadsheet
+    formula gets a leading apostrophe."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
     writer.writeheader()
@@ -166,7 +168,8 @@ def export_csv(rows: list[dict]) -> str:
             if isinstance(value, (dict, list)):
                 value = json.dumps(value, sort_keys=True)
             value = "" if value is None else str(value)
-            record[column] = redact(value) if column in FREE_TEXT_COLUMNS else value
+            value = redact(value) if column in FREE_TEXT_COLUMNS else value
+            record[column] = "'" + value if value[:1] in FORMULA_STARTS else value  # no spreadsheet formulas
         writer.writerow(record)
     return out.getvalue()
 

@@ -91,3 +91,10 @@ def test_an_empty_database(tmp_path):
     assert review.list_intakes(db, crisis=True) == []
     assert review.open_events(db) == {"handoff": [], "crisis": []}
     assert review.intake_detail(db, "x") is None
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(db):
+    review.save_disposition(db, "conv-op:0", "agree", '=HYPERLINK("http://x.example","click")', "Dana")
+    rows = list(csv.DictReader(io.StringIO(review.export_csv(review.list_intakes(db)))))
+    note = next(row["note"] for row in rows if row["intake_id"] == "conv-op:0")
+    assert note.startswith("'=")

@@ -9,15 +9,24 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: run test setup nlp train validate lint unit e2e bench replay bench-replay nlu-report clean
+.PHONY: run test setup browser nlp train validate lint unit e2e bench replay bench-replay nlu-report clean
 
 run: setup nlp train
 	$(PY) -m bot run
 
-test: setup nlp validate lint train
+test: setup browser nlp validate lint train
 	$(PY) -m pytest -q
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed
+
+# Front-end libraries (socket.io-client for the widget, axe-core for the accessibility checks), from the lockfile.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# The browser tests drive Debian's chromium through Playwright (no browser download).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -51,7 +60,7 @@ lint: setup
 unit: setup nlp
 	$(PY) -m pytest -q -m "not e2e"
 
-e2e: setup nlp train
+e2e: setup browser nlp train
 	$(PY) -m pytest -q -m e2e
 
 bench: setup nlp train

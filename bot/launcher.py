@@ -99,21 +99,36 @@ def stop(*processes: subprocess.Popen) -> None:
             process.kill()
 
 
+def counselor_login_note(first_start: bool, tokens: dict) -> str:
+    """Where the console's token is; the token itself only when it was just generated."""
+    if os.environ.get("COUNSELOR_TOKEN", "").strip():
+        return "token: $COUNSELOR_TOKEN"
+    if first_start:
+        return f"token (new, also in var/secrets.json): {tokens['counselor_token']}"
+    return "token: counselor_token in var/secrets.json"
+
+
 def run(ports: Ports = Ports()) -> None:
     """Train if needed, start everything, print where to go, and wait for Ctrl-C."""
-    from bot.web.server import serve
+    from bot.web.auth import counselor_token
+    from bot.web.server import WebConfig, serve
 
     model = ensure_model()
+    first_start = not SECRETS_FILE.exists()
     tokens = ensure_secrets()
     actions, rasa = start_services(model, ports, ROOT / "var", tokens["rasa_token"])
     web = None
     try:
         wait_until_up(f"http://localhost:{ports.actions}/health", actions)
         wait_until_up(f"http://localhost:{ports.rasa}/", rasa)
-        web = serve(ports.web)
+        web = serve(WebConfig(f"http://localhost:{ports.rasa}", tokens["rasa_token"], counselor_token(),
+                              ROOT / "var" / "intake.db"), ports.web)
+        login = counselor_login_note(first_start, tokens)
         print(
             "\nThe intake assistant is running.\n"
             f"  Chat page:         http://localhost:{ports.web}/   <- open this to talk to it\n"
+            f"  Widget demo:       http://localhost:{ports.web}/demo.html (embed: <script src=.../widget.js>)\n"
+            f"  Counselor console: http://localhost:{ports.web}/console  ({login})\n"
             f"  REST channel:      POST http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
             f"  socket.io channel: http://localhost:{ports.rasa}/socket.io/\n"
             f"  Rasa HTTP API:     http://localhost:{ports.rasa}/ (token in var/secrets.json)\n"

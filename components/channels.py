@@ -8,8 +8,10 @@ never logged.
 from __future__ import annotations
 
 import contextvars
+import inspect
 import logging
 import re
+import secrets
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -150,12 +152,42 @@ class IntakeRestInput(RestInput):
         return webhook
 
 
+SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+
+
+def session_id_or_new(requested: object) -> str:
+    """The requested conversation id when it is long enough not to be guessed (32+ characters, at least
+    128 bits from a random source), else a new random one."""
+    if isinstance(requested, str) and SESSION_ID.match(requested):
+        return requested
+    return secrets.token_hex(24)
+
+
 class IntakeSocketIOInput(SocketIOInput):
-    """The socket.io channel, guarded the same way as REST."""
+    """The socket.io channel, guarded the same way as REST.
+
+    Its session_request handler replaces Rasa 3.6's, which calls python-socketio's `enter_room` without
+    awaiting it (a coroutine in the python-socketio 5.x installed with it), so with session persistence
+    the browser never joined its conversation's room and no reply reached it. Short or malformed session
+    ids are replaced by a new random one, so nobody can join another person's conversation by guessing.
+    """
 
     @classmethod
     def name(cls) -> str:
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        return super().blueprint(guarded(on_new_message))
+        webhook = super().blueprint(guarded(on_new_message))
+        sio = self.sio
+
+        async def session_request(sid: str, data: Any = None) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = session_id_or_new(requested)
+            if self.session_persistence:
+                entered = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(entered):
+                    await entered
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        sio.on("session_request", namespace=self.namespace)(session_request)
+        return webhook

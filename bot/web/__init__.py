@@ -1,1 +1,1 @@
-"""The web front end served by `make run` (the chat page; the widget and console build on it)."""
+"""The web front ends served by `make run`: the embeddable chat widget and the counselor console."""

@@ -80,3 +80,49 @@ def assistant(tmp_path_factory) -> Assistant:
 def sender() -> str:
     """A fresh, unguessable conversation id."""
     return f"test-{uuid.uuid4().hex}"
+
+
+COUNSELOR_TOKEN = "e2e-counselor-token"
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium's own connections are refused on a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "results" / "screenshots"
+
+
+@dataclass
+class Web:
+    """The web app (widget pages and console) pointed at the test assistant."""
+
+    url: str
+    db_path: Path
+
+
+@pytest.fixture(scope="session")
+def web(assistant) -> Web:
+    """bot.web on a free port, reading the test assistant's intake database, with a known counselor token."""
+    from bot.web.server import WebConfig, serve
+
+    db_path = assistant.var_dir / "intake.db"
+    server = serve(WebConfig(f"http://localhost:{assistant.ports.rasa}", TOKEN, COUNSELOR_TOKEN, db_path), 0)
+    try:
+        yield Web(f"http://localhost:{server.server_port}", db_path)
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download). Per module: Playwright's sync API keeps
+    an event loop running in this thread while it is open, which would break later tests' asyncio.run()."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

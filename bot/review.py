@@ -1,0 +1,193 @@
+"""The counselor console's own tables, beside the intakes: dispositions and the audit trail.
+
+Both live in the intake database (bot.storage.open_db). This module only reads the intakes and
+events tables, except `mark_event_handled`, which sets an event's status. Every view, edit and
+export in the console is written with `audit()` (who, what, which record, when; no health data).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from bot.redact import redact
+
+DISPOSITIONS = {
+    "agree": "Agree with the recommendation",
+    "different_level": "Place at a different level",
+    "follow_up": "Needs a follow-up call",
+    "referred_out": "Referred elsewhere",
+    "no_action": "No action needed",
+}
+LEVEL_FILTERS = ("op", "iop", "php", "residential", "withdrawal_management", "crisis")
+EXPORT_COLUMNS = (
+    "intake_id", "conversation_id", "level", "track", "review", "crisis", "started_at", "completed_at",
+    "rule_version", "criteria", "reasons", "missing", "disposition", "note", "counselor", "disposition_at",
+)
+FREE_TEXT_COLUMNS = ("criteria", "reasons", "note")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def now() -> str:
+    """The current UTC time, to the second, ISO 8601."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def ensure_review_schema(db: sqlite_utils.Database) -> None:
+    """Create the dispositions and audit tables when they are missing."""
+    if "dispositions" not in db.table_names():
+        db["dispositions"].create(
+            {"intake_id": str, "disposition": str, "note": str, "counselor": str, "updated_at": str},
+            pk="intake_id",
+        )
+    if "audit" not in db.table_names():
+        db["audit"].create(
+            {"id": int, "at": str, "counselor": str, "action": str, "target": str, "detail": str}, pk="id",
+        )
+        db["audit"].create_index(["at"])
+
+
+def audit(db: sqlite_utils.Database, counselor: str, action: str, target: str = "", detail: str = "") -> None:
+    """Write one audit row: who did what to which record, and when. Never pass health data in `detail`."""
+    ensure_review_schema(db)
+    db["audit"].insert({"at": now(), "counselor": counselor, "action": action, "target": target, "detail": detail})
+
+
+def list_audit(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
+    """The newest audit rows first."""
+    ensure_review_schema(db)
+    return list(db["audit"].rows_where(order_by="id desc", limit=limit))
+
+
+def save_disposition(db: sqlite_utils.Database, intake_id: str, disposition: str, note: str, counselor: str) -> dict:
+    """Store the counselor's disposition and note for an intake (one per intake, the latest wins)."""
+    if disposition not in DISPOSITIONS:
+        raise ValueError(f"unknown disposition {disposition!r}")
+    if "intakes" not in db.table_names() or not any(db["intakes"].rows_where("intake_id = ?", [intake_id])):
+        raise KeyError(intake_id)
+    ensure_review_schema(db)
+    row = {"intake_id": intake_id, "disposition": disposition, "note": note.strip()[:4000], "counselor": counselor,
+           "updated_at": now()}
+    db["dispositions"].insert(row, replace=True)
+    return row
+
+
+def crisis_conversations(db: sqlite_utils.Database) -> set[str]:
+    """Conversation ids that had at least one crisis event."""
+    if "events" not in db.table_names():
+        return set()
+    sql = "select distinct conversation_id from events where kind = 'crisis'"
+    return {row["conversation_id"] for row in db.query(sql)}
+
+
+def list_intakes(
+    db: sqlite_utils.Database,
+    level: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    review: bool | None = None,
+    crisis: bool | None = None,
+    limit: int = 500,
+) -> list[dict]:
+    """Stored intakes, newest first, filtered by level, completion date (YYYY-MM-DD, inclusive), review
+    flag and crisis (a crisis event recorded for the same conversation); each with its disposition."""
+    if "intakes" not in db.table_names():
+        return []
+    ensure_review_schema(db)
+    clauses, params = [], {}
+    if level:
+        clauses.append("i.level = :level")
+        params["level"] = level
+    if date_from:
+        clauses.append("substr(i.completed_at, 1, 10) >= :date_from")
+        params["date_from"] = date_from
+    if date_to:
+        clauses.append("substr(i.completed_at, 1, 10) <= :date_to")
+        params["date_to"] = date_to
+    if review is not None:
+        clauses.append("i.review = :review")
+        params["review"] = int(review)
+    if crisis is not None and "events" in db.table_names():
+        exists = "exists (select 1 from events e where e.kind = 'crisis' and e.conversation_id = i.conversation_id)"
+        clauses.append(exists if crisis else f"not {exists}")
+    elif crisis:
+        return []
+    return _select(db, " and ".join(clauses), params, limit)
+
+
+def _select(db: sqlite_utils.Database, where: str, params: dict, limit: int) -> list[dict]:
+    """Intakes joined with their dispositions, JSON decoded, with a crisis flag."""
+    sql = (
+        "select i.*, d.disposition, d.note, d.counselor, d.updated_at as disposition_at "
+        "from intakes i left join dispositions d on d.intake_id = i.intake_id "
+        f"{'where ' + where if where else ''} order by i.completed_at desc, i.intake_id limit :limit"
+    )
+    in_crisis = crisis_conversations(db)
+    rows = []
+    for row in db.query(sql, {**params, "limit": limit}):
+        for key in ("criteria", "reasons", "sources", "missing"):
+            if isinstance(row.get(key), str):
+                row[key] = json.loads(row[key])
+        row["review"] = bool(row["review"])
+        row["crisis"] = row["conversation_id"] in in_crisis
+        rows.append(row)
+    return rows
+
+
+def intake_detail(db: sqlite_utils.Database, intake_id: str) -> dict | None:
+    """One intake with its disposition and the crisis/handoff events of its conversation."""
+    if "intakes" not in db.table_names():
+        return None
+    ensure_review_schema(db)
+    rows = _select(db, "i.intake_id = :intake_id", {"intake_id": intake_id}, 1)
+    if not rows:
+        return None
+    row = rows[0]
+    row["events"] = (
+        list(db["events"].rows_where("conversation_id = ?", [row["conversation_id"]], order_by="id"))
+        if "events" in db.table_names() else []
+    )
+    return row
+
+
+def export_csv(rows: list[dict]) -> str:
+    """The intakes as CSV, with names, phone numbers, emails, dates of birth and addresses redacted
+    from every free-text field (the counselor's note especially); a cell that would start a spreadsheet
+    formula gets a leading apostrophe."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        record = {}
+        for column in EXPORT_COLUMNS:
+            value = row.get(column)
+            if isinstance(value, (dict, list)):
+                value = json.dumps(value, sort_keys=True)
+            value = "" if value is None else str(value)
+            value = redact(value) if column in FREE_TEXT_COLUMNS else value
+            record[column] = "'" + value if value[:1] in FORMULA_STARTS else value  # no spreadsheet formulas
+        writer.writerow(record)
+    return out.getvalue()
+
+
+def open_events(db: sqlite_utils.Database) -> dict[str, list[dict]]:
+    """Open handoff requests and crisis events, newest first."""
+    if "events" not in db.table_names():
+        return {"handoff": [], "crisis": []}
+    rows = list(db["events"].rows_where("status = 'open'", order_by="id desc", limit=200))
+    return {kind: [row for row in rows if row["kind"] == kind] for kind in ("handoff", "crisis")}
+
+
+def mark_event_handled(db: sqlite_utils.Database, event_id: int, counselor: str) -> bool:
+    """Set an open event's status to handled; False when there is no such open event."""
+    if "events" not in db.table_names():
+        return False
+    found = list(db["events"].rows_where("id = ? and status = 'open'", [event_id]))
+    if not found:
+        return False
+    db["events"].update(event_id, {"status": "handled", "handled_by": counselor, "handled_at": now()}, alter=True)
+    return True

@@ -1,0 +1,115 @@
+"""Counselor login for the console: one shared counselor token, a name for the audit trail.
+
+The token comes from $COUNSELOR_TOKEN, else var/secrets.json (written by bot.launcher). A login
+compares it in constant time, then issues a random session id in an HttpOnly, SameSite=Strict
+cookie. Sessions live in memory, expire after a fixed lifetime or when idle, and end at logout.
+Repeated wrong tokens slow down: after MAX_FAILURES in a minute, logins wait out the minute.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+COOKIE = "console_session"
+LIFETIME_S = 8 * 3600
+IDLE_S = 30 * 60
+MAX_FAILURES = 10
+NAME = re.compile(r"^[\w .'-]{1,60}$")
+
+
+def counselor_token(secrets_file: Path | None = None) -> str:
+    """$COUNSELOR_TOKEN when set, else the counselor_token in var/secrets.json (generated on first start)."""
+    from_env = os.environ.get("COUNSELOR_TOKEN", "").strip()
+    if from_env:
+        return from_env
+    from bot.launcher import SECRETS_FILE, ensure_secrets
+
+    return ensure_secrets(secrets_file or SECRETS_FILE)["counselor_token"]
+
+
+@dataclass
+class Session:
+    """A logged-in counselor."""
+
+    counselor: str
+    created: float
+    last_seen: float
+
+
+class Sessions:
+    """In-memory console sessions; thread-safe."""
+
+    def __init__(self, token: str, clock=time.monotonic) -> None:
+        if len(token) < 16:
+            raise ValueError("the counselor token must be at least 16 characters")
+        self._token = token.encode()
+        self._clock = clock
+        self._sessions: dict[str, Session] = {}
+        self._failures: list[float] = []
+        self._lock = threading.Lock()
+
+    def login(self, token: str, counselor: str) -> str | None:
+        """A new session id when the token is right and a name was given, else None."""
+        counselor = " ".join((counselor or "").split())
+        with self._lock:
+            now = self._clock()
+            self._failures = [t for t in self._failures if now - t < 60]
+            if len(self._failures) >= MAX_FAILURES:
+                return None
+            if not hmac.compare_digest((token or "").encode(), self._token) or not NAME.match(counselor):
+                self._failures.append(now)
+                return None
+            session_id = secrets.token_urlsafe(32)
+            self._sessions[session_id] = Session(counselor, now, now)
+            return session_id
+
+    def counselor(self, session_id: str | None) -> str | None:
+        """The counselor of a live session (and the session is touched), else None."""
+        if not session_id:
+            return None
+        with self._lock:
+            session = self._sessions.get(session_id)
+            now = self._clock()
+            if session is None:
+                return None
+            if now - session.created > LIFETIME_S or now - session.last_seen > IDLE_S:
+                del self._sessions[session_id]
+                return None
+            session.last_seen = now
+            return session.counselor
+
+    def logout(self, session_id: str | None) -> None:
+        """End a session (no error when there is none)."""
+        with self._lock:
+            self._sessions.pop(session_id or "", None)
+
+
+def session_id_from(cookie_header: str | None) -> str | None:
+    """The console session id from a Cookie header."""
+    if not cookie_header:
+        return None
+    cookie = SimpleCookie()
+    try:
+        cookie.load(cookie_header)
+    except Exception:
+        return None
+    morsel = cookie.get(COOKIE)
+    return morsel.value if morsel else None
+
+
+def set_cookie(session_id: str) -> str:
+    """The Set-Cookie value for a new session."""
+    return f"{COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={LIFETIME_S}"
+
+
+def clear_cookie() -> str:
+    """The Set-Cookie value that removes the session cookie."""
+    return f"{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"

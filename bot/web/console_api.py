@@ -1,0 +1,219 @@
+"""The counselor console's JSON endpoints. Every call is made by a logged-in counselor and audited.
+
+Each handler takes the Console (database, Rasa access) and the request's counselor, query and
+body, and returns a Reply. The browser never sees Rasa's token: trackers are read here, server
+side, and only for the console's own test conversations (ids starting with CONSOLE_PREFIX).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import sqlite_utils
+
+from bot import review
+from bot.criteria import ASAM_DIMENSIONS, CRITERIA
+from bot.web.inspector import tracker_view, what_if
+
+CONSOLE_PREFIX = "console-"
+CONVERSATION_ID = re.compile(rf"^{CONSOLE_PREFIX}[A-Za-z0-9_-]{{16,100}}$")
+SCENARIOS_FILE = Path(__file__).resolve().parent / "scenarios.json"
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status, body bytes, content type, extra headers."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: dict = field(default_factory=dict)
+
+
+def json_reply(payload: Any, status: int = 200) -> Reply:
+    """A JSON Reply."""
+    return Reply(status, json.dumps(payload).encode())
+
+
+def error(status: int, message: str) -> Reply:
+    """A JSON error Reply."""
+    return json_reply({"error": message}, status)
+
+
+def rasa_tracker_fetcher(rasa_url: str, rasa_token: str) -> Callable[[str], dict]:
+    """A function that reads a conversation's tracker from Rasa's HTTP API with the Rasa token."""
+    def fetch(conversation_id: str) -> dict:
+        query = urllib.parse.urlencode({"token": rasa_token})
+        url = f"{rasa_url}/conversations/{urllib.parse.quote(conversation_id)}/tracker?{query}"
+        with urllib.request.urlopen(url, timeout=15) as response:
+            return json.loads(response.read())
+    return fetch
+
+
+@dataclass
+class Console:
+    """What the endpoints need: the intake database, a tracker reader and the Rasa URL for the chat pane."""
+
+    db: sqlite_utils.Database
+    fetch_tracker: Callable[[str], dict]
+    rasa_url: str
+    scenarios_file: Path = SCENARIOS_FILE
+
+    def __post_init__(self) -> None:
+        review.ensure_review_schema(self.db)
+
+
+def overview(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """Who is logged in, the open handoffs and crisis events, and what the forms need."""
+    events = review.open_events(console.db)
+    review.audit(console.db, counselor, "view overview", "events",
+                 f"{len(events['handoff'])} handoffs, {len(events['crisis'])} crisis events open")
+    return json_reply({
+        "counselor": counselor,
+        "rasa_url": console.rasa_url,
+        "events": events,
+        "dispositions": review.DISPOSITIONS,
+        "levels": list(review.LEVEL_FILTERS),
+        "dimensions": ASAM_DIMENSIONS,
+        "criteria": [{"id": c.id, "label": c.label, "values": list(c.values), "numeric": c.numeric,
+                      "multiple": c.multiple, "dimension": c.dimension} for c in CRITERIA],
+    })
+
+
+def inspect(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """The live inspector for one of the console's own test conversations."""
+    conversation_id = query.get("conversation", "")
+    if not CONVERSATION_ID.match(conversation_id):
+        return error(400, f"the inspector reads the console's own conversations ({CONSOLE_PREFIX}...) only")
+    try:
+        tracker = console.fetch_tracker(conversation_id)
+    except OSError:
+        return error(502, "the assistant's API did not answer")
+    review.audit(console.db, counselor, "view conversation", conversation_id)
+    return json_reply(tracker_view(tracker))
+
+
+def whatif(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """The recommendation with one criterion changed; nothing is stored (the audit row names the criterion only)."""
+    answers, criterion_id = body.get("answers"), body.get("criterion")
+    if not isinstance(answers, dict) or not isinstance(criterion_id, str):
+        return error(400, "send {answers: {...}, criterion: id, value: ...}")
+    try:
+        result = what_if(answers, criterion_id, body.get("value"))
+    except KeyError:
+        return error(400, f"unknown criterion {criterion_id!r}")
+    except ValueError as problem:
+        return error(400, str(problem))
+    review.audit(console.db, counselor, "view what-if", criterion_id)
+    return json_reply(result)
+
+
+def _filters(query: Mapping[str, str]) -> dict:
+    def flag(name: str) -> bool | None:
+        value = query.get(name, "")
+        return {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}.get(value.lower())
+
+    def day(name: str) -> str | None:
+        value = query.get(name, "")
+        return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+    level = query.get("level") or None
+    return {"level": level if level in review.LEVEL_FILTERS else None, "date_from": day("from"),
+            "date_to": day("to"), "review": flag("review"), "crisis": flag("crisis")}
+
+
+def _describe_filters(filters: dict) -> str:
+    return ", ".join(f"{key}={value}" for key, value in filters.items() if value is not None) or "all"
+
+
+def intakes(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """Stored intakes, filtered by level, date range, review flag and crisis."""
+    filters = _filters(query)
+    rows = review.list_intakes(console.db, **filters)
+    review.audit(console.db, counselor, "view intake list", "intakes", _describe_filters(filters))
+    return json_reply({"intakes": rows, "filters": filters})
+
+
+def intake(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """One intake with its disposition and events."""
+    intake_id = query.get("id", "")
+    row = review.intake_detail(console.db, intake_id)
+    if row is None:
+        return error(404, "no such intake")
+    review.audit(console.db, counselor, "view intake", intake_id)
+    return json_reply(row)
+
+
+def disposition(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """Save the counselor's disposition and note for an intake."""
+    intake_id, choice, note = body.get("intake_id"), body.get("disposition"), body.get("note", "")
+    if not isinstance(intake_id, str) or not isinstance(choice, str) or not isinstance(note, str):
+        return error(400, "send {intake_id, disposition, note}")
+    try:
+        row = review.save_disposition(console.db, intake_id, choice, note, counselor)
+    except ValueError as problem:
+        return error(400, str(problem))
+    except KeyError:
+        return error(404, "no such intake")
+    review.audit(console.db, counselor, "edit disposition", intake_id, choice)
+    return json_reply(row)
+
+
+def export(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """The filtered intakes as CSV, identifiers redacted; the export is audited."""
+    filters = _filters(query)
+    rows = review.list_intakes(console.db, **filters, limit=100000)
+    review.audit(console.db, counselor, "export intakes CSV", "intakes",
+                 f"{len(rows)} rows; {_describe_filters(filters)}")
+    return Reply(200, review.export_csv(rows).encode(), "text/csv; charset=utf-8",
+                 {"Content-Disposition": 'attachment; filename="intakes-redacted.csv"'})
+
+
+def handled(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """Mark an open handoff request or crisis event as handled."""
+    event_id = body.get("id")
+    if not isinstance(event_id, int) or not review.mark_event_handled(console.db, event_id, counselor):
+        return error(404, "no such open event")
+    review.audit(console.db, counselor, "mark event handled", str(event_id))
+    return json_reply({"id": event_id, "status": "handled"})
+
+
+def scenarios(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """The saved scenarios: scripted client messages the console sends in order."""
+    return json_reply(json.loads(console.scenarios_file.read_text()))
+
+
+def audit_log(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """The newest audit rows."""
+    review.audit(console.db, counselor, "view audit log", "audit")
+    return json_reply({"audit": review.list_audit(console.db)})
+
+
+ROUTES: dict[tuple[str, str], Callable[..., Reply]] = {
+    ("GET", "overview"): overview,
+    ("GET", "inspect"): inspect,
+    ("POST", "whatif"): whatif,
+    ("GET", "intakes"): intakes,
+    ("GET", "intake"): intake,
+    ("POST", "disposition"): disposition,
+    ("GET", "export.csv"): export,
+    ("POST", "events/handled"): handled,
+    ("GET", "scenarios"): scenarios,
+    ("GET", "audit"): audit_log,
+}
+
+
+def handle(console: Console, counselor: str, method: str, name: str, query: Mapping[str, str],
+           body: dict) -> Reply:
+    """Dispatch one API call."""
+    handler = ROUTES.get((method, name))
+    if handler is None:
+        known = {route for verb, route in ROUTES if route == name}
+        return error(405 if known else 404, "method not allowed" if known else "not found")
+    return handler(console, counselor, query, body)

@@ -1,0 +1,370 @@
+/*
+ * Intake assistant chat widget. Embed with one tag:
+ *   <script src="https://your-server/widget.js" data-server-url="https://rasa.example.org"
+ *           data-title="Talk to our intake team" data-primary-color="#2e5e4e" defer></script>
+ * Options (data-attributes): server-url (the Rasa server), title, subtitle, primary-color,
+ * background-color, open ("true" to start open), launcher-label.
+ * It talks to Rasa's socket.io channel, keeps the conversation in sessionStorage (survives a reload
+ * in this tab, not left on a shared computer), reconnects with the same session id, and renders
+ * everything with textContent / createElement: nothing the user or the bot sends is parsed as HTML.
+ */
+(function () {
+  "use strict";
+  const script = document.currentScript;
+  if (!script || window.__intakeWidgetLoaded) return;
+  window.__intakeWidgetLoaded = true;
+
+  const base = new URL(".", script.src);
+  const data = script.dataset;
+  const options = {
+    serverUrl: (data.serverUrl || "http://localhost:5005").replace(/\/+$/, ""),
+    title: data.title || "Find the right care",
+    subtitle: data.subtitle || "Confidential questions, a suggestion, and why",
+    primary: validColor(data.primaryColor) || "#0b5cad",
+    background: validColor(data.backgroundColor) || "#ffffff",
+    launcherLabel: data.launcherLabel || "Chat with us",
+    open: data.open === "true",
+  };
+  const STORAGE_KEY = "intake-widget:" + options.serverUrl;
+  const MAX_STORED = 300;
+  const LEVELS = {
+    op: "Outpatient program (OP)",
+    iop: "Intensive outpatient program (IOP)",
+    php: "Partial hospitalization program (PHP)",
+    residential: "Residential treatment",
+    withdrawal_management: "Medically supervised withdrawal management (detox)",
+    crisis: "Crisis services first",
+  };
+  const PROGRAM_FIELDS = [
+    ["days_per_week", "Days"], ["hours_per_week", "Hours"], ["session_length", "Sessions"],
+    ["typical_length", "How long"], ["setting", "Setting"],
+  ];
+  const CRISIS_LINKS = [
+    { label: "Call 988", href: "tel:988" },
+    { label: "Text 988", href: "sms:988" },
+    { label: "Call 911", href: "tel:911" },
+    { label: "SAMHSA Helpline 1-800-662-4357", href: "tel:18006624357" },
+  ];
+
+  // ---- state: one conversation per tab -----------------------------------------------------------
+  const state = load() || { id: newSessionId(), transcript: [], open: options.open, crisis: false };
+  save();
+  let socket = null;
+  let ready = false;
+  const outbox = [];
+  let typingTimer = null;
+
+  function newSessionId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(24)); // 192 random bits: not guessable
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  function load() {
+    try {
+      const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
+      return stored && typeof stored.id === "string" && Array.isArray(stored.transcript) ? stored : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function save() {
+    try {
+      state.transcript = state.transcript.slice(-MAX_STORED);
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+    } catch (e) {
+      /* storage full or disabled: the conversation still works, it just won't survive a reload */
+    }
+  }
+
+  // ---- colours: keep WCAG AA contrast whatever the provider picks --------------------------------
+  function validColor(value) {
+    return value && /^#[0-9a-fA-F]{6}$/.test(value) ? value : null;
+  }
+  function luminance(hex) {
+    const channels = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
+      .map((c) => (c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4)));
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+  }
+  function contrast(a, b) {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  }
+  function readableOn(background) {
+    return contrast(background, "#ffffff") >= contrast(background, "#111111") ? "#ffffff" : "#111111";
+  }
+
+  // ---- DOM (in a shadow root, so the host page's CSS and ours don't mix) ---------------------------
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([key, value]) => {
+      if (key === "text") node.textContent = value;
+      else if (key === "className") node.className = value;
+      else node.setAttribute(key, value);
+    });
+    (children || []).forEach((child) => child && node.appendChild(child));
+    return node;
+  }
+
+  const host = el("div", { id: "intake-widget", "data-intake-widget": "" });
+  const root = host.attachShadow({ mode: "open" });
+  const css = el("link", { rel: "stylesheet", href: new URL("widget.css", base).href });
+  const primaryText = readableOn(options.primary);
+  host.style.setProperty("--iw-primary", options.primary);
+  host.style.setProperty("--iw-on-primary", primaryText);
+  host.style.setProperty("--iw-background", options.background);
+  host.style.setProperty("--iw-text", readableOn(options.background));
+
+  const launcher = el("button", { type: "button", className: "launcher", "aria-expanded": "false",
+    "aria-controls": "iw-panel", text: options.launcherLabel });
+  const closeButton = el("button", { type: "button", className: "close", "aria-label": "Close the chat", text: "×" });
+  const heading = el("h2", { id: "iw-title", text: options.title });
+  const header = el("div", { className: "header" }, [
+    el("div", {}, [heading, el("p", { className: "subtitle", text: options.subtitle })]), closeButton,
+  ]);
+  const safety = el("p", { className: "safety" }, [
+    document.createTextNode("Not an emergency service. In danger? Call "),
+    link("tel:911", "911"), document.createTextNode(", or call or text "), link("tel:988", "988"),
+    document.createTextNode("."),
+  ]);
+  const crisisSlot = el("div", { className: "crisis-slot" });
+  const log = el("div", { className: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": "Conversation", tabindex: "0" });
+  const typing = el("div", { className: "typing", hidden: "", "aria-hidden": "true" }, [
+    el("span", { className: "dots" }, [el("span"), el("span"), el("span")]),
+    el("span", { text: "The assistant is typing" }),
+  ]);
+  const status = el("p", { className: "status", role: "status" });
+  const input = el("input", { id: "iw-input", type: "text", autocomplete: "off", maxlength: "2000",
+    placeholder: "Type your message" });
+  const form = el("form", { className: "composer" }, [
+    el("label", { for: "iw-input", className: "visually-hidden", text: "Your message" }), input,
+    el("button", { type: "submit", className: "send", text: "Send" }),
+  ]);
+  const panel = el("section", { id: "iw-panel", className: "panel", "aria-labelledby": "iw-title", hidden: "" },
+    [header, safety, crisisSlot, log, typing, status, form]);
+  root.append(css, panel, launcher);
+
+  function link(href, text, className) {
+    return el("a", { href: href, className: className || "", text: text });
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------------
+  function render(entry) {
+    if (entry.from === "user") {
+      log.appendChild(el("div", { className: "msg user" }, [
+        el("span", { className: "visually-hidden", text: "You said: " }), el("span", { text: entry.text }),
+      ]));
+    } else {
+      log.appendChild(renderBot(entry.message || {}, entry));
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function renderBot(message, entry) {
+    const custom = message.custom && typeof message.custom === "object" ? message.custom : {};
+    if (custom.type === "crisis") return renderCrisis(message, custom);
+    const box = el("div", { className: "msg bot" + (custom.type === "recommendation" ? " card" : "") }, [
+      el("span", { className: "visually-hidden", text: "Assistant: " }),
+    ]);
+    if (custom.type === "recommendation") {
+      box.appendChild(el("h3", { text: "Suggested: " + (LEVELS[custom.level] || String(custom.level)) }));
+    }
+    if (message.text) {
+      // The card shows the payload's parts itself; of the plain-text explanation it keeps the headline.
+      const text = custom.type === "recommendation" ? String(message.text).split("\n\n")[0] : String(message.text);
+      box.appendChild(el("p", { className: "text", text: text }));
+    }
+    if (custom.type === "recommendation") renderRecommendation(box, custom);
+    else if (custom.type === "program") renderProgram(box, custom.program, "What it would look like");
+    if (custom.type === "faq" || custom.type === "program") renderSources(box, custom.sources);
+    const buttons = message.buttons || message.quick_replies || [];
+    if (Array.isArray(buttons) && buttons.length) {
+      const row = el("div", { className: "buttons", role: "group", "aria-label": "Quick replies" });
+      buttons.forEach((b) => {
+        const button = el("button", { type: "button", className: "quick", text: String(b.title || b.payload) });
+        if (entry.answered) button.disabled = true;
+        button.addEventListener("click", () => send(String(b.payload || b.title), String(b.title || b.payload)));
+        row.appendChild(button);
+      });
+      box.appendChild(row);
+    }
+    return box;
+  }
+
+  function renderRecommendation(box, custom) {
+    if (custom.review) {
+      box.appendChild(el("p", { className: "review", text: "A counselor will go over this with you before anything is decided." }));
+    }
+    const reasons = (custom.reasons || []).filter((r) => r && r.explanation);
+    if (reasons.length) {
+      box.appendChild(el("h4", { text: "Why" }));
+      box.appendChild(el("ul", { className: "reasons" }, reasons.map((r) => el("li", {}, [
+        el("span", { text: String(r.explanation) }),
+        Array.isArray(r.sources) && r.sources.length
+          ? el("span", { className: "cite", text: " (sources " + r.sources.map(String).join(", ") + ")" }) : null,
+      ]))));
+    }
+    renderProgram(box, custom.program, "What the program looks like");
+    if (Array.isArray(custom.missing) && custom.missing.length) {
+      box.appendChild(el("p", { className: "missing",
+        text: "Still unknown: " + custom.missing.map((m) => String(m).replace(/_/g, " ")).join(", ") }));
+    }
+    renderSources(box, custom.sources);
+    box.appendChild(el("p", { className: "disclaimer",
+      text: "A suggestion to discuss with the intake team, not a diagnosis; a clinician makes the final decision." }));
+  }
+
+  function renderProgram(box, program, title) {
+    if (!program || typeof program !== "object" || !Object.keys(program).length) return;
+    box.appendChild(el("h4", { text: title }));
+    const list = el("dl", { className: "program" });
+    PROGRAM_FIELDS.forEach(([key, label]) => {
+      if (program[key]) list.append(el("dt", { text: label }), el("dd", { text: String(program[key]) }));
+    });
+    box.appendChild(list);
+  }
+
+  function renderSources(box, sources) {
+    if (!Array.isArray(sources) || !sources.length) return;
+    box.appendChild(el("p", { className: "sources", text: "Sources: documents " + sources.map(String).join(", ") }));
+  }
+
+  function renderCrisis(message, custom) {
+    const links = crisisLinks(custom.resources);
+    const banner = el("div", { className: "msg crisis", role: "alert" }, [
+      el("h3", { text: "If you are in danger, get help now" }),
+      message.text ? el("p", { className: "text", text: String(message.text) }) : null,
+      el("div", { className: "crisis-links" }, links.map((l) => link(l.href, l.label, "crisis-link"))),
+    ]);
+    showPinnedCrisis();
+    return banner;
+  }
+
+  function crisisLinks(resources) {
+    const safe = (Array.isArray(resources) ? resources : [])
+      .filter((r) => r && /^(tel|sms):\+?\d{3,15}$/.test(String(r.href)))
+      .map((r) => ({ label: String(r.label || r.href), href: String(r.href) }));
+    CRISIS_LINKS.forEach((l) => { if (!safe.some((s) => s.href === l.href)) safe.push(l); });
+    return safe;
+  }
+
+  function showPinnedCrisis() {
+    if (!state.crisis) { state.crisis = true; save(); }
+    if (crisisSlot.firstChild) return;
+    crisisSlot.appendChild(el("div", { className: "crisis-pinned" }, [
+      el("strong", { text: "Help right now:" }),
+      ...CRISIS_LINKS.map((l) => link(l.href, l.label, "crisis-link")),
+    ]));
+  }
+
+  function disableOldButtons() {
+    log.querySelectorAll("button.quick").forEach((b) => { b.disabled = true; });
+    state.transcript.forEach((entry) => { entry.answered = true; });
+  }
+
+  // ---- talking to Rasa -----------------------------------------------------------------------------
+  function send(text, shown) {
+    disableOldButtons();
+    const entry = { from: "user", text: shown || text };
+    state.transcript.push(entry);
+    save();
+    render(entry);
+    deliver(text);
+  }
+
+  function deliver(text) {
+    showTyping(true);
+    if (ready && socket) socket.emit("user_uttered", { message: text, session_id: state.id });
+    else outbox.push(text);
+  }
+
+  function showTyping(on) {
+    typing.hidden = !on;
+    clearTimeout(typingTimer);
+    if (on) typingTimer = setTimeout(() => { typing.hidden = true; }, 30000);
+  }
+
+  function connect() {
+    if (socket || typeof window.io !== "function") return;
+    socket = window.io(options.serverUrl, { transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
+    socket.on("connect", () => {
+      // On every (re)connect, join our conversation again: same id, same conversation.
+      socket.emit("session_request", { session_id: state.id });
+    });
+    socket.on("session_confirm", (confirmed) => {
+      const id = typeof confirmed === "string" ? confirmed : confirmed && confirmed.session_id;
+      if (typeof id !== "string" || !id) return;
+      if (id !== state.id) { state.id = id; save(); } // the server replaced an id too short to be safe
+      ready = true;
+      status.textContent = "";
+      if (!state.transcript.length && !state.greeted) {
+        state.greeted = true;
+        save();
+        deliver("/greet");
+      }
+      while (outbox.length) socket.emit("user_uttered", { message: outbox.shift(), session_id: state.id });
+    });
+    socket.on("bot_uttered", (message) => {
+      if (!message || typeof message !== "object") return;
+      const entry = { from: "bot", message: { text: message.text, buttons: message.buttons || message.quick_replies,
+        custom: message.custom } };
+      state.transcript.push(entry);
+      save();
+      render(entry);
+      showTyping(false);
+    });
+    socket.on("disconnect", (reason) => {
+      ready = false;
+      status.textContent = "Connection lost. Reconnecting…";
+      if (reason === "io server disconnect") socket.connect();
+    });
+    socket.on("connect_error", () => {
+      ready = false;
+      status.textContent = "Can't reach the assistant right now. Retrying… If you need help now, call or text 988.";
+    });
+  }
+
+  function loadSocketIo(then) {
+    if (typeof window.io === "function") return then();
+    const tag = document.createElement("script");
+    tag.src = new URL("vendor/socket.io.min.js", base).href;
+    tag.onload = then;
+    tag.onerror = () => { status.textContent = "The chat could not load. If you need help now, call or text 988."; };
+    document.head.appendChild(tag);
+  }
+
+  // ---- open / close, keyboard ---------------------------------------------------------------------------
+  function setOpen(open, focus) {
+    state.open = open;
+    save();
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    launcher.hidden = open;
+    if (open) {
+      loadSocketIo(connect);
+      if (focus) input.focus();
+    } else if (focus) {
+      launcher.focus();
+    }
+  }
+
+  launcher.addEventListener("click", () => setOpen(true, true));
+  closeButton.addEventListener("click", () => setOpen(false, true));
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") setOpen(false, true);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    input.value = "";
+    if (text) send(text);
+  });
+
+  function start() {
+    document.body.appendChild(host);
+    state.transcript.forEach(render);
+    if (state.crisis) showPinnedCrisis();
+    setOpen(Boolean(state.open), false);
+  }
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();

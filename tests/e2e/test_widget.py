@@ -1,0 +1,207 @@
+"""The chat widget in a real browser (Debian's Chromium through Playwright), on the demo provider page."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.e2e.webpage import BOT_MESSAGES, Widget, screenshot, serious_violations
+
+# The answers in the order the form asks them after the packed opening (see bot/web/scenarios.json).
+BEFORE_RELOAD = ["I got out of rehab two weeks ago, I work full time and my wife has my back", "heroin", "moderate"]
+AFTER_RELOAD = ["no", "no", "no", "stable", "about 10 hours", "evenings", "no", "I have insurance", "yes"]
+HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & <b>bold</b>'
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def finished(browser, web, assistant):
+    """One full conversation in the widget, with a reload in the middle; yields what it left behind."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(web.url + "/demo.html")
+    widget = Widget(page)
+    widget.open()
+    assert "intake assistant" in page.locator(BOT_MESSAGES).first.inner_text()
+    widget.click_reply("Yes, let's start")
+    for text in BEFORE_RELOAD:
+        widget.say(text)
+    session = widget.session_id()
+    shown = page.locator("#intake-widget .msg").count()
+
+    page.reload()
+    widget = Widget(page)
+    page.locator(BOT_MESSAGES).first.wait_for()
+    after_reload = {"session": widget.session_id(), "shown": page.locator("#intake-widget .msg").count(),
+                    "last": widget.last_bot_text()}
+    for text in AFTER_RELOAD:
+        widget.say(text)
+    assert "Here is what I understood" in widget.last_bot_text()
+    widget.click_reply("Yes, that's right")
+    card = page.locator("#intake-widget .msg.card")
+    card.wait_for()
+    card.evaluate("(node) => { const log = node.parentElement; "
+                  "log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; }")
+    path = screenshot(page, "widget-recommendation")
+    storage = page.evaluate("() => Object.entries(sessionStorage)")
+    yield {"page": page, "session": session, "shown": shown, "after_reload": after_reload, "errors": errors,
+           "screenshot": path, "storage": storage, "tracker": assistant.tracker(session)}
+    context.close()
+
+
+def test_a_full_conversation_ends_in_the_recommendation_card(finished):
+    card = finished["page"].locator("#intake-widget .msg.card")
+    assert card.locator("h3").inner_text() == "Suggested: Intensive outpatient program (IOP)"
+    reasons = card.locator("ul.reasons li")
+    assert reasons.count() >= 1
+    assert "step after leaving residential" in card.inner_text()
+    assert card.locator("dl.program dt").first.inner_text() == "Days"
+    assert re.search(r"Sources: documents (\d{3}, )+\d{3}", card.inner_text())
+    assert finished["errors"] == []
+
+
+def test_the_session_id_is_long_random_and_kept_in_session_storage(finished):
+    assert re.fullmatch(r"[0-9a-f]{48}", finished["session"])  # 192 bits from crypto.getRandomValues
+    assert finished["tracker"]["sender_id"] == finished["session"]
+
+
+def test_a_reload_mid_conversation_shows_it_and_continues_it(finished):
+    after = finished["after_reload"]
+    assert after["session"] == finished["session"]
+    assert after["shown"] == finished["shown"]  # the whole transcript is back
+    assert "How much is it affecting your life" not in after["last"]  # it was past that question
+    slots = finished["tracker"]["slots"]
+    assert slots["recent_treatment"] == "residential_discharge"  # answered before the reload
+    assert slots["home"] == "stable"  # answered after it: one conversation
+    assert slots["recommended_level"] == "iop"
+
+
+def test_widget_and_card_have_no_serious_accessibility_violations(browser, web, finished):
+    # axe-core is injected as an inline script, so this context bypasses the page's CSP; the transcript
+    # (with the card) is restored from sessionStorage as after a reload.
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    entries = json.dumps(finished["storage"])
+    context.add_init_script(f"for (const [k, v] of {entries}) sessionStorage.setItem(k, v);")
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    page.locator("#intake-widget .msg.card").wait_for()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Close the chat").click()
+    assert serious_violations(page) == []
+    context.close()
+
+
+def test_a_script_message_is_shown_as_text_never_run(context, web):
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    widget = Widget(page)
+    widget.open()
+    widget.say(HOSTILE)
+    mine = page.locator("#intake-widget .msg.user").last
+    assert mine.inner_text().endswith(HOSTILE)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("#intake-widget .log img, #intake-widget .log script, #intake-widget .log b").count() == 0
+    page.reload()
+    page.locator("#intake-widget .msg.user").last.wait_for()
+    assert page.locator("#intake-widget .msg.user").last.inner_text().endswith(HOSTILE)
+    assert page.evaluate("() => window.__pwned") is None
+
+
+def test_crisis_response_is_a_banner_with_tap_to_call_links(context, web):
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    widget = Widget(page)
+    widget.open()
+    widget.say("I want to kill myself")
+    banner = page.locator("#intake-widget .msg.crisis")
+    assert banner.get_attribute("role") == "alert"
+    hrefs = {link.get_attribute("href") for link in banner.locator("a").all()}
+    assert {"tel:988", "sms:988", "tel:911", "tel:18006624357"} <= hrefs
+    pinned = page.locator("#intake-widget .crisis-pinned a")
+    assert {link.get_attribute("href") for link in pinned.all()} >= {"tel:988", "sms:988", "tel:911"}
+    screenshot(page, "widget-crisis")
+
+
+def test_reconnects_after_a_dropped_connection_and_keeps_the_conversation(context, web, assistant):
+    sockets = []
+
+    def proxy(ws):
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    page = context.new_page()
+    page.route_web_socket(re.compile(r".*/socket\.io/.*"), proxy)
+    page.goto(web.url + "/demo.html")
+    widget = Widget(page)
+    widget.open()
+    widget.say("yes let's start")
+    session = widget.session_id()
+    shown = page.locator("#intake-widget .msg").count()
+    sockets[-1].close()  # the connection drops
+    page.locator("#intake-widget .status", has_text="Reconnecting").wait_for(timeout=10000)
+    page.wait_for_function("() => document.querySelector('#intake-widget').shadowRoot"
+                           ".querySelector('.status').textContent === ''", timeout=20000)
+    assert len(sockets) >= 2  # a new connection
+    widget.say("alcohol")
+    assert page.locator("#intake-widget .msg").count() > shown
+    assert widget.session_id() == session
+    assert assistant.slots(session)["substances"] == ["alcohol"]
+
+
+def test_keyboard_only_with_visible_focus(context, web):
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    for _ in range(10):  # tab through the host page to the widget's launcher
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.id === 'intake-widget'"):
+            break
+    focused = "() => document.activeElement.shadowRoot && document.activeElement.shadowRoot.activeElement"
+    assert page.evaluate(f"() => ({focused})().className") == "launcher"
+    outline = page.evaluate(f"() => getComputedStyle(({focused})()).outlineStyle")
+    assert outline not in ("none", "")
+    page.keyboard.press("Enter")
+    page.locator(BOT_MESSAGES).first.wait_for()
+    assert page.evaluate(f"() => ({focused})().id") == "iw-input"
+    page.keyboard.type("yes let's start")
+    before = Widget(page).bot_count()
+    page.keyboard.press("Enter")
+    Widget(page).wait_for_bot(before)
+    page.keyboard.press("Escape")
+    assert page.evaluate(f"() => ({focused})().className") == "launcher"
+    assert page.locator("#intake-widget .panel").is_hidden()
+
+
+def test_usable_on_a_phone_sized_screen(browser, web):
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    widget = Widget(page)
+    widget.open()
+    box = page.locator("#intake-widget .panel").bounding_box()
+    assert box["width"] <= 375 and box["height"] <= 667
+    assert page.get_by_label("Your message").is_visible()
+    screenshot(page, "widget-phone")
+    context.close()
+
+
+def test_rasa_http_api_needs_its_token(assistant):
+    url = f"http://localhost:{assistant.ports.rasa}/conversations/anyone/tracker"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=10)
+    assert refused.value.code == 401
+    with pytest.raises(urllib.error.HTTPError) as wrong:
+        urllib.request.urlopen(url + "?token=guess", timeout=10)
+    assert wrong.value.code == 401
+

@@ -1,0 +1,89 @@
+"""Counselor login: constant-time token check, a name for the audit trail, expiring sessions, cookies."""
+
+import pytest
+
+from bot.web import auth
+
+TOKEN = "a-counselor-token-for-tests"
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_login_needs_the_token_and_a_name():
+    sessions = auth.Sessions(TOKEN)
+    assert sessions.login("wrong-token", "Dana") is None
+    assert sessions.login(TOKEN, "") is None
+    assert sessions.login(TOKEN, "<script>") is None
+    session_id = sessions.login(TOKEN, "  Dana   Lee ")
+    assert session_id and len(session_id) >= 40
+    assert sessions.counselor(session_id) == "Dana Lee"
+    assert sessions.counselor("guessed") is None and sessions.counselor(None) is None
+
+
+def test_sessions_expire_when_idle_and_after_their_lifetime():
+    clock = Clock()
+    sessions = auth.Sessions(TOKEN, clock=clock)
+    idle = sessions.login(TOKEN, "Dana")
+    clock.now += auth.IDLE_S + 1
+    assert sessions.counselor(idle) is None
+    busy = sessions.login(TOKEN, "Dana")
+    for _ in range(int(auth.LIFETIME_S / (auth.IDLE_S / 2)) + 1):
+        clock.now += auth.IDLE_S / 2
+        alive = sessions.counselor(busy)
+    assert alive is None
+
+
+def test_logout_ends_the_session():
+    sessions = auth.Sessions(TOKEN)
+    session_id = sessions.login(TOKEN, "Dana")
+    sessions.logout(session_id)
+    assert sessions.counselor(session_id) is None
+
+
+def test_repeated_wrong_tokens_lock_logins_for_a_minute():
+    clock = Clock()
+    sessions = auth.Sessions(TOKEN, clock=clock)
+    for _ in range(auth.MAX_FAILURES):
+        assert sessions.login("guess", "x") is None
+    assert sessions.login(TOKEN, "Dana") is None
+    clock.now += 61
+    assert sessions.login(TOKEN, "Dana")
+
+
+def test_a_short_token_is_refused():
+    with pytest.raises(ValueError):
+        auth.Sessions("short")
+
+
+def test_cookie_is_httponly_samesite_strict_and_parsed_back():
+    header = auth.set_cookie("abc123")
+    assert "HttpOnly" in header and "SameSite=Strict" in header and "Path=/" in header
+    assert auth.session_id_from("other=1; console_session=abc123") == "abc123"
+    assert auth.session_id_from(None) is None and auth.session_id_from("other=1") is None
+    assert "Max-Age=0" in auth.clear_cookie()
+
+
+def test_token_from_the_environment_first(monkeypatch, tmp_path):
+    monkeypatch.setenv("COUNSELOR_TOKEN", "from-the-environment-123")
+    assert auth.counselor_token(tmp_path / "secrets.json") == "from-the-environment-123"
+    monkeypatch.delenv("COUNSELOR_TOKEN")
+    generated = auth.counselor_token(tmp_path / "secrets.json")
+    assert len(generated) >= 16 and auth.counselor_token(tmp_path / "secrets.json") == generated
+
+
+def test_make_run_prints_the_token_only_on_first_start(monkeypatch):
+    from bot.launcher import counselor_login_note
+
+    tokens = {"counselor_token": "the-new-counselor-token"}
+    monkeypatch.delenv("COUNSELOR_TOKEN", raising=False)
+    assert "the-new-counselor-token" in counselor_login_note(True, tokens)
+    assert "the-new-counselor-token" not in counselor_login_note(False, tokens)
+    assert "var/secrets.json" in counselor_login_note(False, tokens)
+    monkeypatch.setenv("COUNSELOR_TOKEN", "from-env-token-123")
+    assert counselor_login_note(True, tokens) == "token: $COUNSELOR_TOKEN"

@@ -1,0 +1,220 @@
+"""The web app without a browser: login wall, security headers, console API, audit, redacted export.
+
+A tiny fake Rasa answers the tracker API (and checks its token), so no model is needed.
+"""
+
+import csv
+import http.server
+import io
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from bot import review
+from bot.intake import make_intake
+from bot.placement import recommend_level
+from bot.storage import open_db, record_event, save_intake
+from bot.web.server import WebConfig, serve
+
+COUNSELOR_TOKEN = "web-test-counselor-token"
+RASA_TOKEN = "web-test-rasa-token"
+CONVERSATION = "console-" + "ab12" * 8
+TRACKER = {"sender_id": CONVERSATION, "slots": {"severity": "moderate", "requested_slot": "withdrawal"},
+           "events": [{"event": "user", "text": "it's moderate",
+                       "parse_data": {"text": "it's moderate", "intent": {"name": "inform", "confidence": 0.8},
+                                      "entities": [{"entity": "severity", "value": "moderate", "start": 5, "end": 13,
+                                                    "extractor": "IntakeFactExtractor"}]}},
+                      {"event": "slot", "name": "severity", "value": "moderate"}]}
+
+
+class FakeRasa(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        if urllib.parse.parse_qs(url.query).get("token") != [RASA_TOKEN]:
+            self.send_response(401)
+            self.end_headers()
+            return
+        body = json.dumps(TRACKER).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def call(url, data=None, cookie=None, headers=None, method=None):
+    """(status, headers, body) without following redirects or raising on 4xx."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if cookie:
+        request.add_header("Cookie", cookie)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("web")
+    db = open_db(base / "intake.db")
+    for conversation, severity in (("conv-a", "mild"), ("conv-b", "moderate")):
+        intake = make_intake({"substances": ["alcohol"], "severity": severity, "home": "stable", "support": "strong"})
+        save_intake(db, f"{conversation}:0", conversation, intake, recommend_level(intake))
+    record_event(db, "crisis", "conv-b", "suicide")
+    record_event(db, "handoff", "conv-a", "requested")
+    rasa = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeRasa)
+    threading.Thread(target=rasa.serve_forever, daemon=True).start()
+    web = serve(WebConfig(f"http://localhost:{rasa.server_port}", RASA_TOKEN, COUNSELOR_TOKEN, base / "intake.db"), 0)
+    yield f"http://localhost:{web.server_port}", db
+    web.shutdown()
+    rasa.shutdown()
+
+
+def login(url, name="Dana Counselor", token=COUNSELOR_TOKEN):
+    body = urllib.parse.urlencode({"name": name, "token": token}).encode()
+    return call(url + "/console/login", body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+@pytest.fixture(scope="module")
+def cookie(site):
+    status, headers, _ = login(site[0])
+    assert status == 303 and headers["Location"] == "/console"
+    set_cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie
+    return set_cookie.split(";")[0]
+
+
+API = ["overview", "inspect?conversation=" + CONVERSATION, "intakes", "intake?id=conv-a:0", "export.csv",
+       "scenarios", "audit"]
+
+
+@pytest.mark.parametrize("path", ["/console", "/console/", "/console/static/console.js", "/console/static/console.css"])
+def test_console_pages_redirect_to_login_without_a_session(site, path):
+    status, headers, body = call(site[0] + path)
+    assert status == 303 and headers["Location"] == "/console/login"
+    assert b"console" not in body.lower()
+
+
+@pytest.mark.parametrize("path", API)
+def test_console_api_answers_401_without_a_session(site, path):
+    assert call(site[0] + "/console/api/" + path)[0] == 401
+    assert call(site[0] + "/console/api/" + path, cookie="console_session=guessed")[0] == 401
+
+
+@pytest.mark.parametrize("path", ["whatif", "disposition", "events/handled"])
+def test_console_posts_answer_401_without_a_session(site, path):
+    status, _, _ = call(site[0] + "/console/api/" + path, b"{}", headers={"Content-Type": "application/json"})
+    assert status == 401
+
+
+def test_a_wrong_token_gets_401_and_no_cookie(site):
+    status, headers, body = login(site[0], token="not-the-token")
+    assert status == 401 and "Set-Cookie" not in headers
+    assert b"That did not work" in body
+
+
+def test_public_pages_and_security_headers(site):
+    for path in ("/", "/demo.html", "/widget.js", "/widget.css", "/vendor/socket.io.min.js", "/console/login"):
+        status, headers, _ = call(site[0] + path)
+        assert status == 200, path
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "object-src 'none'" in csp
+        assert "ws://localhost:" in csp  # the widget's socket.io connection to Rasa
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    assert call(site[0] + "/../pyproject.toml")[0] == 404
+    assert call(site[0] + "/vendor/../../bot/web/auth.py")[0] == 404
+
+
+def test_pages_point_the_widget_at_the_rasa_server(site):
+    body = call(site[0] + "/demo.html")[2].decode()
+    assert 'data-server-url="http://localhost:' in body and "__RASA_URL__" not in body
+
+
+def test_console_with_a_session(site, cookie):
+    status, headers, body = call(site[0] + "/console", cookie=cookie)
+    assert status == 200 and b"Counselor console" in body
+    assert headers["Cache-Control"] == "no-store" and headers["X-Frame-Options"] == "DENY"
+    overview = json.loads(call(site[0] + "/console/api/overview", cookie=cookie)[2])
+    assert overview["counselor"] == "Dana Counselor"
+    assert [e["category"] for e in overview["events"]["crisis"]] == ["suicide"]
+    assert "rasa_token" not in json.dumps(overview) and RASA_TOKEN not in json.dumps(overview)
+
+
+def test_inspector_reads_the_tracker_server_side(site, cookie):
+    view = json.loads(call(site[0] + "/console/api/inspect?conversation=" + CONVERSATION, cookie=cookie)[2])
+    assert view["intent"]["name"] == "inform"
+    assert view["entities"][0]["matched"] == "moderate"
+    assert view["requested_slot"] == "withdrawal"
+    # only the console's own conversations
+    assert call(site[0] + "/console/api/inspect?conversation=conv-a", cookie=cookie)[0] == 400
+
+
+def test_what_if_endpoint(site, cookie):
+    body = json.dumps({"answers": {"severity": "mild", "support": "strong", "home": "stable"},
+                       "criterion": "severity", "value": "moderate"}).encode()
+    status, _, raw = call(site[0] + "/console/api/whatif", body, cookie, {"Content-Type": "application/json"})
+    result = json.loads(raw)
+    assert status == 200 and result["after"]["level"] == "iop" and result["differences"]["changed"]["level"]
+    bad = json.dumps({"answers": {}, "criterion": "severity", "value": "extreme"}).encode()
+    assert call(site[0] + "/console/api/whatif", bad, cookie, {"Content-Type": "application/json"})[0] == 400
+
+
+def test_cross_site_posts_are_refused(site, cookie):
+    body = json.dumps({"intake_id": "conv-a:0", "disposition": "agree", "note": ""}).encode()
+    headers = {"Content-Type": "application/json", "Origin": "http://evil.example"}
+    assert call(site[0] + "/console/api/disposition", body, cookie, headers)[0] == 403
+
+
+def test_filters_disposition_export_and_audit(site, cookie):
+    url, db = site
+    rows = json.loads(call(url + "/console/api/intakes?crisis=yes", cookie=cookie)[2])["intakes"]
+    assert [r["intake_id"] for r in rows] == ["conv-b:0"]
+    rows = json.loads(call(url + "/console/api/intakes?level=op", cookie=cookie)[2])["intakes"]
+    assert [r["intake_id"] for r in rows] == ["conv-a:0"]
+    note = "Called back: my name is Sarah Miller, phone (555) 123-4567, email sarah.miller@example.com"
+    body = json.dumps({"intake_id": "conv-a:0", "disposition": "follow_up", "note": note}).encode()
+    assert call(url + "/console/api/disposition", body, cookie, {"Content-Type": "application/json"})[0] == 200
+    detail = json.loads(call(url + "/console/api/intake?id=conv-a:0", cookie=cookie)[2])
+    assert detail["disposition"] == "follow_up" and detail["counselor"] == "Dana Counselor"
+    status, headers, raw = call(url + "/console/api/export.csv", cookie=cookie)
+    text = raw.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    for secret in ("Sarah", "Miller", "555", "example.com"):
+        assert secret not in text
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 2
+    actions = {(row["counselor"], row["action"]) for row in review.list_audit(db)}
+    for action in ("log in", "view overview", "view intake list", "view intake", "edit disposition",
+                   "export intakes CSV"):
+        assert ("Dana Counselor", action) in actions, action
+    assert not any(note in (row["detail"] or "") for row in review.list_audit(db))
+
+
+def test_mark_a_handoff_handled(site, cookie):
+    url, db = site
+    handoff = review.open_events(db)["handoff"][0]["id"]
+    body = json.dumps({"id": handoff}).encode()
+    assert call(url + "/console/api/events/handled", body, cookie, {"Content-Type": "application/json"})[0] == 200
+    assert review.open_events(db)["handoff"] == []
+
+
+def test_logout_ends_the_session(site):
+    status, headers, _ = login(site[0], name="Lee")
+    session = headers["Set-Cookie"].split(";")[0]
+    assert call(site[0] + "/console/api/overview", cookie=session)[0] == 200
+    status, headers, _ = call(site[0] + "/console/logout", b"", cookie=session)
+    assert status == 303 and "Max-Age=0" in headers["Set-Cookie"]
+    assert call(site[0] + "/console/api/overview", cookie=session)[0] == 401

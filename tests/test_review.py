@@ -21,7 +21,7 @@ def db(tmp_path):
     db = open_db(tmp_path / "intake.db")
     for conversation, answers in (("conv-op", MILD), ("conv-iop", MODERATE), ("conv-iop2", {**MODERATE, "home": None})):
         intake = make_intake({k: v for k, v in answers.items() if v is not None})
-        save_intake(db, f"{conversation}:0", conversation, intake, recommend_level(intake))
+        save_intake(db, f"{conversation}:0", conversation, intake, recommend_level(intake), consent_version="test-1")
     record_event(db, "crisis", "conv-iop", "suicide")
     record_event(db, "handoff", "conv-op", "requested")
     return db

@@ -73,7 +73,7 @@ def site(tmp_path_factory):
     db = open_db(base / "intake.db")
     for conversation, severity in (("conv-a", "mild"), ("conv-b", "moderate")):
         intake = make_intake({"substances": ["alcohol"], "severity": severity, "home": "stable", "support": "strong"})
-        save_intake(db, f"{conversation}:0", conversation, intake, recommend_level(intake))
+        save_intake(db, f"{conversation}:0", conversation, intake, recommend_level(intake), consent_version="test-1")
     record_event(db, "crisis", "conv-b", "suicide")
     record_event(db, "handoff", "conv-a", "requested")
     rasa = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeRasa)

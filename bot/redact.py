@@ -72,9 +72,12 @@ TITLE = r"(?:(?:dr|mr|mrs|ms|miss|mx)\.?[ \t]+)?"
 STRONG_CUES = (r"\bmy\s+name\s+is|\bmy\s+name['’]s|\bmy\s+names|\bname\s+is|\b(?:full\s+|first\s+|last\s+|patient\s+"
                r"|client\s+|caller\s+|legal\s+)?name(?:\s*[:=]|\s+-\s)|\bi\s+go\s+by|\b(?:they|you\s+can|u\s+can|pls|please)\s+"
                r"call\s+me|\bgoes\s+by")
-WEAK_CUES = (r"\bi['’]?\s?m|\bi\s+am|\bthis\s+is|\bcall\s+me|\bnamed|\bask\s+for|\bspeak(?:ing)?\s+(?:with|to)"
-             r"|\btalk(?:ing)?\s+to|\b(?:dr|mr|mrs|ms|miss|mx)\.?"
-             r"|\bmy\s+(?:wife|husband|partner|boyfriend|girlfriend|bf|gf|son|daughter|mom|mother|dad|father|brother"
+WEAK_CUES = (r"\bi['’]?\s?m|\bi\s+am|\bthis\s+is|\bcall\s+me|\bnamed|\bask\s+for"
+             r"|\b(?:speak(?:ing)?|spoke|spoken|talk(?:ing|ed)?|met|meeting|chatted)\s+(?:with|to)"
+             r"|\b(?:called|calling|phoned|texted|emailed|per)"
+             r"|\b(?:client|patient|caller|member|pt|resident|participant)"
+             r"|\b(?:dr|mr|mrs|ms|miss|mx)\.?"
+             r"|\b(?:my|his|her|their|your|the\s+client['’]s|the\s+caller['’]s)\s+(?:wife|husband|partner|boyfriend|girlfriend|bf|gf|son|daughter|mom|mother|dad|father|brother"
              r"|sister|sponsor|friend|therapist|counselor|counsellor|doctor|roommate|fianc[eé]e?|ex|kid|child|cousin"
              r"|aunt|uncle|grandma|grandpa|grandmother|grandfather|stepdad|stepmom|case\s+manager|caseworker"
              r"|probation\s+officer|po|lawyer|boss|baby|niece|nephew)(?:['’]s\s+name\s+is|\s+is\s+named|\s+named)?")
@@ -110,6 +113,8 @@ hi hey hello thanks thank please sir maam dr mr mrs ms miss mx
 amazing awesome awful hard tough crazy insane ridiculous stupid terrible horrible weird scary embarrassing
 frustrating confusing helpful perfect wonderful nice cool bad rough real important urgent hell it's
 ready exciting excited nuts bs bullshit wild true false funny sad serious different normal weird
+xanax klonopin valium ativan suboxone narcan vivitrol adderall oxycontin percocet vicodin ambien seroquel naltrexone
+methadone sublocade fentanyl tylenol advil lyrica gabapentin zoloft prozac lexapro wellbutrin
 """.split())
 # Words after "my name is" (any case) that are not a name.
 NAME_STOPWORDS = COMMON_WORDS | frozenset("""

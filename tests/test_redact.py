@@ -169,3 +169,12 @@ def test_huge_input_is_fast(text):
     out = redact(text)
     assert isinstance(out, str)
     assert time.perf_counter() - start < 2.0
+
+
+def test_names_in_counselor_notes_after_common_cues():
+    note = "Spoke with Maria Lopez; called Maria back. Client John Smith, her mother Ana Ruiz. Per Dana, IOP."
+    redacted = redact(note)
+    for name in ("Maria", "Lopez", "John", "Smith", "Ana", "Ruiz", "Dana"):
+        assert name not in redacted
+    assert "IOP" in redacted and redact("called Monday, client prefers IOP on Suboxone") == (
+        "called Monday, client prefers IOP on Suboxone")

@@ -66,7 +66,7 @@ def test_every_criterion_with_value_and_the_message_that_set_it():
     assert rows["support"]["message"] == PACKED
     assert rows["severity"]["message"] == "moderate"
     assert rows["home"]["value"] is None and rows["home"]["message"] is None
-    assert view["requested_slot"] == "withdrawal"
+    assert view["requested_slot"] == "withdrawal" and view["requested_label"] == "Withdrawal"
 
 
 def test_criteria_grouped_by_the_six_asam_dimensions():

@@ -15,6 +15,7 @@ from typing import Any, Mapping
 from bot.criteria import ASAM_DIMENSIONS, BY_ID, CRITERIA, UNKNOWN
 from bot.intake import make_intake
 from bot.placement import recommend_level
+from bot.privacy import CONSENT_SLOT
 
 
 def tracker_view(tracker: Mapping[str, Any]) -> dict:
@@ -53,12 +54,21 @@ def tracker_view(tracker: Mapping[str, Any]) -> dict:
         "criteria": criteria,
         "dimensions": group_by_dimension(criteria),
         "requested_slot": slots.get("requested_slot"),
+        "requested_label": _label(slots.get("requested_slot")),
+        "consent": slots.get(CONSENT_SLOT),
         "active_loop": (tracker.get("active_loop") or {}).get("name"),
         "in_crisis": bool(slots.get("in_crisis")),
         "answers": answers,
         "recommendation": recommendation,
         "recommendation_status": status,
     }
+
+
+def _label(slot: str | None) -> str | None:
+    """What a requested slot asks about, in words."""
+    if slot == CONSENT_SLOT:
+        return "Consent to store the answers"
+    return BY_ID[slot].label if slot in BY_ID else slot
 
 
 def _criterion_row(criterion, value: object, message: str | None) -> dict:

@@ -75,6 +75,9 @@ def test_criteria_fill_live_while_chatting(console):
     say(page, "hi")
     assert page.locator("#intent").inner_text().startswith("greet (")
     say(page, "yes let's start")
+    assert page.locator("#requested").inner_text() == "Consent to store the answers (consent)"
+    say(page, "yes, you can store my answers")
+    assert "consent to store: given" in page.locator("#inspector-status").inner_text()
     assert page.locator("#requested").inner_text().startswith("Substances")
     packed = "I got out of rehab two weeks ago, I work full time and my wife has my back"
     say(page, packed)

@@ -98,7 +98,7 @@ def test_the_counselor_export_carries_no_identifiers_from_a_conversation(assista
     talk(assistant, sender, ["Hi, I'm Maria Lopez, call me at (555) 867-5309 or maria.lopez@example.com"], CALM)
     db = open_db(assistant.var_dir / "intake.db")
     intake_id = next(r["intake_id"] for r in list_intakes(db) if r["conversation_id"] == sender)
-    save_disposition(db, intake_id, "op", "Spoke with Maria Lopez, 555-867-5309, maria.lopez@example.com", "qa")
+    save_disposition(db, intake_id, "follow_up", "Spoke with Maria Lopez, 555-867-5309, maria.lopez@example.com", "qa")
     exported = export_csv(list_intakes(db))
     assert intake_id in exported and "[NAME]" in exported and "[PHONE]" in exported and "[EMAIL]" in exported
     for identifier in ("Maria", "Lopez", "867-5309", "maria.lopez@example.com"):

@@ -148,7 +148,7 @@
     const intent = view.intent;
     $("intent").textContent = intent ? `${intent.name} (${Number(intent.confidence || 0).toFixed(2)})` +
       (intent.name === "faq" && intent.faq_topic ? ` · ${intent.faq_topic} (${Number(intent.faq_confidence || 0).toFixed(2)})` : "") : "–";
-    $("requested").textContent = view.requested_slot ? criterionLabel(view.requested_slot) + ` (${view.requested_slot})` : "–";
+    $("requested").textContent = view.requested_slot ? `${view.requested_label} (${view.requested_slot})` : "–";
     if (!view.entities.length) {
       const row = el("tr");
       const cell = el("td", "None");
@@ -192,7 +192,8 @@
     const known = view.criteria.filter((c) => c.value !== null).length;
     $("inspector-status").textContent = `${known} of ${view.criteria.length} criteria known` +
       (view.recommendation ? `; recommendation ${view.recommendation.level} (${view.recommendation_status})` : "") +
-      (view.in_crisis ? "; in crisis" : "");
+      (view.in_crisis ? "; in crisis" : "") +
+      `; consent to store: ${view.consent || "not asked yet"}`;
     fillWhatIfValues();
   }
 

@@ -127,10 +127,34 @@ SELECTOR_THRESHOLD_WHEN_SURE = 0.3  # ...the selector's best topic is trusted fr
 SEARCH_THRESHOLD = 7.0  # BM25 score to answer from search; off-topic questions score below ~5
 
 
+# A question the FAQ may answer names a program, a treatment or one of the FAQ's subjects, or
+# refers back to the conversation ("how much does it cost", "can I keep my job"). "how much does a
+# gym membership cost" or "how many hours of sleep does a teenager need" share words with topics
+# but are about something else, so they get the honest "I don't have that information".
+PROGRAM_TERMS = re.compile(
+    r"\b(i\.?o\.?p\.?|iops?|op|php|out-?patient|outpat[ei]nt|out patient|in-?patient|residential|rehab|"
+    r"programs?|programmes?|treatment|therap(?:y|ies|ist|eutic)|counsel+(?:ing|or)|groups?|sessions?|detox\w*|"
+    r"withdrawals?|sober\w*|clean|recovery|relaps\w*|levels?(?: of care)?|partial|hospitali[sz]\w*|"
+    r"intensi?ve|step(?:ping)? (?:down|up)|addiction|substances?|drugs?|alcohol|drinking|insurance|insured|"
+    r"medicaid|medicare|self[- ]?pay|court|judge|probation|dui|mandate\w*|attend\w*|absen\w*|urine|ua|"
+    r"urinalysis|screens?|breathaly\w*|facility|tracks?)\b", re.IGNORECASE)
+REFERS_BACK = re.compile(r"\b(it|that|this|they|them|those|i|me)\b", re.IGNORECASE)
+
+
+def about_programs(question: str) -> bool:
+    """True when the question is about treatment programs or refers back to them (see PROGRAM_TERMS)."""
+    return bool(PROGRAM_TERMS.search(question) or REFERS_BACK.search(question))
+
+
 def choose_answer(
     selector_topic: str | None, selector_confidence: float, question: str, faq_confidence: float = 0.0
 ) -> tuple[Entry | None, str]:
-    """The entry to answer with and how it was found ("selector", "search"), or (None, "none")."""
+    """The entry to answer with and how it was found ("selector", "search"), or (None, "none").
+
+    Nothing answers a question that is not about programs (about_programs).
+    """
+    if not about_programs(question):
+        return None, "none"
     entries = knowledge_index().entries
     threshold = SELECTOR_THRESHOLD_WHEN_SURE if faq_confidence >= SURE_FAQ else SELECTOR_THRESHOLD
     if selector_topic in entries and selector_confidence >= threshold:
@@ -142,8 +166,16 @@ def choose_answer(
 QUESTION_START = re.compile(
     r"^\s*(is|are|do|does|did|can|could|will|would|should|tell me|explain|any|anything)\b", re.IGNORECASE)
 QUESTION_WORD = re.compile(r"\b(what|what's|whats|how|when|where|why|who|which)\b", re.IGNORECASE)
+# A question clause after a story: "my son uses every day, does he have to detox first",
+# "I have a DUI and the court wants rehab, would IOP count": an auxiliary verb, then its subject.
+QUESTION_CLAUSE = re.compile(
+    r"(?:[,;:.!\-]|\b(?:and|but|so|also|now|then))\s*"
+    r"(?:is|are|am|do|does|did|can|could|will|would|should|may|might|must|has|have)\s+"
+    r"(?:i|you|he|she|it|we|they|there|this|that|my|your|his|her|our|their|the|a|an|iop|op|php|"
+    r"outpatient|intensive|someone|somebody|anyone|people|treatment|rehab)\b", re.IGNORECASE)
 
 
 def looks_like_question(text: str) -> bool:
     """True for "how long is IOP?", "it says OP, what does that mean"; False for statements of fact."""
-    return "?" in text or bool(QUESTION_START.match(text) or QUESTION_WORD.search(text))
+    return "?" in text or bool(QUESTION_START.match(text) or QUESTION_WORD.search(text)
+                               or QUESTION_CLAUSE.search(text))

@@ -10,7 +10,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.extract import extract_facts
-from bot.knowledge import looks_like_question
+from bot.knowledge import SURE_FAQ, looks_like_question
 from bot.nlp import load_pipeline
 from components.base import CRISIS_INTENT, FAQ_INTENT, RuleComponent
 
@@ -33,8 +33,11 @@ class IntakeFactExtractor(RuleComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             facts = extract_facts(text, nlp=self._nlp)
             stated = {fact.criterion for fact in facts}
-            if len(stated) >= 2 and intent.get("name") == FAQ_INTENT and not looks_like_question(text):
-                # "completed intensive outpatient 2 weeks ago" states facts; it asks nothing.
+            unsure = float(intent.get("confidence") or 0.0) < SURE_FAQ
+            if (intent.get("name") == FAQ_INTENT and stated and (len(stated) >= 2 or unsure)
+                    and not looks_like_question(text)):
+                # "completed intensive outpatient 2 weeks ago" states facts; it asks nothing. So does
+                # "I keep relapsing after outpatient", one fact the classifier was unsure was a question.
                 message.set(INTENT, {**intent, "name": "inform"}, add_to_output=True)
             entities = [
                 {

@@ -64,15 +64,25 @@ def test_off_topic_questions_find_nothing():
 
 
 def test_confident_selector_is_trusted_and_unsure_one_is_searched():
-    assert choose_answer("cost", 0.9, "anything")[0].topic == "cost"
+    assert choose_answer("cost", 0.9, "is it expensive")[0].topic == "cost"
     entry, found_by = choose_answer("cost", 0.2, "how many hours per week does an intensive outpatient program take")
     assert (entry.topic, found_by) == ("iop_hours", "search")
     assert choose_answer(None, 0.0, "what's your favourite colour") == (None, "none")
 
 
 def test_a_sure_faq_intent_trusts_a_less_confident_selector():
-    assert choose_answer("cost", 0.35, "zzz", faq_confidence=0.95)[0].topic == "cost"
-    assert choose_answer("cost", 0.35, "zzz", faq_confidence=0.6) == (None, "none")
+    assert choose_answer("cost", 0.35, "iop $$", faq_confidence=0.95)[0].topic == "cost"
+    assert choose_answer("cost", 0.35, "iop $$", faq_confidence=0.6) == (None, "none")
+
+
+def test_questions_about_something_else_are_not_answered():
+    from bot.knowledge import about_programs
+
+    assert choose_answer("cost", 1.0, "how much does a gym membership cost") == (None, "none")
+    assert not about_programs("how many hours of sleep does a teenager need")
+    assert about_programs("how much does it cost")
+    assert about_programs("iop $$?")
+    assert about_programs("will my insurance pay")
 
 
 def test_questions_are_told_from_statements():
@@ -81,3 +91,7 @@ def test_questions_are_told_from_statements():
     assert looks_like_question("how long is IOP")
     assert looks_like_question("IOP hours?")
     assert not looks_like_question("completed intensive outpatient 2 weeks ago")
+    assert looks_like_question("my wife drinks every night and works days, does she have to do detox first")
+    assert looks_like_question("I'm on probation and work full time - can I do outpatient")
+    assert not looks_like_question("I drink every day and I can't stop, my job is at risk")
+    assert not looks_like_question("got out of rehab last week, I work and my wife is supportive")

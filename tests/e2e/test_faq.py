@@ -14,6 +14,8 @@ from tests.e2e.driver import talk
 from tests.e2e.test_conversations import CALM
 
 HELDOUT = yaml.safe_load((ROOT / "tests" / "data" / "faq_heldout.yml").read_text())
+HELDOUT_2 = yaml.safe_load((ROOT / "tests" / "data" / "faq_heldout_2.yml").read_text())
+OFF_TOPIC = yaml.safe_load((ROOT / "tests" / "data" / "faq_offtopic.yml").read_text())
 TOPICS = sorted(load_entries())
 
 
@@ -34,17 +36,33 @@ def faq_payloads(replies):
     return [m["custom"] for m in replies if (m.get("custom") or {}).get("type") == "faq"]
 
 
-def test_heldout_questions_get_the_right_topic(assistant):
+def heldout_accuracy(assistant, items) -> float:
     misses = Counter()
-    for item in HELDOUT:
+    for item in items:
         if answered_topic(parse(assistant, item["text"])) != item["topic"]:
             misses[item["topic"]] += 1
-    accuracy = 1 - sum(misses.values()) / len(HELDOUT)
-    print(f"FAQ held-out accuracy: {accuracy:.1%} of {len(HELDOUT)}; misses by topic: {dict(misses)}")
+    accuracy = 1 - sum(misses.values()) / len(items)
+    print(f"FAQ held-out accuracy: {accuracy:.1%} of {len(items)}; misses by topic: {dict(misses)}")
+    return accuracy
+
+
+def test_heldout_questions_get_the_right_topic(assistant):
     assert len(HELDOUT) >= 60
-    # Issue 3 asks for 90%; this model reaches 69% (README). Guard against regressions until
-    # the FAQ classifier is improved, and keep the figure printed.
-    assert accuracy >= 0.65
+    # Issue 3 asks for 90%; this model reaches 89.7% (78 of 87; README, bench/faq_eval.py).
+    # The floor sits just below it to catch regressions.
+    assert heldout_accuracy(assistant, HELDOUT) >= 0.88
+
+
+def test_second_heldout_set_gets_the_right_topic(assistant):
+    # Written before the FAQ training data was extended, in other styles (README): 82.6% (38 of 46).
+    assert len({item["topic"] for item in HELDOUT_2}) == len(TOPICS) and len(HELDOUT_2) >= 40
+    assert heldout_accuracy(assistant, HELDOUT_2) >= 0.8
+
+
+def test_off_topic_questions_are_rarely_answered(assistant):
+    wrong = [text for text in OFF_TOPIC if answered_topic(parse(assistant, text)) is not None]
+    print(f"Off-topic questions answered with an FAQ topic: {len(wrong)} of {len(OFF_TOPIC)}: {wrong}")
+    assert len(wrong) <= 3  # 3 of 30 (README); was 7 of 30 before issue 3
 
 
 @pytest.mark.parametrize("topic", TOPICS)

@@ -29,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.launcher import Ports, start_services, stop, wait_until_up  # noqa: E402
 from bot.model import ensure_model  # noqa: E402
 
-# One full intake: an opening, an answer per question (in the form's order), the confirmation.
+# One full intake: an opening, consent, an answer per question (in the form's order), the confirmation.
 SCRIPT = [
     "hi",
     "I'd like to figure out what kind of help I need",
+    "yes, you can store my answers",  # consent: the conversation is written to SQLite, as in production
     "alcohol, mostly on weekends",
     "mild",
     "no withdrawal symptoms",

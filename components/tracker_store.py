@@ -2,9 +2,10 @@
 
 A conversation is written to SQLite only once the person consents; until then (or after they
 decline) it is kept in memory for the chat alone. When "delete my information" is confirmed, the
-conversation and every intake row of it are erased. Crisis responses and handoff requests are
-recorded here (kind, category, time; never the text), so they are kept even when the action server
-is down; anonymously once the person has declined.
+conversation and every intake row of it are erased. Stored conversations are also kept in memory
+(this server is their only writer), so a message does not reload its conversation from SQL.
+Crisis responses and handoff requests are recorded here (kind, category, time; never the text), so
+they are kept even when the action server is down; anonymously once the person has declined.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class ConsentTrackerStore(SQLTrackerStore):
 
     def __init__(self, domain: Domain | None = None, max_unstored: int = MAX_UNSTORED_CONVERSATIONS,
                  **kwargs: Any) -> None:
-        self.unstored = InMemoryTrackerStore(domain or Domain.empty())
+        self.unstored = InMemoryTrackerStore(domain or Domain.empty())  # without consent: memory only
+        self.cached = InMemoryTrackerStore(domain or Domain.empty())  # with consent: SQL, plus this copy
         self.max_unstored = int(max_unstored)
         self.recorded_until: OrderedDict[str, float] = OrderedDict()
         super().__init__(domain=domain, **kwargs)
@@ -63,8 +65,9 @@ class ConsentTrackerStore(SQLTrackerStore):
     @domain.setter
     def domain(self, domain: Domain | None) -> None:
         self._domain = domain or Domain.empty()
-        if hasattr(self, "unstored"):
-            self.unstored.domain = self._domain
+        for store in (getattr(self, "unstored", None), getattr(self, "cached", None)):
+            if store is not None:
+                store.domain = self._domain
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Erase, keep in memory, or write to SQL, as the person's choices say."""
@@ -77,18 +80,25 @@ class ConsentTrackerStore(SQLTrackerStore):
         if may_store(consent):
             self.unstored.store.pop(sender, None)
             await super().save(tracker)
+            await self.remember(self.cached, tracker)
             return
         if consent_changed(tracker):
+            self.cached.store.pop(sender, None)
             self.delete_sql_events(sender)  # consent withdrawn: nothing stays in the database
-        await self.unstored.save(tracker)
-        self.unstored.store[sender] = self.unstored.store.pop(sender)  # most recently used last
-        while len(self.unstored.store) > self.max_unstored:
-            self.unstored.store.pop(next(iter(self.unstored.store)))
+        await self.remember(self.unstored, tracker)
+
+    async def remember(self, store: InMemoryTrackerStore, tracker: DialogueStateTracker) -> None:
+        """Keep the conversation in `store`, dropping the least recently used beyond the limit."""
+        store.store.pop(tracker.sender_id, None)
+        await store.save(tracker)
+        while len(store.store) > self.max_unstored:
+            store.store.pop(next(iter(store.store)))
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        """The conversation from memory if it is not stored, else from SQL."""
-        if sender_id in self.unstored.store:
-            return await self.unstored.retrieve(sender_id)
+        """The conversation from memory (unstored, or a copy of a stored one), else from SQL."""
+        for store in (self.unstored, self.cached):
+            if sender_id in store.store:
+                return await store.retrieve(sender_id)
         return await super().retrieve(sender_id)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
@@ -104,6 +114,7 @@ class ConsentTrackerStore(SQLTrackerStore):
     def erase(self, sender_id: str) -> None:
         """Forget the conversation everywhere: memory, tracker database, intake database."""
         self.unstored.store.pop(sender_id, None)
+        self.cached.store.pop(sender_id, None)
         self.recorded_until.pop(sender_id, None)
         self.delete_sql_events(sender_id)
         deleted = delete_conversation(default_db(), sender_id)

@@ -1,0 +1,98 @@
+"""The consent-aware tracker store: what reaches SQLite, what stays in memory, what is erased."""
+
+import asyncio
+import sqlite3
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from components.tracker_store import ConsentTrackerStore
+
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+slots:
+  consent:
+    type: categorical
+    values: [given, declined]
+    influence_conversation: false
+    mappings: [{type: custom}]
+responses:
+  utter_data_deleted: [{text: deleted}]
+""")
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
+    from bot import storage
+
+    storage.default_db.cache_clear()
+    yield ConsentTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    storage.default_db.cache_clear()
+
+
+def sql_rows(store, sender):
+    return sqlite3.connect(store.engine.url.database).execute(
+        "select count(*) from events where sender_id = ?", [sender]).fetchone()[0]
+
+
+def tracker_with(sender, *events):
+    tracker = DialogueStateTracker(sender, DOMAIN.slots)
+    for event in events:
+        tracker.update(event)
+    return tracker
+
+
+def test_nothing_reaches_sqlite_before_consent_but_the_chat_goes_on(store):
+    asyncio.run(store.save(tracker_with("a", UserUttered("hello"), BotUttered("hi"))))
+    assert sql_rows(store, "a") == 0
+    assert asyncio.run(store.retrieve("a")).latest_message.text == "hello"
+
+
+def test_with_consent_the_conversation_is_written_and_served_from_memory(store):
+    tracker = tracker_with("b", UserUttered("yes"), SlotSet("consent", "given"))
+    asyncio.run(store.save(tracker))
+    assert sql_rows(store, "b") == 2
+    assert "b" in store.cached.store and "b" not in store.unstored.store
+    store.cached.store.clear()  # e.g. after a restart: read back from SQLite
+    assert asyncio.run(store.retrieve("b")).get_slot("consent") == "given"
+
+
+def test_withdrawing_consent_deletes_the_rows(store):
+    tracker = tracker_with("c", UserUttered("yes"), SlotSet("consent", "given"))
+    asyncio.run(store.save(tracker))
+    tracker.update(UserUttered("don't store it"))
+    tracker.update(SlotSet("consent", "declined"))
+    asyncio.run(store.save(tracker))
+    assert sql_rows(store, "c") == 0
+    assert asyncio.run(store.retrieve("c")).get_slot("consent") == "declined"
+
+
+def test_a_confirmed_deletion_erases_memory_and_sqlite(store):
+    tracker = tracker_with("d", UserUttered("yes"), SlotSet("consent", "given"))
+    asyncio.run(store.save(tracker))
+    tracker.update(UserUttered("yes delete it"))
+    tracker.update(ActionExecuted("utter_data_deleted"))
+    asyncio.run(store.save(tracker))
+    assert sql_rows(store, "d") == 0
+    assert asyncio.run(store.retrieve("d")) is None
+
+
+def test_crisis_responses_are_recorded_once_without_text(store):
+    from bot.storage import default_db, list_events
+
+    tracker = tracker_with("e", UserUttered("I took all my pills"),
+                           BotUttered("call 988", {"custom": {"type": "crisis", "category": "overdose"}}))
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(tracker))  # saved twice in one turn: still one record
+    events = list_events(default_db(), kind="crisis")
+    assert [(e["conversation_id"], e["category"]) for e in events] == [("e", "overdose")]
+
+
+def test_memory_is_bounded(store):
+    store.max_unstored = 3
+    for number in range(5):
+        asyncio.run(store.save(tracker_with(f"m{number}", UserUttered("hi"))))
+    assert list(store.unstored.store) == ["m2", "m3", "m4"]

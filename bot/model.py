@@ -12,7 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components")
-NOT_TRAINING_INPUTS = ("data/patterns", "data/safety")  # spaCy rules: loaded at run time, not trained
+# Read at run time, not by training: the spaCy rules, and the server-side pieces (channels, tracker store).
+NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "components/channels.py", "components/tracker_store.py",
+                       "components/speedups.py")
 
 
 def training_files(root: Path = ROOT) -> list[Path]:

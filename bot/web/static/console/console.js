@@ -128,6 +128,14 @@
     }
   }
 
+  function emptyRow(body, text, columns) {
+    const row = el("tr");
+    const cell = el("td", text);
+    cell.colSpan = columns;
+    row.appendChild(cell);
+    body.appendChild(row);
+  }
+
   function criterionLabel(id) {
     const found = meta && meta.criteria.find((c) => c.id === id);
     return found ? found.label : id;
@@ -149,13 +157,7 @@
     $("intent").textContent = intent ? `${intent.name} (${Number(intent.confidence || 0).toFixed(2)})` +
       (intent.name === "faq" && intent.faq_topic ? ` · ${intent.faq_topic} (${Number(intent.faq_confidence || 0).toFixed(2)})` : "") : "–";
     $("requested").textContent = view.requested_slot ? `${view.requested_label} (${view.requested_slot})` : "–";
-    if (!view.entities.length) {
-      const row = el("tr");
-      const cell = el("td", "None");
-      cell.colSpan = 4;
-      row.appendChild(cell);
-      entities.appendChild(row);
-    }
+    if (!view.entities.length) emptyRow(entities, "None", 4);
     view.entities.forEach((e) => {
       const row = el("tr");
       [e.entity, show(e.value), e.matched ? `“${e.matched}”` : "–", e.extractor || "–"].forEach((v) => row.appendChild(el("td", v)));
@@ -314,13 +316,7 @@
     const rows = $("intake-rows");
     clear(rows);
     $("intake-caption").textContent = `Stored intakes: ${data.intakes.length}`;
-    if (!data.intakes.length) {
-      const row = el("tr");
-      const cell = el("td", "No intakes match these filters.");
-      cell.colSpan = 7;
-      row.appendChild(cell);
-      rows.appendChild(row);
-    }
+    if (!data.intakes.length) emptyRow(rows, "No intakes match these filters.", 7);
     data.intakes.forEach((intake) => {
       const row = el("tr");
       row.dataset.intake = intake.intake_id;

@@ -23,14 +23,8 @@ CONSENT_QUESTION = (
 CONSENT_BUTTONS = (("Yes, you may store them", "/consent_given"), ("No, don't store anything", "/consent_declined"))
 GREETING_RESPONSE = "utter_greet"  # in domain.yml: says what is stored and why
 CONSENT_WORDING_SHA256 = "c4e9a8f0bae04cdd1562dd78bfae14770b8ea598b25ea542abf7f54b95af5ca5"
-CONSENT_ANSWERS = {"consent_given": GIVEN, "affirm": GIVEN, "consent_declined": DECLINED, "deny": DECLINED}
 ERASE_RESPONSE = "utter_data_deleted"
 ANONYMOUS = ""
-
-
-def consent_from_intent(intent: str | None) -> str | None:
-    """The consent an answer to the consent question gives, or None when it doesn't answer it."""
-    return CONSENT_ANSWERS.get(intent or "")
 
 
 def may_store(consent: object) -> bool:

@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-HELDOUT_SETS = ("faq_heldout.yml", "faq_heldout_2.yml")
+HELDOUT_SETS = ("faq_heldout.yml", "faq_heldout_2.yml", "faq_heldout_3.yml")
 OFF_TOPIC = "faq_offtopic.yml"
 
 

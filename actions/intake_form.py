@@ -51,7 +51,8 @@ class ValidateIntakeForm(FormValidationAction):
         """Translate the turn to bot.privacy.read_consent and bot.form.read_turn, and back to slot events."""
         set_this_turn = dict(tracker.slots_to_validate())
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        events, asked, unclear = self.read_consent_turn(dispatcher, tracker, set_this_turn.pop(CONSENT_SLOT, None))
+        events, asked, unclear = self.read_consent_turn(dispatcher, tracker, intent,
+                                                        set_this_turn.pop(CONSENT_SLOT, None))
         before = answers_before_last_message(tracker)
         turn = read_turn(
             asked=asked,
@@ -76,12 +77,11 @@ class ValidateIntakeForm(FormValidationAction):
 
     @staticmethod
     def read_consent_turn(
-        dispatcher: CollectingDispatcher, tracker: Tracker, consent_now: str | None
+        dispatcher: CollectingDispatcher, tracker: Tracker, intent: str | None, consent_now: str | None
     ) -> tuple[List[EventType], str | None, int]:
         """Consent given, declined or unclear this turn; returns its events, the criterion asked, the re-asks."""
         asked = tracker.get_slot("requested_slot")
         unclear = int(tracker.get_slot(UNCLEAR_SLOT) or 0)
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         events: List[EventType] = []
         if consent_now or (asked == CONSENT_SLOT and intent in ANSWER_INTENTS):
             answer = read_consent(consent_now, asked == CONSENT_SLOT, unclear)

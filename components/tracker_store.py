@@ -37,14 +37,14 @@ def current_turn(tracker: DialogueStateTracker) -> list:
     return turn[::-1]
 
 
-def erase_requested(tracker: DialogueStateTracker) -> bool:
+def erase_requested(turn: list) -> bool:
     """True when this turn confirmed "delete my information"."""
-    return any(isinstance(e, ActionExecuted) and e.action_name == ERASE_RESPONSE for e in current_turn(tracker))
+    return any(isinstance(e, ActionExecuted) and e.action_name == ERASE_RESPONSE for e in turn)
 
 
-def consent_changed(tracker: DialogueStateTracker) -> bool:
+def consent_changed(turn: list) -> bool:
     """True when this turn set the consent slot."""
-    return any(isinstance(e, SlotSet) and e.key == CONSENT_SLOT for e in current_turn(tracker))
+    return any(isinstance(e, SlotSet) and e.key == CONSENT_SLOT for e in turn)
 
 
 class ConsentTrackerStore(SQLTrackerStore):
@@ -72,17 +72,18 @@ class ConsentTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Erase, keep in memory, or write to SQL, as the person's choices say."""
         sender = tracker.sender_id
-        if erase_requested(tracker):
+        turn = current_turn(tracker)
+        if erase_requested(turn):
             self.erase(sender)
             return
         consent = tracker.get_slot(CONSENT_SLOT)
-        self.record_safety_events(tracker, consent)
+        self.record_safety_events(sender, turn, consent)
         if may_store(consent):
             self.unstored.store.pop(sender, None)
             await super().save(tracker)
             await self.remember(self.cached, tracker)
             return
-        if consent_changed(tracker):
+        if consent_changed(turn):
             self.cached.store.pop(sender, None)
             self.delete_sql_events(sender)  # consent withdrawn: nothing stays in the database
         await self.remember(self.unstored, tracker)
@@ -126,11 +127,10 @@ class ConsentTrackerStore(SQLTrackerStore):
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
 
-    def record_safety_events(self, tracker: DialogueStateTracker, consent: object) -> None:
-        """Record each crisis response and handoff sent since the last save (no message text)."""
-        sender = tracker.sender_id
+    def record_safety_events(self, sender: str, turn: list, consent: object) -> None:
+        """Record each crisis response and handoff of this turn not yet recorded (no message text)."""
         since = self.recorded_until.get(sender, 0.0)
-        for event in current_turn(tracker):
+        for event in turn:
             if not isinstance(event, BotUttered) or event.timestamp <= since:
                 continue
             custom = (event.data or {}).get("custom") or {}

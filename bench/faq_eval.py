@@ -6,7 +6,7 @@
 
 A held-out question is right when the full NLU (DIET intent, ResponseSelector, knowledge search,
 intake facts) says intent `faq` with utter_action `utter_faq/<expected topic>`, the same check as
-tests/e2e/test_faq.py. An off-topic question (tests/data/faq_offtopic.yml) is wrongly answered when
+tests/e2e/test_faq.py. An off-topic question (tests/data/faq_offtopic*.yml) is wrongly answered when
 it gets any FAQ topic instead of the honest "I don't have that information". Every miss is printed
 with the predicted intent, topic, their confidences and how the answer was found.
 """
@@ -24,8 +24,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-HELDOUT_SETS = ("faq_heldout.yml", "faq_heldout_2.yml", "faq_heldout_3.yml")
-OFF_TOPIC = "faq_offtopic.yml"
+HELDOUT_SETS = ("faq_heldout.yml", "faq_heldout_2.yml", "faq_heldout_3.yml", "faq_heldout_4.yml")
+OFF_TOPIC_SETS = ("faq_offtopic.yml", "faq_offtopic_2.yml")
 
 
 def answer(parsed: dict) -> dict:
@@ -60,16 +60,17 @@ async def evaluate(model: Path, quiet: bool) -> dict:
         if not quiet:
             for item, got in misses:
                 print(f"  MISS [{item['topic']}] {item['text']!r}\n       -> {got}")
-    questions = yaml.safe_load((ROOT / "tests" / "data" / OFF_TOPIC).read_text())
-    wrong = []
-    for text in questions:
-        got = answer(await agent.parse_message(text))
-        if got["topic"] is not None:
-            wrong.append((text, got))
-    figures[OFF_TOPIC] = (len(wrong), len(questions))
-    print(f"\n{OFF_TOPIC}: {len(wrong)} of {len(questions)} wrongly answered")
-    for text, got in wrong:
-        print(f"  WRONG {text!r}\n       -> {got}")
+    for name in OFF_TOPIC_SETS:
+        questions = yaml.safe_load((ROOT / "tests" / "data" / name).read_text())
+        wrong = []
+        for text in questions:
+            got = answer(await agent.parse_message(text))
+            if got["topic"] is not None:
+                wrong.append((text, got))
+        figures[name] = (len(wrong), len(questions))
+        print(f"\n{name}: {len(wrong)} of {len(questions)} wrongly answered")
+        for text, got in wrong:
+            print(f"  WRONG {text!r}\n       -> {got}")
     return figures
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components")
+# bot/shorthand.py: the tokenizer component reads its symbols while training.
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "bot/shorthand.py")
 # Read at run time, not by training: the spaCy rules, and the server-side pieces (channels, tracker store).
 NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "components/channels.py", "components/tracker_store.py",
                        "components/speedups.py")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.shorthand import spell_out
+
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_FILE = ROOT / "data" / "knowledge" / "faq.yml"
 FAQ_TRAINING_FILE = ROOT / "data" / "nlu" / "faq.yml"
@@ -73,7 +75,7 @@ def training_phrasings(path: Path = FAQ_TRAINING_FILE) -> dict[str, list[str]]:
 
 def words(text: str) -> list[str]:
     """Lowercase content words with a light plural/verb stemming."""
-    tokens = re.findall(r"[a-z0-9]+", text.lower().replace("i.o.p", "iop"))
+    tokens = re.findall(r"[a-z0-9]+", spell_out(text).lower().replace("i.o.p", "iop"))
     return [re.sub(r"(ing|es|s)$", "", t) if len(t) > 4 else t for t in tokens if t not in STOPWORDS]
 
 
@@ -123,7 +125,9 @@ def best_answer(question: str, threshold: float) -> Entry | None:
 
 SELECTOR_THRESHOLD = 0.5  # ResponseSelector confidence to answer without searching
 SURE_FAQ = 0.9  # when the intent classifier is this sure it is a question about programs...
-SELECTOR_THRESHOLD_WHEN_SURE = 0.3  # ...the selector's best topic is trusted from this confidence
+SELECTOR_THRESHOLD_WHEN_SURE = 0.3  # ...the selector's best topic is considered from this confidence,
+AGREEING_SEARCH_RESULTS = 3  # and answers when it is among the search's best few topics
+NOT_COVERED = "not_covered"  # the selector's topic for questions in the FAQ's words that it cannot answer
 SEARCH_THRESHOLD = 7.0  # BM25 score to answer from search; off-topic questions score below ~5
 
 
@@ -149,15 +153,22 @@ def about_programs(question: str) -> bool:
 def choose_answer(
     selector_topic: str | None, selector_confidence: float, question: str, faq_confidence: float = 0.0
 ) -> tuple[Entry | None, str]:
-    """The entry to answer with and how it was found ("selector", "search"), or (None, "none").
+    """The entry to answer with and how it was found ("selector", "search"), or (None, "none"/"not_covered").
 
-    Nothing answers a question that is not about programs (about_programs).
+    Nothing answers a question that is not about programs (about_programs). A selector unsure of
+    its topic is trusted only when the intent is surely a question and the search agrees.
     """
     if not about_programs(question):
         return None, "none"
-    entries = knowledge_index().entries
-    threshold = SELECTOR_THRESHOLD_WHEN_SURE if faq_confidence >= SURE_FAQ else SELECTOR_THRESHOLD
-    if selector_topic in entries and selector_confidence >= threshold:
+    if selector_topic == NOT_COVERED and selector_confidence >= SELECTOR_THRESHOLD:
+        return None, "not_covered"
+    index = knowledge_index()
+    entries = index.entries
+    if selector_topic in entries and selector_confidence >= SELECTOR_THRESHOLD:
+        return entries[selector_topic], "selector"
+    if (selector_topic in entries and faq_confidence >= SURE_FAQ
+            and selector_confidence >= SELECTOR_THRESHOLD_WHEN_SURE
+            and any(m.entry.topic == selector_topic for m in index.search(question, AGREEING_SEARCH_RESULTS))):
         return entries[selector_topic], "selector"
     found = best_answer(question, SEARCH_THRESHOLD)
     return (found, "search") if found else (None, "none")
@@ -172,10 +183,31 @@ QUESTION_CLAUSE = re.compile(
     r"(?:[,;:.!\-]|\b(?:and|but|so|also|now|then))\s*"
     r"(?:is|are|am|do|does|did|can|could|will|would|should|may|might|must|has|have)\s+"
     r"(?:i|you|he|she|it|we|they|there|this|that|my|your|his|her|our|their|the|a|an|iop|op|php|"
-    r"outpatient|intensive|someone|somebody|anyone|people|treatment|rehab)\b", re.IGNORECASE)
+    r"outpatient|intensive|someone|somebody|anyone|people|treatment|rehab|insurance)\b", re.IGNORECASE)
 
 
 def looks_like_question(text: str) -> bool:
     """True for "how long is IOP?", "it says OP, what does that mean"; False for statements of fact."""
     return "?" in text or bool(QUESTION_START.match(text) or QUESTION_WORD.search(text)
                                or QUESTION_CLAUSE.search(text))
+
+
+# A program named in a question: the narrower cousin of PROGRAM_TERMS, without the words a person
+# uses about their own use ("drinking", "clean", "relapse"), which an intake answer is full of.
+PROGRAM_NAMES = re.compile(
+    r"\b(i\.?o\.?p\.?|iops?|op|php|out-?patient|out patient|in-?patient|residential|rehab|programs?|"
+    r"treatment|therap(?:y|ies)|counsel+ing|groups?|sessions?|detox|insurance|court|levels? of care|"
+    r"partial hospitali[sz]ation|intensive)\b", re.IGNORECASE)
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
+
+
+def last_sentence(text: str) -> str:
+    """The final sentence of a message ("I'm 19 and work days. Can I do IOP?" -> "Can I do IOP?")."""
+    sentences = [s for s in SENTENCE_BREAK.split(text.strip()) if s.strip()]
+    return sentences[-1] if sentences else ""
+
+
+def ends_with_program_question(text: str) -> bool:
+    """True when a message, however much story comes first, ends by asking about a program."""
+    question = last_sentence(text)
+    return looks_like_question(question) and bool(PROGRAM_NAMES.search(question))

@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 CRISIS_INTENT = "crisis"
 FAQ_INTENT = "faq"  # the retrieval intent whose answers live in data/knowledge/faq.yml
 FALLBACK_INTENT = "nlu_fallback"
+INFORM_INTENT = "inform"  # an answer to an intake question
 
 
 class RuleComponent(GraphComponent):

@@ -1,6 +1,9 @@
 """Rasa NLU component: unsure FAQ questions are searched in the knowledge file (bot.knowledge).
 
-Runs after the ResponseSelector and the FallbackClassifier. When the selector is confident (also
+Runs after the ResponseSelector and the FallbackClassifier. A message the intent classifier read as
+an intake answer but that ends by asking about a program ("my son drinks daily and we can't send
+him away. Could he do IOP and keep school?") is a question, when the selector is sure of its topic;
+its facts still fill the intake. When the selector is confident (also
 for a fallback whose best intent was still `faq`) it keeps the selector's answer. When it is
 unsure, or the intent fell back, a BM25 search of data/knowledge/faq.yml picks the answer if one
 matches well enough; otherwise the question is marked `nlu_fallback`, which the rules answer with
@@ -17,8 +20,8 @@ from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.knowledge import choose_answer
-from components.base import FALLBACK_INTENT, FAQ_INTENT, RuleComponent
+from bot.knowledge import NOT_COVERED, SURE_FAQ, choose_answer, ends_with_program_question
+from components.base import FALLBACK_INTENT, FAQ_INTENT, INFORM_INTENT, RuleComponent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -29,11 +32,14 @@ class KnowledgeSearch(RuleComponent):
         """Apply the knowledge search to FAQ and fallback messages."""
         for message in messages:
             intent = dict(message.get(INTENT) or {})
-            if intent.get("name") not in (FAQ_INTENT, FALLBACK_INTENT):
-                continue
             selectors = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
             selected = (selectors.get(FAQ_INTENT) or {}).get("response") or {}
             key = selected.get("intent_response_key") or ""
+            if (intent.get("name") == INFORM_INTENT and float(selected.get("confidence") or 0.0) >= SURE_FAQ
+                    and key != f"{FAQ_INTENT}/{NOT_COVERED}" and ends_with_program_question(message.get(TEXT) or "")):
+                intent["name"] = FAQ_INTENT
+            if intent.get("name") not in (FAQ_INTENT, FALLBACK_INTENT):
+                continue
             best = next((i for i in message.get("intent_ranking") or [] if i.get("name") != FALLBACK_INTENT), {})
             faq_confidence = float(best.get("confidence") or 0.0) if best.get("name") == FAQ_INTENT else 0.0
             faq_like = intent["name"] == FAQ_INTENT or faq_confidence > 0

@@ -95,3 +95,33 @@ def test_questions_are_told_from_statements():
     assert looks_like_question("I'm on probation and work full time - can I do outpatient")
     assert not looks_like_question("I drink every day and I can't stop, my job is at risk")
     assert not looks_like_question("got out of rehab last week, I work and my wife is supportive")
+
+
+def test_a_story_ending_in_a_question_about_a_program_is_a_question():
+    from bot.knowledge import ends_with_program_question, last_sentence
+
+    assert last_sentence("I'm 19 and I work days. Can I still do IOP?") == "Can I still do IOP?"
+    assert ends_with_program_question("My dad drinks a lot. He won't leave his shop. Would outpatient work for him?")
+    assert ends_with_program_question("we both work nights and money is tight, does insurance cover rehab")
+    assert not ends_with_program_question("I drink every day. Is that a lot?")
+    assert not ends_with_program_question("I finished an IOP in March. I've been clean since.")
+    assert not ends_with_program_question("Can I do IOP? I work full time and have two kids.")
+
+
+def test_search_reads_shorthand_symbols_as_words():
+    from bot.knowledge import words
+
+    assert words("iop $$?") == ["iop", "dollar"]
+    assert knowledge_index().search("op $", 1)[0].entry.topic == "cost"
+
+
+def test_an_unsure_selector_answers_only_when_the_search_agrees():
+    entry, _ = choose_answer("iop_hours", 0.4, "how many hours per week is iop", faq_confidence=0.95)
+    assert entry.topic == "iop_hours"
+    assert choose_answer("iop_therapies", 0.4, "is there a vending machine near the group room",
+                         faq_confidence=0.95) == (None, "none")
+
+
+def test_the_not_covered_topic_never_answers():
+    assert choose_answer("not_covered", 0.95, "is there a microwave in the group room") == (None, "not_covered")
+    assert "not_covered" not in knowledge_index().entries

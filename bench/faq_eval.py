@@ -24,8 +24,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-HELDOUT_SETS = ("faq_heldout.yml", "faq_heldout_2.yml", "faq_heldout_3.yml", "faq_heldout_4.yml")
-OFF_TOPIC_SETS = ("faq_offtopic.yml", "faq_offtopic_2.yml")
+HELDOUT_SETS = ("faq_heldout.yml", "faq_heldout_2.yml", "faq_heldout_3.yml", "faq_heldout_4.yml", "faq_heldout_5.yml")
+OFF_TOPIC_SETS = ("faq_offtopic.yml", "faq_offtopic_2.yml", "faq_offtopic_3.yml")
 
 
 def answer(parsed: dict) -> dict:
@@ -60,6 +60,8 @@ async def evaluate(model: Path, quiet: bool) -> dict:
         if not quiet:
             for item, got in misses:
                 print(f"  MISS [{item['topic']}] {item['text']!r}\n       -> {got}")
+    right, total = (sum(figures[name][i] for name in HELDOUT_SETS) for i in (0, 1))
+    print(f"\nall held-out sets: {right}/{total} = {right / total:.1%}")
     for name in OFF_TOPIC_SETS:
         questions = yaml.safe_load((ROOT / "tests" / "data" / name).read_text())
         wrong = []

@@ -84,8 +84,12 @@ def test_withdrawing_consent_mid_intake_removes_what_was_stored(assistant, sende
     assert assistant.slots(sender)["requested_slot"]  # the questions go on
 
 
+# A greeting with a name and contact details, then yes to the offer of questions.
+INTRODUCTION = ["Hi, I'm Maria Lopez, call me at (555) 867-5309 or maria.lopez@example.com", "yes, let's start"]
+
+
 def test_logs_carry_no_identifiers_from_a_conversation(assistant, sender):
-    talk(assistant, sender, ["Hi, I'm Maria Lopez, call me at (555) 867-5309 or maria.lopez@example.com"], CALM)
+    talk(assistant, sender, INTRODUCTION, CALM)
     logs = assistant.logs()
     for identifier in ("Maria", "Lopez", "867-5309", "maria.lopez@example.com"):
         assert identifier not in logs
@@ -95,7 +99,7 @@ def test_the_counselor_export_carries_no_identifiers_from_a_conversation(assista
     from bot.review import export_csv, list_intakes, save_disposition
     from bot.storage import open_db
 
-    talk(assistant, sender, ["Hi, I'm Maria Lopez, call me at (555) 867-5309 or maria.lopez@example.com"], CALM)
+    talk(assistant, sender, INTRODUCTION, CALM)
     db = open_db(assistant.var_dir / "intake.db")
     intake_id = next(r["intake_id"] for r in list_intakes(db) if r["conversation_id"] == sender)
     save_disposition(db, intake_id, "follow_up", "Spoke with Maria Lopez, 555-867-5309, maria.lopez@example.com", "qa")

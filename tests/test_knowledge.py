@@ -65,7 +65,8 @@ def test_off_topic_questions_find_nothing():
 
 def test_confident_selector_is_trusted_and_unsure_one_is_searched():
     assert choose_answer("cost", 0.9, "is it expensive")[0].topic == "cost"
-    entry, found_by = choose_answer("cost", 0.2, "how many hours per week does an intensive outpatient program take")
+    entry, found_by = choose_answer(
+        "cost", 0.2, "how many hours per week and how many days does an intensive outpatient program take")
     assert (entry.topic, found_by) == ("iop_hours", "search")
     assert choose_answer(None, 0.0, "what's your favourite colour") == (None, "none")
 
@@ -125,3 +126,14 @@ def test_an_unsure_selector_answers_only_when_the_search_agrees():
 def test_the_not_covered_topic_never_answers():
     assert choose_answer("not_covered", 0.95, "is there a microwave in the group room") == (None, "not_covered")
     assert "not_covered" not in knowledge_index().entries
+
+
+def test_not_covered_is_overruled_only_by_a_strong_search_agreeing_with_the_runner_up():
+    question = "will the judge accept outpatient if the court ordered me into treatment"
+    entry, found_by = choose_answer("not_covered", 0.9, question, runner_up="court_ordered")
+    assert (entry.topic, found_by) == ("court_ordered", "search")
+    # The search's match is strong but the selector's runner-up is another topic: not covered stands.
+    assert choose_answer("not_covered", 0.9, question, runner_up="insurance") == (None, "not_covered")
+    # Runner-up and search agree, but the match is weak (a sober-living question, score ~7).
+    assert choose_answer("not_covered", 0.8, "Do you run sober living houses for people who finish the program?",
+                         runner_up="who_iop_suits") == (None, "not_covered")

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/faq_eval.py                  # the model for the current training inputs
     .venv/bin/python bench/faq_eval.py --model models/intake-<fingerprint>.tar.gz
-    .venv/bin/python bench/faq_eval.py --quiet          # figures only, no list of misses
+    .venv/bin/python bench/faq_eval.py --quiet          # figures only, no list of held-out misses
 
 A held-out question is right when the full NLU (DIET intent, ResponseSelector, knowledge search,
 intake facts) says intent `faq` with utter_action `utter_faq/<expected topic>`, the same check as
@@ -24,8 +24,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-HELDOUT_SETS = ("faq_heldout.yml", "faq_heldout_2.yml", "faq_heldout_3.yml", "faq_heldout_4.yml", "faq_heldout_5.yml")
-OFF_TOPIC_SETS = ("faq_offtopic.yml", "faq_offtopic_2.yml", "faq_offtopic_3.yml")
+HELDOUT_SETS = tuple(f"faq_heldout{suffix}.yml" for suffix in ("", "_2", "_3", "_4", "_5", "_6", "_7"))
+OFF_TOPIC_SETS = tuple(f"faq_offtopic{suffix}.yml" for suffix in ("", "_2", "_3", "_4", "_5"))
 
 
 def answer(parsed: dict) -> dict:
@@ -73,6 +73,8 @@ async def evaluate(model: Path, quiet: bool) -> dict:
         print(f"\n{name}: {len(wrong)} of {len(questions)} wrongly answered")
         for text, got in wrong:
             print(f"  WRONG {text!r}\n       -> {got}")
+    wrong, total = (sum(figures[name][i] for name in OFF_TOPIC_SETS) for i in (0, 1))
+    print(f"\nall off-topic sets: {wrong} of {total} wrongly answered")
     return figures
 
 

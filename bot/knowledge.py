@@ -128,6 +128,7 @@ SURE_FAQ = 0.9  # when the intent classifier is this sure it is a question about
 SELECTOR_THRESHOLD_WHEN_SURE = 0.3  # ...the selector's best topic is considered from this confidence,
 AGREEING_SEARCH_RESULTS = 3  # and answers when it is among the search's best few topics
 NOT_COVERED = "not_covered"  # the selector's topic for questions in the FAQ's words that it cannot answer
+OVERRULE_NOT_COVERED = 10.0  # BM25 score at which a search agreeing with the selector's runner-up overrules it
 SEARCH_THRESHOLD = 7.0  # BM25 score to answer from search; off-topic questions score below ~5
 
 
@@ -151,18 +152,23 @@ def about_programs(question: str) -> bool:
 
 
 def choose_answer(
-    selector_topic: str | None, selector_confidence: float, question: str, faq_confidence: float = 0.0
+    selector_topic: str | None, selector_confidence: float, question: str, faq_confidence: float = 0.0,
+    runner_up: str | None = None,
 ) -> tuple[Entry | None, str]:
     """The entry to answer with and how it was found ("selector", "search"), or (None, "none"/"not_covered").
 
     Nothing answers a question that is not about programs (about_programs). A selector unsure of
-    its topic is trusted only when the intent is surely a question and the search agrees.
+    its topic is trusted only when the intent is surely a question and the search agrees. Its "not
+    covered" stands unless its runner-up topic (best topic but not_covered) is also a strong search match.
     """
     if not about_programs(question):
         return None, "none"
-    if selector_topic == NOT_COVERED and selector_confidence >= SELECTOR_THRESHOLD:
-        return None, "not_covered"
     index = knowledge_index()
+    if selector_topic == NOT_COVERED and selector_confidence >= SELECTOR_THRESHOLD:
+        best = index.search(question, limit=1)
+        if best and best[0].entry.topic == runner_up and best[0].score >= OVERRULE_NOT_COVERED:
+            return best[0].entry, "search"
+        return None, "not_covered"
     entries = index.entries
     if selector_topic in entries and selector_confidence >= SELECTOR_THRESHOLD:
         return entries[selector_topic], "selector"

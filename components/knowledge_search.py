@@ -24,6 +24,15 @@ from bot.knowledge import NOT_COVERED, SURE_FAQ, choose_answer, ends_with_progra
 from components.base import FALLBACK_INTENT, FAQ_INTENT, INFORM_INTENT, RuleComponent
 
 
+def runner_up(selector: dict) -> str | None:
+    """The selector's best topic other than not_covered, from its ranking."""
+    for ranked in selector.get("ranking") or []:
+        topic = (ranked.get("intent_response_key") or "").split("/", 1)[-1]
+        if topic and topic != NOT_COVERED:
+            return topic
+    return None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class KnowledgeSearch(RuleComponent):
     """Re-points or withdraws unsure FAQ answers using the knowledge-file search."""
@@ -45,7 +54,8 @@ class KnowledgeSearch(RuleComponent):
             faq_like = intent["name"] == FAQ_INTENT or faq_confidence > 0
             topic = key.split("/", 1)[1] if faq_like and "/" in key else None
             entry, found_by = choose_answer(
-                topic, float(selected.get("confidence") or 0.0), message.get(TEXT) or "", faq_confidence)
+                topic, float(selected.get("confidence") or 0.0), message.get(TEXT) or "", faq_confidence,
+                runner_up(selectors.get(FAQ_INTENT) or {}))
             message.set("knowledge", {"topic": entry.topic if entry else None, "found_by": found_by},
                         add_to_output=True)
             if entry is None:

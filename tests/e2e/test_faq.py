@@ -17,13 +17,18 @@ DATA = ROOT / "tests" / "data"
 # Held-out sets (README, "Questions about programs"): measured accuracy, and the floor each must keep,
 # a few questions below it, as retraining after a small data change moves a set by two or three questions.
 HELDOUT_SETS = {  # file: (measured, floor)
-    "faq_heldout.yml": (0.897, 0.85),  # written before the FAQ work, its misses studied since
-    "faq_heldout_2.yml": (0.870, 0.80),  # written before the FAQ work, in other styles
-    "faq_heldout_3.yml": (0.886, 0.84),  # written after the second round, never used to tune
-    "faq_heldout_4.yml": (0.955, 0.90),  # written blind to the training data; a dev set since
-    "faq_heldout_5.yml": (0.939, 0.86),  # written blind, unseen until the final measurement
+    "faq_heldout.yml": (0.885, 0.84),  # written before the FAQ work, its misses studied since
+    "faq_heldout_2.yml": (0.913, 0.84),  # written before the FAQ work, in other styles
+    "faq_heldout_3.yml": (0.932, 0.86),  # written after the second round, a development set since
+    "faq_heldout_4.yml": (0.966, 0.90),  # written blind to the training data; a development set since
+    "faq_heldout_5.yml": (0.939, 0.88),  # written blind; its misses informed the third round
+    "faq_heldout_6.yml": (0.941, 0.88),  # written blind; 90.6% when first measured, a development set since
+    "faq_heldout_7.yml": (0.943, 0.90),  # written blind, unseen until the final measurement of the third round
 }
-OFF_TOPIC_SETS = ("faq_offtopic.yml", "faq_offtopic_2.yml", "faq_offtopic_3.yml")  # 12 of 100 answered
+OFF_TOPIC_SETS = {  # file: wrongly answered when measured
+    "faq_offtopic.yml": 2, "faq_offtopic_2.yml": 1, "faq_offtopic_3.yml": 7, "faq_offtopic_4.yml": 1,
+    "faq_offtopic_5.yml": 7,
+}
 TOPICS = sorted(load_entries())
 
 
@@ -62,16 +67,16 @@ def test_heldout_questions_get_the_right_topic(assistant, name):
 
 
 def test_all_heldout_questions_together_reach_the_target(assistant):
-    # Issue 3 asks for 90% on a held-out set of at least 60; all 331 together: 91.5% (README).
+    # Issue 3 asks for 90% on a held-out set of at least 60; all 504 together: 93.3% (README).
     items = [item for name in HELDOUT_SETS for item in yaml.safe_load((DATA / name).read_text())]
-    assert heldout_accuracy(assistant, items) >= 0.89
+    assert len(items) == 504 and heldout_accuracy(assistant, items) >= 0.90
 
 
 def test_off_topic_questions_are_rarely_answered(assistant):
     questions = [text for name in OFF_TOPIC_SETS for text in yaml.safe_load((DATA / name).read_text())]
     wrong = [text for text in questions if answered_topic(parse(assistant, text)) is not None]
     print(f"Off-topic questions answered with an FAQ topic: {len(wrong)} of {len(questions)}")
-    assert len(questions) == 100 and len(wrong) <= 16  # 12 of 100 (README)
+    assert len(questions) == 180 and len(wrong) <= 24  # 18 of 180 (README)
 
 
 @pytest.mark.parametrize("topic", TOPICS)

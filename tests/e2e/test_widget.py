@@ -119,6 +119,19 @@ def test_a_script_message_is_shown_as_text_never_run(context, web):
     assert page.evaluate("() => window.__pwned") is None
 
 
+def test_an_answer_to_a_question_says_what_it_is_about_and_its_sources(context, web):
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    widget = Widget(page)
+    widget.open()
+    widget.say("how long does an IOP usually last?")
+    answer = page.locator(BOT_MESSAGES).last
+    assert answer.locator(".topic").inner_text() == "About: How long an IOP lasts"
+    assert "90 days" in answer.inner_text()
+    assert answer.locator(".sources").inner_text() == "Sources: documents 000, 002, 003, 004"
+    screenshot(page, "widget-faq")
+
+
 def test_crisis_response_is_a_banner_with_tap_to_call_links(context, web):
     page = context.new_page()
     page.goto(web.url + "/demo.html")

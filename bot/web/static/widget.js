@@ -168,6 +168,10 @@
     if (custom.type === "recommendation") {
       box.appendChild(el("h3", { text: "Suggested: " + (LEVELS[custom.level] || String(custom.level)) }));
     }
+    if (custom.type === "faq" && custom.title) {
+      // Which question the answer is about, so a person sees at once when it was misunderstood.
+      box.appendChild(el("p", { className: "topic", text: "About: " + String(custom.title) }));
+    }
     if (message.text) {
       // The card shows the payload's parts itself; of the plain-text explanation it keeps the headline.
       const text = custom.type === "recommendation" ? String(message.text).split("\n\n")[0] : String(message.text);

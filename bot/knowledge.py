@@ -192,10 +192,16 @@ QUESTION_CLAUSE = re.compile(
     r"outpatient|intensive|someone|somebody|anyone|people|treatment|rehab|insurance)\b", re.IGNORECASE)
 
 
+# A question asked as a request: "I need info on court-ordered outpatient", "tell me about IOP".
+QUESTION_REQUEST = re.compile(
+    r"\b(tell me|explain|i need (?:to know|info\w*)|i(?:'d| would) like to know|i want to know|wondering|"
+    r"curious (?:about|whether|if)|looking for info\w*|info(?:rmation)? (?:on|about))\b", re.IGNORECASE)
+
+
 def looks_like_question(text: str) -> bool:
-    """True for "how long is IOP?", "it says OP, what does that mean"; False for statements of fact."""
+    """True for "how long is IOP?", "it says OP, what does that mean", "tell me about IOP"; False for facts."""
     return "?" in text or bool(QUESTION_START.match(text) or QUESTION_WORD.search(text)
-                               or QUESTION_CLAUSE.search(text))
+                               or QUESTION_CLAUSE.search(text) or QUESTION_REQUEST.search(text))
 
 
 # A program named in a question: the narrower cousin of PROGRAM_TERMS, without the words a person

@@ -12,7 +12,15 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.extract import extract_facts
 from bot.knowledge import SURE_FAQ, looks_like_question
 from bot.nlp import load_pipeline
-from components.base import CRISIS_INTENT, FAQ_INTENT, RuleComponent
+from components.base import (
+    CRISIS_INTENT,
+    FALLBACK_INTENT,
+    FAQ_INTENT,
+    INFORM_INTENT,
+    INTAKE_INTENTS,
+    RuleComponent,
+    best_guess,
+)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -38,7 +46,12 @@ class IntakeFactExtractor(RuleComponent, EntityExtractorMixin):
                     and not looks_like_question(text)):
                 # "completed intensive outpatient 2 weeks ago" states facts; it asks nothing. So does
                 # "I keep relapsing after outpatient", one fact the classifier was unsure was a question.
-                message.set(INTENT, {**intent, "name": "inform"}, add_to_output=True)
+                message.set(INTENT, {**intent, "name": INFORM_INTENT}, add_to_output=True)
+            elif (intent.get("name") == FALLBACK_INTENT and stated
+                  and best_guess(message.get("intent_ranking")).get("name") in INTAKE_INTENTS):
+                # "I finished an IOP last month, what's next for me?": unsure, but most likely an intake
+                # message, and it states facts, so they go into the intake rather than to "I don't know".
+                message.set(INTENT, {**intent, "name": INFORM_INTENT}, add_to_output=True)
             entities = [
                 {
                     "entity": fact.criterion,

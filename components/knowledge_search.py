@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge import NOT_COVERED, SURE_FAQ, choose_answer, ends_with_program_question
-from components.base import FALLBACK_INTENT, FAQ_INTENT, INFORM_INTENT, RuleComponent
+from components.base import FALLBACK_INTENT, FAQ_INTENT, INFORM_INTENT, INTAKE_INTENTS, RuleComponent, best_guess
 
 
 def runner_up(selector: dict) -> str | None:
@@ -47,9 +47,9 @@ class KnowledgeSearch(RuleComponent):
             if (intent.get("name") == INFORM_INTENT and float(selected.get("confidence") or 0.0) >= SURE_FAQ
                     and key != f"{FAQ_INTENT}/{NOT_COVERED}" and ends_with_program_question(message.get(TEXT) or "")):
                 intent["name"] = FAQ_INTENT
-            if intent.get("name") not in (FAQ_INTENT, FALLBACK_INTENT):
-                continue
-            best = next((i for i in message.get("intent_ranking") or [] if i.get("name") != FALLBACK_INTENT), {})
+            best = best_guess(message.get("intent_ranking"))
+            if intent.get("name") not in (FAQ_INTENT, FALLBACK_INTENT) or best.get("name") in INTAKE_INTENTS:
+                continue  # an unsure intake message is left to the intake facts, not searched
             faq_confidence = float(best.get("confidence") or 0.0) if best.get("name") == FAQ_INTENT else 0.0
             faq_like = intent["name"] == FAQ_INTENT or faq_confidence > 0
             topic = key.split("/", 1)[1] if faq_like and "/" in key else None

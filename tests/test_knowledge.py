@@ -96,6 +96,11 @@ def test_questions_are_told_from_statements():
     assert looks_like_question("I'm on probation and work full time - can I do outpatient")
     assert not looks_like_question("I drink every day and I can't stop, my job is at risk")
     assert not looks_like_question("got out of rehab last week, I work and my wife is supportive")
+    # Requests are questions too.
+    assert looks_like_question("I need info on court-ordered treatment in an outpatient program")
+    assert looks_like_question("looking for information about family programs")
+    assert looks_like_question("I was wondering whether IOP meets in the evening")
+    assert not looks_like_question("my doctor told me I need treatment for my drinking")
 
 
 def test_a_story_ending_in_a_question_about_a_program_is_a_question():

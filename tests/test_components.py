@@ -1,0 +1,41 @@
+"""The project's rule components on hand-made parse results (no trained model)."""
+
+from rasa.shared.nlu.training_data.message import Message
+
+from components.intake_facts import IntakeFactExtractor
+from components.knowledge_search import KnowledgeSearch
+
+
+def unsure(text: str, best: str) -> Message:
+    """A message the FallbackClassifier gave up on, whose best guess was `best`."""
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": best, "confidence": 0.39},
+               {"name": "faq" if best != "faq" else "inform", "confidence": 0.2}]
+    selector = {"faq": {"response": {"intent_response_key": "faq/iop_length", "confidence": 0.4,
+                                     "utter_action": "utter_faq/iop_length"}, "ranking": []}}
+    return Message(data={"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.45},
+                         "intent_ranking": ranking, "response_selector": selector})
+
+
+def parse(message: Message) -> Message:
+    KnowledgeSearch().process([message])
+    IntakeFactExtractor().process([message])
+    return message
+
+
+def test_an_unsure_intake_message_with_facts_goes_to_the_intake_not_the_search():
+    message = parse(unsure("I finished an IOP last month and I'm doing well, how long does it take to feel normal?",
+                           "start_intake"))
+    assert message.get("intent")["name"] == "inform"
+    assert {e["entity"] for e in message.get("entities")} == {"recent_treatment"}
+    assert message.get("knowledge") is None
+
+
+def test_an_unsure_question_is_still_searched():
+    message = parse(unsure("how many weeks does an intensive outpatient program last, is it 90 days", "faq"))
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("knowledge") == {"topic": "iop_length", "found_by": "search"}
+
+
+def test_an_unsure_intake_message_without_facts_stays_a_fallback():
+    message = parse(unsure("hmm well I guess so maybe", "inform"))
+    assert message.get("intent")["name"] == "nlu_fallback"

@@ -24,6 +24,15 @@ def context(browser):
     context.close()
 
 
+def open_demo(context, web):
+    """A new page on the demo provider site with the widget open."""
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    widget = Widget(page)
+    widget.open()
+    return page, widget
+
+
 @pytest.fixture(scope="module")
 def finished(browser, web, assistant):
     """One full conversation in the widget, with a reload in the middle; yields what it left behind."""
@@ -104,10 +113,7 @@ def test_widget_and_card_have_no_serious_accessibility_violations(browser, web, 
 
 
 def test_a_script_message_is_shown_as_text_never_run(context, web):
-    page = context.new_page()
-    page.goto(web.url + "/demo.html")
-    widget = Widget(page)
-    widget.open()
+    page, widget = open_demo(context, web)
     widget.say(HOSTILE)
     mine = page.locator("#intake-widget .msg.user").last
     assert mine.inner_text().endswith(HOSTILE)
@@ -120,10 +126,7 @@ def test_a_script_message_is_shown_as_text_never_run(context, web):
 
 
 def test_an_answer_to_a_question_says_what_it_is_about_and_its_sources(context, web):
-    page = context.new_page()
-    page.goto(web.url + "/demo.html")
-    widget = Widget(page)
-    widget.open()
+    page, widget = open_demo(context, web)
     widget.say("how long does an IOP usually last?")
     answer = page.locator(BOT_MESSAGES).last
     assert answer.locator(".topic").inner_text() == "About: How long an IOP lasts"
@@ -133,10 +136,7 @@ def test_an_answer_to_a_question_says_what_it_is_about_and_its_sources(context, 
 
 
 def test_crisis_response_is_a_banner_with_tap_to_call_links(context, web):
-    page = context.new_page()
-    page.goto(web.url + "/demo.html")
-    widget = Widget(page)
-    widget.open()
+    page, widget = open_demo(context, web)
     widget.say("I want to kill myself")
     banner = page.locator("#intake-widget .msg.crisis")
     assert banner.get_attribute("role") == "alert"

@@ -47,8 +47,10 @@ class KnowledgeSearch(RuleComponent):
             if (intent.get("name") == INFORM_INTENT and float(selected.get("confidence") or 0.0) >= SURE_FAQ
                     and key != f"{FAQ_INTENT}/{NOT_COVERED}" and ends_with_program_question(message.get(TEXT) or "")):
                 intent["name"] = FAQ_INTENT
+            if intent.get("name") not in (FAQ_INTENT, FALLBACK_INTENT):
+                continue
             best = best_guess(message.get("intent_ranking"))
-            if intent.get("name") not in (FAQ_INTENT, FALLBACK_INTENT) or best.get("name") in INTAKE_INTENTS:
+            if intent["name"] == FALLBACK_INTENT and best.get("name") in INTAKE_INTENTS:
                 continue  # an unsure intake message is left to the intake facts, not searched
             faq_confidence = float(best.get("confidence") or 0.0) if best.get("name") == FAQ_INTENT else 0.0
             faq_like = intent["name"] == FAQ_INTENT or faq_confidence > 0

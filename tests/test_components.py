@@ -39,3 +39,15 @@ def test_an_unsure_question_is_still_searched():
 def test_an_unsure_intake_message_without_facts_stays_a_fallback():
     message = parse(unsure("hmm well I guess so maybe", "inform"))
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_story_read_as_an_intake_answer_that_ends_in_a_program_question_is_answered():
+    text = "My dad drinks a lot. He won't leave his shop. Would outpatient work for him?"
+    selector = {"faq": {"response": {"intent_response_key": "faq/who_op_suits", "confidence": 0.95,
+                                     "utter_action": "utter_faq/who_op_suits"}, "ranking": []}}
+    message = parse(Message(data={"text": text, "intent": {"name": "inform", "confidence": 0.9},
+                                  "intent_ranking": [{"name": "inform", "confidence": 0.9},
+                                                     {"name": "faq", "confidence": 0.1}],
+                                  "response_selector": selector}))
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("knowledge") == {"topic": "who_op_suits", "found_by": "selector"}

@@ -24,8 +24,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-HELDOUT_SETS = tuple(f"faq_heldout{suffix}.yml" for suffix in ("", "_2", "_3", "_4", "_5", "_6", "_7"))
-OFF_TOPIC_SETS = tuple(f"faq_offtopic{suffix}.yml" for suffix in ("", "_2", "_3", "_4", "_5"))
+HELDOUT_SETS = tuple(sorted(p.name for p in (ROOT / "tests" / "data").glob("faq_heldout*.yml")))
+OFF_TOPIC_SETS = tuple(sorted(p.name for p in (ROOT / "tests" / "data").glob("faq_offtopic*.yml")))
 
 
 def answer(parsed: dict) -> dict:

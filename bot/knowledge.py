@@ -163,12 +163,10 @@ def choose_answer(
     """
     if not about_programs(question):
         return None, "none"
-    index = knowledge_index()
     if selector_topic == NOT_COVERED and selector_confidence >= SELECTOR_THRESHOLD:
-        best = index.search(question, limit=1)
-        if best and best[0].entry.topic == runner_up and best[0].score >= OVERRULE_NOT_COVERED:
-            return best[0].entry, "search"
-        return None, "not_covered"
+        found = best_answer(question, OVERRULE_NOT_COVERED)
+        return (found, "search") if found and found.topic == runner_up else (None, "not_covered")
+    index = knowledge_index()
     entries = index.entries
     if selector_topic in entries and selector_confidence >= SELECTOR_THRESHOLD:
         return entries[selector_topic], "selector"
@@ -181,7 +179,7 @@ def choose_answer(
 
 
 QUESTION_START = re.compile(
-    r"^\s*(is|are|do|does|did|can|could|will|would|should|tell me|explain|any|anything)\b", re.IGNORECASE)
+    r"^\s*(is|are|do|does|did|can|could|will|would|should|any|anything)\b", re.IGNORECASE)
 QUESTION_WORD = re.compile(r"\b(what|what's|whats|how|when|where|why|who|which)\b", re.IGNORECASE)
 # A question clause after a story: "my son uses every day, does he have to detox first",
 # "I have a DUI and the court wants rehab, would IOP count": an auxiliary verb, then its subject.

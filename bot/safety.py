@@ -3,9 +3,9 @@
     detect_crisis("I took all my pills an hour ago")
     -> CrisisSignal("overdose", "took all my pills", 2, 19)
 
-Pipeline: blank English tokenizer -> safety_matcher (spaCy Matcher, patterns from data/safety/*.jsonl) ->
-doc.spans["safety"]. A pattern's label is a category or "_cue"; its id is "name" or "name@flag+flag"
-(flags are documented at the top of data/safety/crisis.jsonl). A crisis match counts unless:
+Pipeline: blank English tokenizer -> safety_matcher (spaCy Matcher, patterns from data/safety/*.jsonl,
+one file per clinical category) -> doc.spans["safety"]. A pattern's label is a category or "_cue"; its id
+is "name" or "name@flag+flag" (categories, references and flags: docs/safety.md). A crisis match counts unless:
 
 * an idiom decoy overlaps it ("dying to know", "cut back", "take my life back"), or its clause says it
   is benign ("I took all my meds this morning as prescribed");
@@ -17,8 +17,10 @@ doc.spans["safety"]. A pattern's label is a category or "_cue"; its id is "name"
   ("just", "right now", "tonight", "again", "keep"); the acute categories (overdose, medical emergency,
   dangerous withdrawal) also count weak past cues ("last week", "I had") and habits ("when I stop drinking").
 
-High recall comes first: anything else that matches is a crisis. Among what is left the most serious
-category wins (SEVERITY), then the earliest match. Pure functions: no Rasa here.
+High recall comes first: anything else that matches is a crisis. A pattern flagged "unsure" (wording that
+may or may not mean a crisis, such as "I can't do this anymore") gives an uncertain signal, which the
+assistant answers with a direct safety question; so does a detector that fails. A certain signal wins over
+an uncertain one, then the most serious category (SEVERITY), then the earliest match. Pure functions.
 """
 
 import logging
@@ -43,10 +45,18 @@ CUE_LABEL = "_cue"
 IDIOM_CUE = "idiom"
 MAX_CHARS = 20_000  # longer messages are cut (a crisis past this point is missed)
 
-CATEGORIES = ("suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal", "danger_to_others")
+CATEGORIES = ("suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal", "danger_to_others",
+              "danger_at_home")
+UNSPECIFIED = "unspecified"  # an uncertain signal with no category: the classifier alone, or a failed detector
 # Most serious first: a life at risk by the person's own hand now, then a poisoning in progress, then any
-# other medical emergency, then a threat to someone else, then withdrawal that can turn fatal, then self-harm.
-SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "dangerous_withdrawal", "self_harm")
+# other medical emergency, then a threat to someone else or to the person at home, then withdrawal that can
+# turn fatal, then self-harm.
+SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "danger_at_home",
+            "dangerous_withdrawal", "self_harm", UNSPECIFIED)
+UNSURE_FLAG = "unsure"
+# Context flags that look at the whole message, not the clause or sentence: flag -> cue id.
+MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
+                    "anydrug": "drug", "other": "other"}
 ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "without", "nobody", "noone", "none", "nothing", "neither", "nor",
@@ -82,6 +92,8 @@ SUBJECT_WORDS = frozenset({"i", "my", "we", "our", "he", "she", "they", "it", "i
                            "am", "have", "things", "everything", "life", "today", "honestly"})
 QUESTION_STARTS = frozenset({"how", "what", "what's", "whats", "why", "when", "where", "which", "who", "is", "are",
                              "do", "does", "can", "could", "will", "would", "should", "did", "am", "was", "were"})
+WH_WORDS = frozenset({"how", "what", "why", "when", "where", "which", "who", "whenever"})
+CLAUSE_SUBJECTS = frozenset({"i", "im", "i'm", "he", "she", "we", "they", "my", "it", "hes", "shes", "theyre"})
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
                           "her", "his", "this"})
 
@@ -90,10 +102,11 @@ FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "w
 class CrisisSignal:
     """A crisis stated in a message, with its evidence."""
 
-    category: str  # one of CATEGORIES
+    category: str  # one of CATEGORIES, or UNSPECIFIED
     text: str  # the matched words (evidence)
     start: int  # char offsets in the message
     end: int
+    certain: bool = True  # False: worth a direct safety question, not the full crisis response
 
 
 @dataclass(frozen=True)
@@ -184,14 +197,14 @@ def assess_crisis(text: str, nlp=None) -> tuple[CrisisSignal | None, bool]:
     try:
         doc = (nlp or load_safety_pipeline())(message)
         signals = crisis_signals(doc)
-    except Exception:  # a chat turn must never fail because of the detector
-        logger.exception("crisis detection failed for a %d-character message", len(message))
-        return None, False
+    except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
+        logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
+        return CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False), False
     if not signals:
         context = read_context(doc)
         return None, bool(context.crises or context.cues.get(IDIOM_CUE))
-    best = min(signals, key=lambda s: (SEVERITY.index(s.category), s.start, -(s.end - s.start)))
-    return CrisisSignal(best.category, text[best.start:best.end], best.start, best.end), False
+    best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
+    return CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, best.certain), False
 
 
 def crisis_signals(doc: Doc) -> list[CrisisSignal]:
@@ -234,17 +247,18 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     recent = now or bool(within(cues.get("recent", []), *clause))
     withdrawal = bool(within(cues.get("wd", []), *sentence))
     drugs = bool(within(cues.get("drug", []), *sentence))
-    if not requirements_met(flags, now=now, recent=recent, wd=withdrawal, drug=drugs):
+    anywhere = {flag: bool(cues.get(cue)) for flag, cue in MESSAGE_CONTEXTS.items()}
+    if not requirements_met(flags, now=now, recent=recent, wd=withdrawal, drug=drugs, **anywhere):
         return None
     category = span.label_
-    if "to_wd" in flags and withdrawal:
+    if "to_wd" in flags and anywhere["anywd"]:
         category = "dangerous_withdrawal"
-    elif "to_od" in flags and drugs:
+    elif "to_od" in flags and anywhere["anydrug"]:
         category = "overdose"
     if not recent and is_history(doc, span, category, flags, clause, sentence, cues):
         return None
     start = doc[word_start(doc, span.start)].idx
-    return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char)
+    return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, UNSURE_FLAG not in flags)
 
 
 def word_start(doc: Doc, i: int) -> int:
@@ -255,7 +269,8 @@ def word_start(doc: Doc, i: int) -> int:
 
 
 def requirements_met(flags: frozenset[str], **present: bool) -> bool:
-    """True when the pattern needs no context, or one of the contexts it names (now, recent, wd, drug) is there."""
+    """True when the pattern needs no context, or one of the contexts it names is there (now, recent: in the
+    clause; wd, drug: in the sentence; means, resolve, anywd, anydrug, other: anywhere in the message)."""
     needs = flags & present.keys()
     return not needs or any(present[need] for need in needs)
 
@@ -362,12 +377,15 @@ def is_denied(doc: Doc, span: Span) -> bool:
 
 
 def is_question(doc: Doc, sentence: tuple[int, int]) -> bool:
-    """True when the sentence ends with "?" or starts with a question word."""
+    """True when the sentence ends with "?" or starts with a question word that does not open a clause of its
+    own ("how do I ..." asks; "when I'm high I ..." tells)."""
     start, end = sentence
     if end < len(doc) and "?" in doc[end].text:
         return True
-    first = next((t for t in doc[start:end] if not t.is_space and not t.is_punct), None)
-    return first is not None and first.lower_ in QUESTION_STARTS
+    words = [t for t in doc[start:end] if not t.is_space and not t.is_punct]
+    if not words or words[0].lower_ not in QUESTION_STARTS:
+        return False
+    return not (words[0].lower_ in WH_WORDS and len(words) > 1 and words[1].lower_ in CLAUSE_SUBJECTS)
 
 
 def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[int, int], cues) -> bool:

@@ -1,10 +1,11 @@
-"""Rasa NLU component: the high-recall crisis rules (bot.safety) on top of the NLU intent.
+"""Rasa NLU component: the crisis rules (bot.safety) on top of the NLU intent.
 
-If the rule layer finds a crisis, the message's intent becomes `crisis` whatever DIET said, and
-the category travels as the `crisis_category` entity (it fills the slot the crisis response
-names). A crisis intent from DIET alone is kept, with the category "unspecified", unless the
-rules recognised the wording and ruled it out (an idiom, a negated or past crisis): then the next
-intent DIET ranked is used.
+A certain rule match makes the message's intent `crisis` whatever DIET said, and the category travels
+as the `crisis_category` entity (it fills the slot the crisis response names). An uncertain signal (an
+ambiguous phrase, DIET's crisis class alone, or a detector that failed) keeps DIET's best other intent,
+so the facts of the message are kept, and adds the `safety_check` entity (the words that raised it):
+the safety policy then asks a direct safety question. DIET's crisis class is dropped when the rules
+recognised the wording and ruled it out (an idiom, a negated or past crisis).
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import assess_crisis, load_safety_pipeline
+from bot.safety import UNSPECIFIED, CrisisSignal, assess_crisis, load_safety_pipeline
 from components.base import CRISIS_INTENT, FALLBACK_INTENT, RuleComponent
 
 CATEGORY_ENTITY = "crisis_category"
+CHECK_ENTITY = "safety_check"
+QUOTE_WORDS = 8  # the safety question quotes at most this many of the person's words
 
 
 def next_intent(message: Message) -> Dict[str, Any]:
@@ -27,31 +30,45 @@ def next_intent(message: Message) -> Dict[str, Any]:
     return ranked[0] if ranked else {"name": FALLBACK_INTENT, "confidence": 1.0}
 
 
+def quote(text: str) -> str:
+    """The words a safety question quotes back: the evidence, or the message's first words."""
+    words = text.split()
+    return " ".join(words[:QUOTE_WORDS]) + ("…" if len(words) > QUOTE_WORDS else "")
+
+
+def entity(name: str, value: str, start: int, end: int) -> Dict[str, Any]:
+    """An entity as this component adds it."""
+    return {"entity": name, "value": value, "start": start, "end": end, "confidence_entity": 1.0,
+            "extractor": CrisisDetector.__name__}
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class CrisisDetector(RuleComponent):
-    """Overrides the intent with `crisis` when the safety rules match."""
+    """Overrides the intent with `crisis` on a certain signal; marks an uncertain one for a safety check."""
 
     def __init__(self) -> None:
         self._nlp = None
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Mark crisis messages and their category."""
+        """Mark crisis messages, and messages that call for a safety question."""
         if self._nlp is None:
             self._nlp = load_safety_pipeline()
         for message in messages:
             text = message.get(TEXT) or ""
             signal, ruled_out = assess_crisis(text, nlp=self._nlp)
             intent = dict(message.get(INTENT) or {})
-            if signal is None and intent.get("name") != CRISIS_INTENT:
+            classifier_crisis = intent.get("name") == CRISIS_INTENT
+            if signal is None and (not classifier_crisis or ruled_out):
+                if classifier_crisis:
+                    message.set(INTENT, next_intent(message), add_to_output=True)
                 continue
-            if signal is None and ruled_out:
-                message.set(INTENT, next_intent(message), add_to_output=True)
-                continue
-            if signal:
+            signal = signal or CrisisSignal(UNSPECIFIED, text, 0, len(text), certain=False)
+            added = [entity(CATEGORY_ENTITY, signal.category, signal.start, signal.end)]
+            if signal.certain:
                 message.set(INTENT, {**intent, "name": CRISIS_INTENT, "confidence": 1.0}, add_to_output=True)
-            category, start, end = (signal.category, signal.start, signal.end) if signal else (
-                "unspecified", 0, len(text))
-            entity = {"entity": CATEGORY_ENTITY, "value": category, "start": start, "end": end,
-                      "confidence_entity": 1.0, "extractor": type(self).__name__}
-            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+            else:
+                if classifier_crisis:
+                    message.set(INTENT, next_intent(message), add_to_output=True)
+                added.append(entity(CHECK_ENTITY, quote(signal.text or text), signal.start, signal.end))
+            message.set(ENTITIES, message.get(ENTITIES, []) + added, add_to_output=True)
         return messages

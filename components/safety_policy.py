@@ -1,12 +1,18 @@
 """Rasa policy: a crisis message is answered first, before anything else, even an active form.
 
 RulePolicy lets an active form run before any rule; this policy outranks it (priority 7 > 6)
-only after a crisis message, and until the person says they are safe keeps answering with the
-crisis follow-up instead of continuing the intake. It needs nothing from the action server.
+only where safety requires it:
+- after a crisis message it answers with the crisis response and pauses the intake, and until the
+  person says they are safe keeps answering with the crisis follow-up;
+- after a message with an uncertain signal (the `safety_check` entity) it asks a direct safety
+  question, pausing the intake; "yes" gets the crisis response, "no" goes back to where the
+  conversation was, and anything else is handled as usual (the paused intake resumes with it).
+It needs nothing from the action server.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Dict, List
 
 from rasa.core.constants import POLICY_PRIORITY
@@ -15,38 +21,109 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from components.base import CRISIS_INTENT
+from components.crisis import CHECK_ENTITY
 
 CRISIS_RESPONSE = "utter_crisis"
 FOLLOW_UP = "utter_crisis_followup"
+SAFETY_CHECK = "utter_safety_check"
+CHECK_CLEARED = "utter_safety_check_ok"
 PAUSE_FORM = "action_deactivate_loop"
+INTAKE_FORM = "intake_form"
 IN_CRISIS_SLOT = "in_crisis"
 ALLOWED_IN_CRISIS = frozenset({"safe_now", "ask_human", "goodbye", CRISIS_INTENT})
+YES_TO_CHECK = frozenset({"affirm"})
+NO_TO_CHECK = frozenset({"deny", "safe_now"})
+# Requests that keep their own handling after the safety question; any other answer resumes a paused intake.
+OWN_HANDLING = frozenset({"faq", "ask_human", "delete_data", "start_over", "goodbye", "bot_challenge", "ask_why",
+                          "ask_my_program", "greet", "thank", "out_of_scope"})
 
 
-def next_safety_action(
-    latest_action: str | None, intent: str | None, in_crisis: bool, form_active: bool
-) -> str | None:
-    """The action safety requires now, or None to let the other policies decide."""
-    if latest_action == ACTION_LISTEN_NAME:
-        if intent == CRISIS_INTENT:
-            return CRISIS_RESPONSE
-        if in_crisis and intent not in ALLOWED_IN_CRISIS:
-            return FOLLOW_UP
+@dataclass(frozen=True)
+class SafetyState:
+    """What the safety policy reads from a conversation."""
+
+    latest_action: str | None
+    intent: str | None = None
+    in_crisis: bool = False
+    form_active: bool = False
+    check: bool = False  # the latest message raised an uncertain signal
+    answering_check: bool = False  # the latest message answers the safety question
+    paused_by_check: bool = False  # the safety question paused the intake
+
+
+@dataclass(frozen=True)
+class SafetyStep:
+    """The action safety requires now; `crisis` marks the person as in crisis (a "yes" to the question)."""
+
+    action: str
+    crisis: bool = False
+
+
+def next_safety_step(state: SafetyState) -> SafetyStep | None:
+    """The step safety requires now, or None to let the other policies decide."""
+    latest = state.latest_action
+    if latest == ACTION_LISTEN_NAME:
+        if state.intent == CRISIS_INTENT:
+            return SafetyStep(CRISIS_RESPONSE)
+        if state.in_crisis:
+            return None if state.intent in ALLOWED_IN_CRISIS else SafetyStep(FOLLOW_UP)
+        if state.answering_check and (state.intent in YES_TO_CHECK or state.check):
+            return SafetyStep(CRISIS_RESPONSE, crisis=True)  # "yes", or another worrying answer
+        if state.answering_check and state.intent in NO_TO_CHECK:
+            return SafetyStep(CHECK_CLEARED)
+        if state.check:
+            return SafetyStep(SAFETY_CHECK)
+        if state.answering_check and state.paused_by_check and state.intent not in OWN_HANDLING:
+            return SafetyStep(INTAKE_FORM)  # any other answer: back to the intake, which reads it
         return None
-    if latest_action in (CRISIS_RESPONSE, FOLLOW_UP):
-        return PAUSE_FORM if form_active else ACTION_LISTEN_NAME
-    if latest_action == PAUSE_FORM and in_crisis:
-        return ACTION_LISTEN_NAME
+    if latest in (CRISIS_RESPONSE, FOLLOW_UP, SAFETY_CHECK):
+        return SafetyStep(PAUSE_FORM if state.form_active else ACTION_LISTEN_NAME)
+    if latest == PAUSE_FORM and (state.in_crisis or state.check):
+        return SafetyStep(ACTION_LISTEN_NAME)
+    if latest == CHECK_CLEARED:
+        return SafetyStep(INTAKE_FORM if state.paused_by_check else ACTION_LISTEN_NAME)
     return None
+
+
+def turn_actions(tracker: DialogueStateTracker) -> tuple[list[str], list[str]]:
+    """The actions run since the latest user message, and those of the turn before it."""
+    turns: list[list[str]] = [[]]
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if len(turns) == 2:
+                break
+            turns.append([])
+        elif isinstance(event, ActionExecuted) and event.action_name:
+            turns[-1].append(event.action_name)
+    if len(turns) < 2:
+        turns.append([])
+    return turns[0][::-1], turns[1][::-1]
+
+
+def read_state(tracker: DialogueStateTracker) -> SafetyState:
+    """The safety state of a conversation."""
+    message = tracker.latest_message
+    this_turn, last_turn = turn_actions(tracker)
+    check_turn = this_turn if SAFETY_CHECK in this_turn else last_turn
+    return SafetyState(
+        latest_action=tracker.latest_action_name,
+        intent=message.intent.get("name") if message else None,
+        in_crisis=bool(tracker.get_slot(IN_CRISIS_SLOT)),
+        form_active=tracker.active_loop_name is not None,
+        check=bool(message) and any(e.get("entity") == CHECK_ENTITY for e in message.entities or []),
+        answering_check=SAFETY_CHECK in last_turn,
+        paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
+    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=True)
 class SafetyPolicy(Policy):
-    """Predicts the crisis response (and pauses the intake) whenever safety requires it."""
+    """Predicts the crisis response, the safety question (and pauses the intake) whenever safety requires it."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -66,14 +143,10 @@ class SafetyPolicy(Policy):
     ) -> PolicyPrediction:
         """Certain prediction of the safety action, or no opinion."""
         probabilities = self._default_predictions(domain)
-        action = next_safety_action(
-            tracker.latest_action_name,
-            tracker.latest_message.intent.get("name") if tracker.latest_message else None,
-            bool(tracker.get_slot(IN_CRISIS_SLOT)),
-            tracker.active_loop_name is not None,
-        )
-        if action is None:
+        step = next_safety_step(read_state(tracker))
+        if step is None:
             return self._prediction(probabilities)
-        probabilities[domain.index_for_action(action)] = 1.0
+        probabilities[domain.index_for_action(step.action)] = 1.0
+        events = [SlotSet(IN_CRISIS_SLOT, True)] if step.crisis else []
         # The form's own prediction is a "no user" prediction, which outranks all others: match it.
-        return self._prediction(probabilities, is_no_user_prediction=True)
+        return self._prediction(probabilities, events=events, is_no_user_prediction=True)

@@ -4,8 +4,9 @@ A conversation is written to SQLite only once the person consents; until then (o
 decline) it is kept in memory for the chat alone. When "delete my information" is confirmed, the
 conversation and every intake row of it are erased. Stored conversations are also kept in memory
 (this server is their only writer), so a message does not reload its conversation from SQL.
-Crisis responses and handoff requests are recorded here (kind, category, time; never the text), so
-they are kept even when the action server is down; anonymously once the person has declined.
+Crisis responses (not safety questions) and handoff requests are recorded here (kind, category,
+time; never the text), so they are kept even when the action server is down; anonymously once the
+person has declined.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ class ConsentTrackerStore(SQLTrackerStore):
                 continue
             custom = (event.data or {}).get("custom") or {}
             kind = custom.get("type") if isinstance(custom, dict) else None
-            if kind in EVENT_KINDS and not custom.get("follow_up"):
+            if kind in EVENT_KINDS and not custom.get("follow_up") and not custom.get("check"):
                 try:
                     record_event(default_db(), kind, stored_conversation_id(sender, consent),
                                  str(custom.get("category") or "unspecified"))

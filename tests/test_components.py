@@ -51,3 +51,50 @@ def test_a_story_read_as_an_intake_answer_that_ends_in_a_program_question_is_ans
                                   "response_selector": selector}))
     assert message.get("intent")["name"] == "faq"
     assert message.get("knowledge") == {"topic": "who_op_suits", "found_by": "selector"}
+
+
+# ---------------------------------------------------------------- the crisis detector's certainty
+
+def classified(text: str, intent: str, confidence: float = 0.9) -> Message:
+    """A message as DIET left it: its intent, and a ranking with inform second."""
+    ranking = [{"name": intent, "confidence": confidence}, {"name": "inform", "confidence": 1 - confidence}]
+    return Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking, "entities": []})
+
+
+def detected(message: Message) -> Message:
+    from components.crisis import CrisisDetector
+
+    return CrisisDetector().process([message])[0]
+
+
+def entity_values(message: Message, name: str) -> list:
+    return [e["value"] for e in message.get("entities") if e["entity"] == name]
+
+
+def test_a_certain_signal_is_the_crisis_intent():
+    message = detected(classified("I took all my pills an hour ago", "inform"))
+    assert message.get("intent")["name"] == "crisis"
+    assert entity_values(message, "crisis_category") == ["overdose"] and not entity_values(message, "safety_check")
+
+
+def test_an_ambiguous_phrase_asks_the_safety_question_and_keeps_the_intent():
+    message = detected(classified("honestly I can't do this anymore", "inform"))
+    assert message.get("intent")["name"] == "inform"
+    assert entity_values(message, "safety_check") == ["can't do this anymore"]
+
+
+def test_the_classifier_alone_asks_the_safety_question_quoting_the_first_words():
+    message = detected(classified("everything is grey and heavy and I keep staring at the ceiling all night", "crisis"))
+    assert message.get("intent")["name"] == "inform"
+    assert entity_values(message, "crisis_category") == ["unspecified"]
+    assert entity_values(message, "safety_check") == ["everything is grey and heavy and I keep…"]
+
+
+def test_the_classifier_is_overruled_when_the_rules_rule_the_wording_out():
+    message = detected(classified("I'm dying to know how long IOP is", "crisis"))
+    assert message.get("intent")["name"] == "inform" and not message.get("entities")
+
+
+def test_an_ordinary_message_is_left_alone():
+    message = detected(classified("I drink about six beers a night", "inform"))
+    assert message.get("intent")["name"] == "inform" and not message.get("entities")

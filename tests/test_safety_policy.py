@@ -1,28 +1,44 @@
-"""The safety policy's decisions: crisis first, form paused, follow-up until the person is safe."""
+"""The safety policy's decisions: crisis first, form paused, follow-up until safe, a safety question when unsure."""
 
-from components.safety_policy import next_safety_action
+import pytest
 
+from components.safety_policy import SafetyState, SafetyStep, next_safety_step
 
-def test_crisis_message_is_answered_first_even_with_a_form_active():
-    assert next_safety_action("action_listen", "crisis", False, True) == "utter_crisis"
-
-
-def test_the_form_is_paused_after_the_crisis_response():
-    assert next_safety_action("utter_crisis", None, True, True) == "action_deactivate_loop"
-    assert next_safety_action("action_deactivate_loop", None, True, False) == "action_listen"
-    assert next_safety_action("utter_crisis", None, True, False) == "action_listen"
+L = "action_listen"
 
 
-def test_until_safe_other_messages_get_the_follow_up():
-    assert next_safety_action("action_listen", "inform", True, False) == "utter_crisis_followup"
-    assert next_safety_action("action_listen", "faq", True, False) == "utter_crisis_followup"
-
-
-def test_safe_now_and_asking_for_a_person_are_let_through():
-    assert next_safety_action("action_listen", "safe_now", True, False) is None
-    assert next_safety_action("action_listen", "ask_human", True, False) is None
-
-
-def test_no_opinion_outside_a_crisis():
-    assert next_safety_action("action_listen", "inform", False, True) is None
-    assert next_safety_action("utter_greet", None, False, False) is None
+@pytest.mark.parametrize("state, step", [
+    # a certain crisis: the full response at once, the intake paused, the follow-up until the person is safe
+    (SafetyState(L, "crisis", form_active=True), SafetyStep("utter_crisis")),
+    (SafetyState("utter_crisis", None, True, True), SafetyStep("action_deactivate_loop")),
+    (SafetyState("action_deactivate_loop", None, True, False), SafetyStep(L)),
+    (SafetyState("utter_crisis", None, True, False), SafetyStep(L)),
+    (SafetyState(L, "inform", in_crisis=True), SafetyStep("utter_crisis_followup")),
+    (SafetyState(L, "faq", in_crisis=True), SafetyStep("utter_crisis_followup")),
+    (SafetyState(L, "inform", in_crisis=True, check=True), SafetyStep("utter_crisis_followup")),
+    (SafetyState(L, "safe_now", in_crisis=True), None),
+    (SafetyState(L, "ask_human", in_crisis=True), None),
+    # an uncertain signal: a direct safety question, the intake paused meanwhile
+    (SafetyState(L, "inform", form_active=True, check=True), SafetyStep("utter_safety_check")),
+    (SafetyState(L, "nlu_fallback", check=True), SafetyStep("utter_safety_check")),
+    (SafetyState("utter_safety_check", None, form_active=True, check=True), SafetyStep("action_deactivate_loop")),
+    (SafetyState("action_deactivate_loop", None, check=True), SafetyStep(L)),
+    (SafetyState("utter_safety_check", None, check=True), SafetyStep(L)),
+    # the answer: yes (or another worrying message) -> the full response; no -> back where we were
+    (SafetyState(L, "affirm", answering_check=True), SafetyStep("utter_crisis", crisis=True)),
+    (SafetyState(L, "inform", answering_check=True, check=True), SafetyStep("utter_crisis", crisis=True)),
+    (SafetyState(L, "crisis", answering_check=True), SafetyStep("utter_crisis")),
+    (SafetyState(L, "deny", answering_check=True, paused_by_check=True), SafetyStep("utter_safety_check_ok")),
+    (SafetyState(L, "safe_now", answering_check=True), SafetyStep("utter_safety_check_ok")),
+    (SafetyState("utter_safety_check_ok", None, paused_by_check=True), SafetyStep("intake_form")),
+    (SafetyState("utter_safety_check_ok", None), SafetyStep(L)),
+    # any other answer: a paused intake resumes and reads it; a question or a request keeps its own handling
+    (SafetyState(L, "inform", answering_check=True, paused_by_check=True), SafetyStep("intake_form")),
+    (SafetyState(L, "faq", answering_check=True, paused_by_check=True), None),
+    (SafetyState(L, "inform", answering_check=True), None),
+    # nothing to do with safety
+    (SafetyState(L, "inform", form_active=True), None),
+    (SafetyState("utter_greet", None), None),
+])
+def test_next_safety_step(state, step):
+    assert next_safety_step(state) == step

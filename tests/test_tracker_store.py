@@ -91,6 +91,19 @@ def test_crisis_responses_are_recorded_once_without_text(store):
     assert [(e["conversation_id"], e["category"]) for e in events] == [("e", "overdose")]
 
 
+def test_a_safety_question_is_not_a_crisis_event_but_a_yes_to_it_is(store):
+    from bot.storage import default_db, list_events
+
+    check = {"custom": {"type": "crisis", "check": True, "category": "suicide"}}
+    tracker = tracker_with("q", UserUttered("I can't do this anymore"), BotUttered("are you thinking...", check))
+    asyncio.run(store.save(tracker))
+    assert list_events(default_db(), kind="crisis") == []
+    tracker.update(UserUttered("yes"))
+    tracker.update(BotUttered("call 988", {"custom": {"type": "crisis", "category": "suicide"}}))
+    asyncio.run(store.save(tracker))
+    assert [e["category"] for e in list_events(default_db(), kind="crisis")] == ["suicide"]
+
+
 def test_memory_is_bounded(store):
     store.max_unstored = 3
     for number in range(5):

@@ -29,6 +29,7 @@ from bot.replay.transcripts import Transcript
 
 CRISIS_INTENT = "crisis"
 CRISIS_ENTITY = "crisis_category"
+CHECK_ENTITY = "safety_check"  # an uncertain signal: the chat would ask a direct safety question
 
 # texts -> one parse result per text: {"intent": {"name": ...}, "entities": [{"entity", "value"}, ...]}
 Parse = Callable[[Sequence[str]], list[dict]]
@@ -87,6 +88,10 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
             crisis.append({"turn": number, "line": turn.line, "category": category, "text": row["text"]})
             row["crisis"] = category
             continue
+        entities = data.get("entities") or []
+        if any(e.get("entity") == CHECK_ENTITY for e in entities):
+            row["safety_check"] = next((e.get("value") for e in entities if e.get("entity") == CRISIS_ENTITY),
+                                       "unspecified")
         outcome = form.read_turn(asked.criterion if asked else None, turn.text, intent, answers,
                                  slot_values(data.get("entities") or []), unclear)
         if outcome.rejected:

@@ -314,6 +314,8 @@ def call_page(data: dict, json_name: str) -> str:
             notes.append("found " + ", ".join(f"{k}={_value(v)}" for k, v in turn["found"].items()))
         if turn.get("crisis"):
             notes.append(f"<span class=crisis>crisis: {escape(turn['crisis'])}</span>")
+        if turn.get("safety_check"):
+            notes.append(f"<span class=crisis>safety question: {escape(turn['safety_check'])}</span>")
         turns.append((str(turn["turn"]), str(turn["line"]), escape(turn["speaker"]), escape(turn["text"]),
                       "; ".join(note if note.startswith("<span") else escape(note) for note in notes)))
     parts.append("<h2>Turns</h2>" + _table(("turn", "line", "speaker", "text", "read as"), turns))

@@ -161,7 +161,7 @@
 
   function renderBot(message, entry) {
     const custom = message.custom && typeof message.custom === "object" ? message.custom : {};
-    if (custom.type === "crisis") return renderCrisis(message, custom);
+    if (custom.type === "crisis") return renderCrisis(message, custom, entry);
     const box = el("div", { className: "msg bot" + (custom.type === "recommendation" ? " card" : "") }, [
       el("span", { className: "visually-hidden", text: "Assistant: " }),
     ]);
@@ -180,18 +180,21 @@
     if (custom.type === "recommendation") renderRecommendation(box, custom);
     else if (custom.type === "program") renderProgram(box, custom.program, "What it would look like");
     if (custom.type === "faq" || custom.type === "program") renderSources(box, custom.sources);
-    const buttons = message.buttons || message.quick_replies || [];
-    if (Array.isArray(buttons) && buttons.length) {
-      const row = el("div", { className: "buttons", role: "group", "aria-label": "Quick replies" });
-      buttons.forEach((b) => {
-        const button = el("button", { type: "button", className: "quick", text: String(b.title || b.payload) });
-        if (entry.answered) button.disabled = true;
-        button.addEventListener("click", () => send(String(b.payload || b.title), String(b.title || b.payload)));
-        row.appendChild(button);
-      });
-      box.appendChild(row);
-    }
+    renderButtons(box, message, entry);
     return box;
+  }
+
+  function renderButtons(box, message, entry) {
+    const buttons = message.buttons || message.quick_replies || [];
+    if (!Array.isArray(buttons) || !buttons.length) return;
+    const row = el("div", { className: "buttons", role: "group", "aria-label": "Quick replies" });
+    buttons.forEach((b) => {
+      const button = el("button", { type: "button", className: "quick", text: String(b.title || b.payload) });
+      if (entry.answered) button.disabled = true;
+      button.addEventListener("click", () => send(String(b.payload || b.title), String(b.title || b.payload)));
+      row.appendChild(button);
+    });
+    box.appendChild(row);
   }
 
   function renderRecommendation(box, custom) {
@@ -232,14 +235,16 @@
     box.appendChild(el("p", { className: "sources", text: "Sources: documents " + sources.map(String).join(", ") }));
   }
 
-  function renderCrisis(message, custom) {
+  function renderCrisis(message, custom, entry) {
+    // The full crisis response, its follow-up, or a direct safety question (custom.check) with Yes / No.
     const links = crisisLinks(custom.resources);
-    const banner = el("div", { className: "msg crisis", role: "alert" }, [
-      el("h3", { text: "If you are in danger, get help now" }),
+    const banner = el("div", { className: "msg crisis" + (custom.check ? " check" : ""), role: "alert" }, [
+      el("h3", { text: custom.check ? "Checking that you are safe" : "If you are in danger, get help now" }),
       message.text ? el("p", { className: "text", text: String(message.text) }) : null,
       el("div", { className: "crisis-links" }, links.map((l) => link(l.href, l.label, "crisis-link"))),
     ]);
-    showPinnedCrisis();
+    renderButtons(banner, message, entry);
+    if (!custom.check) showPinnedCrisis();
     return banner;
   }
 

@@ -40,7 +40,7 @@ def category_of(nlp, text):
 def test_test_sets_are_big_enough():
     counts = Counter(item["category"] for item in CRISIS)
     assert len(CRISIS) >= 70 and len(NEAR_MISSES) >= 70
-    assert set(counts) == set(CATEGORIES)
+    assert set(counts) <= set(CATEGORIES) and len(counts) >= 6
     assert min(counts.values()) >= 8, counts
     assert len({item["text"] for item in CRISIS}) == len(CRISIS)
     assert len(set(NEAR_MISSES)) == len(NEAR_MISSES)
@@ -208,7 +208,7 @@ def test_first_person_questions_are_crises(nlp, text, category):
 def test_severity_picks_the_most_serious(nlp):
     assert category_of(nlp, "I've been cutting and now I want to kill myself") == "suicide"
     assert category_of(nlp, "I'm going to hurt him and then I took all my pills") == "overdose"
-    assert SEVERITY[0] == "suicide" and set(SEVERITY) == set(CATEGORIES)
+    assert SEVERITY[0] == "suicide" and set(SEVERITY) == set(CATEGORIES) | {safety.UNSPECIFIED}
 
 
 def test_context_sets_the_category(nlp):
@@ -259,10 +259,53 @@ def test_markup_around_a_crisis_is_ignored(nlp):
     assert category_of(nlp, "<script>kill myself</script>") == "suicide"  # tags are blanked, words kept
 
 
-def test_a_failing_pipeline_does_not_raise():
+def test_a_failing_pipeline_is_an_uncertain_signal_not_safe():
     def broken(text):
         raise RuntimeError("boom")
-    assert detect_crisis("I want to kill myself", nlp=broken) is None
+    signal = detect_crisis("I want to kill myself", nlp=broken)
+    assert signal is not None and not signal.certain and signal.category == safety.UNSPECIFIED
+
+
+@pytest.mark.parametrize("text", [
+    "I want to kill myself\ud800", "\udcffI took all my pills an hour ago", "kms\x00\ufffe"])
+def test_invalid_characters_do_not_hide_a_crisis(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.certain
+
+
+@pytest.mark.parametrize("text, category", [
+    ("I can't do this anymore", "suicide"),
+    ("i'm ready to go. just tired of fighting", "suicide"),
+    ("gave my dog to my neighbor, won't be needing him", "suicide"),
+    ("my mom would kill me if she knew", "danger_at_home"),
+])
+def test_ambiguous_wording_is_an_uncertain_signal(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and not signal.certain and signal.category == category
+
+
+@pytest.mark.parametrize("text, category", [
+    ("bought a gun today, I know what I'm going to do with it", "suicide"),
+    ("my husband is seizing after he stopped drinking", "dangerous_withdrawal"),
+    ("took more than usual, can't keep my eyes open, breathing feels slow", "overdose"),
+    ("he took a bunch of pills and his lips are turning blue", "overdose"),
+    ("my dad did coke and now he's grabbing his chest", "medical_emergency"),
+    ("my boyfriend choked me last night and he's home drinking again", "danger_at_home"),
+    ("I'm hiding in the bathroom, he says he's going to kill me", "danger_at_home"),
+    ("piece is loaded and I know where he lives", "danger_to_others"),
+    ("hearing voices that aren't there since I stopped drinking", "dangerous_withdrawal"),
+])
+def test_clinical_categories_are_caught_with_certainty(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.certain and signal.category == category, signal
+
+
+@pytest.mark.parametrize("text", [
+    "when I'm drunk I get into fights at the bar",
+    "when im high i get these thoughts of stabbing people",
+])
+def test_a_statement_opening_with_when_is_not_a_question(nlp, text):
+    assert safety.is_question(nlp(text), (0, len(nlp(text)))) is False
 
 
 # ---------------------------------------------------------------- pipeline and patterns
@@ -279,10 +322,12 @@ def test_nothing_is_built_at_import():
     assert result.stdout.strip() == "0"
 
 
-def test_pattern_file_is_well_formed():
-    known = {"neg", "was", "habit", "now", "recent", "wd", "drug", "to_od", "to_wd"}
+def test_pattern_files_are_well_formed():
+    known = {"neg", "was", "habit", "now", "recent", "wd", "drug", "to_od", "to_wd", "unsure", *safety.MESSAGE_CONTEXTS}
     labels = Counter()
-    for line in (safety.PATTERN_DIR / "crisis.jsonl").read_text(encoding="utf-8").splitlines():
+    lines = [line for path in safety.pattern_files() for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(safety.pattern_files()) >= 9
+    for line in lines:
         entry = json.loads(line)
         if "pattern" not in entry:
             continue

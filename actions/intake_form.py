@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.criteria import BY_ID, CRITERIA, asked_criteria, criterion
-from bot.form import ANSWER_INTENTS, read_turn
+from bot.form import ANSWER_INTENTS, Turn, give_up, read_turn, times_in_a_row
 from bot.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
 UNCLEAR_SLOT = "unclear_turns"
@@ -34,6 +34,13 @@ def answers_before_last_message(tracker: Tracker) -> Dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+def questions_asked(tracker: Tracker) -> List[str]:
+    """The criteria (and consent) the form asked, in order, from the ask actions in the tracker."""
+    prefix = "action_ask_"
+    return [e["name"][len(prefix):] for e in tracker.events
+            if e.get("event") == "action" and str(e.get("name") or "").startswith(prefix)]
+
+
 class ValidateIntakeForm(FormValidationAction):
     """Reads each answer in the context of the question asked; re-asks once, then moves on."""
 
@@ -54,14 +61,20 @@ class ValidateIntakeForm(FormValidationAction):
         events, asked, unclear = self.read_consent_turn(dispatcher, tracker, intent,
                                                         set_this_turn.pop(CONSENT_SLOT, None))
         before = answers_before_last_message(tracker)
-        turn = read_turn(
-            asked=asked,
-            text=tracker.latest_message.get("text") or "",
-            intent=intent,
-            answers=before,
-            set_this_turn=set_this_turn,
-            unclear_turns=unclear,
-        )
+        if asked in BY_ID:  # never asked more than twice in a row, whatever the messages in between were
+            unclear = max(times_in_a_row(questions_asked(tracker), asked) - 1, 0)
+        if tracker.latest_action_name not in (None, "action_listen") and asked in BY_ID and not set_this_turn:
+            # Back to the form after a reply to something else (a question, a request): the message was read.
+            turn = give_up(asked, unclear + 1) or Turn(rejected=True)
+        else:
+            turn = read_turn(
+                asked=asked,
+                text=tracker.latest_message.get("text") or "",
+                intent=intent,
+                answers=before,
+                set_this_turn=set_this_turn,
+                unclear_turns=unclear,
+            )
         if turn.rejected and not events:
             return []
         for message in turn.messages:
@@ -122,7 +135,7 @@ class AskCriterion(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         """Send the question (or the re-ask) with its quick-reply buttons."""
         wanted = criterion(self.criterion_id)
-        reasking = int(tracker.get_slot(UNCLEAR_SLOT) or 0) > 0
+        reasking = times_in_a_row(questions_asked(tracker), self.criterion_id) > 0
         buttons = [
             {"title": title, "payload": "/inform" + json.dumps({wanted.id: value})}
             for title, value in wanted.buttons

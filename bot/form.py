@@ -13,7 +13,8 @@ ANSWER_INTENTS = frozenset({
     "inform", "affirm", "deny", "dont_know", "skip", "nlu_fallback", "out_of_scope", "start_intake",
 })
 NOT_UNDERSTOOD = "Sorry, I didn't follow that (I can only read English for now)."
-GIVE_UP_AFTER = 2
+GIVE_UP_AFTER = 2  # a question is asked at most this many times in a row, whatever came in between
+MOVE_ON = "No problem, let's leave that one for the intake team and move on."
 DETOX_ADVICE = (
     "What you describe can be dangerous: withdrawal with shakes, sweats, seeing or hearing things, "
     "or seizures needs medical care. Please don't stop alcohol or benzodiazepines suddenly on your own; "
@@ -65,17 +66,34 @@ def read_turn(
         if updates.get(asked) == UNKNOWN and BY_ID[asked].essential and unclear_turns == 0:
             del updates[asked]
             return Turn(updates, 1, tuple(messages) + (_why_it_matters(asked),))
-        if asked not in updates and updates:
-            return Turn(_with_severity(updates, answers), unclear_turns, tuple(messages))
         if asked not in updates:
+            # Not an answer to the question on the table (other facts are kept): it counts as a miss.
             unclear_turns += 1
-            if intent in ("out_of_scope", "nlu_fallback"):
+            if intent in ("out_of_scope", "nlu_fallback") and not updates:
                 messages.append(NOT_UNDERSTOOD)
             if unclear_turns < GIVE_UP_AFTER:
-                return Turn({}, unclear_turns, tuple(messages))
+                return Turn(_with_severity(updates, answers), unclear_turns, tuple(messages))
             updates[asked] = UNKNOWN
-            messages.append("No problem, let's leave that one for the intake team and move on.")
+            messages.append(MOVE_ON)
     return Turn(_with_severity(updates, answers), 0, tuple(messages))
+
+
+def times_in_a_row(asked: list[str], criterion_id: str | None) -> int:
+    """How many times `criterion_id` was asked in a row at the end of `asked` (the questions in order)."""
+    count = 0
+    for question in reversed(asked):
+        if question != criterion_id:
+            break
+        count += 1
+    return count
+
+
+def give_up(asked: str | None, times_asked: int) -> Turn | None:
+    """When the form comes back to a question already asked GIVE_UP_AFTER times in a row (after a question
+    or a request answered in between), it is left for the intake team instead of being asked again."""
+    if asked in BY_ID and times_asked >= GIVE_UP_AFTER:
+        return Turn({asked: UNKNOWN}, 0, (MOVE_ON,))
+    return None
 
 
 def _merge(criterion_id: str, current: object, value: object) -> object:

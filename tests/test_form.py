@@ -1,7 +1,7 @@
 """One turn of the intake form: short answers in context, skips, re-asks, corrections."""
 
 from bot.criteria import UNKNOWN, asked_criteria
-from bot.form import GIVE_UP_AFTER, read_turn
+from bot.form import GIVE_UP_AFTER, give_up, read_turn, times_in_a_row
 
 
 def test_short_answer_is_read_in_the_context_of_the_question():
@@ -79,9 +79,26 @@ def test_garbled_or_foreign_answer_counts_as_unclear_so_the_form_never_loops():
     assert second.updates == {"home": UNKNOWN}
 
 
-def test_a_correction_instead_of_an_answer_is_not_counted_as_unclear():
+def test_a_message_that_answers_another_question_keeps_its_facts_and_counts_as_a_miss():
     turn = read_turn("severity", "oh and I have insurance", "inform", {}, {"payment": "insurance"})
-    assert turn.updates == {"payment": "insurance"} and turn.unclear_turns == 0
+    assert turn.updates == {"payment": "insurance"} and turn.unclear_turns == 1
+    assert not turn.messages
+    second = read_turn("severity", "my wife is on my side", "inform", {}, {"support": "strong"}, unclear_turns=1)
+    assert second.updates == {"support": "strong", "severity": UNKNOWN} and "move on" in second.messages[-1]
+
+
+def test_times_in_a_row_counts_the_trailing_asks_of_one_question():
+    assert times_in_a_row([], "home") == 0
+    assert times_in_a_row(["consent", "substances", "home"], "home") == 1
+    assert times_in_a_row(["home", "home", "support", "home", "home"], "home") == 2
+    assert times_in_a_row(["home", "support"], "home") == 0
+
+
+def test_coming_back_to_a_question_asked_twice_leaves_it_for_the_intake_team():
+    assert give_up("home", 1) is None
+    turn = give_up("home", GIVE_UP_AFTER)
+    assert turn.updates == {"home": UNKNOWN} and "move on" in turn.messages[-1]
+    assert give_up("consent", GIVE_UP_AFTER) is None and give_up(None, 5) is None
 
 
 def test_dangerous_withdrawal_mid_form_advises_detox_and_ends_the_questions():

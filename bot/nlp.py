@@ -30,6 +30,7 @@ DEFAULT_CACHE_DIR = ROOT / ".cache" / "nlp"
 RULER_NAME = "entity_ruler"
 CUE_LABEL = "_cue"
 IGNORE_ID = "_ignore"
+LIST_SEPARATORS = frozenset({",", "or", "and", "nor", "/", "&", "even"})
 NEGATION_WINDOW = 8  # tokens a negation word reaches forward
 
 NEGATION_WORDS = frozenset(
@@ -152,12 +153,23 @@ def fact_negation(doc: Doc) -> Doc:
     facts = list(doc.spans["facts"]) if "facts" in doc.spans else []
     pseudo = [cue for cue in doc.spans["cues"] if cue.id_ == "pseudo"] if "cues" in doc.spans else []
     negations = {}
-    for fact in facts:
+    previous = None
+    for fact in sorted(facts, key=lambda span: span.start):
         word = _negating_word(doc, fact, facts, pseudo)
+        inherited = previous is not None and span_key(previous) in negations and in_one_list(doc, previous, fact)
+        if word is None and inherited:
+            word = negations[span_key(previous)]  # "never had shakes, sweats or seizures": the whole list
         if word is not None:
             negations[span_key(fact)] = word
+        previous = fact
     doc._.negations = negations
     return doc
+
+
+def in_one_list(doc: Doc, first: Span, second: Span) -> bool:
+    """True when only list separators (",", "or", "and", "nor", "/") stand between two facts."""
+    between = doc[first.end:second.start]
+    return 0 < len(between) <= 3 and all(token.lower_ in LIST_SEPARATORS for token in between)
 
 
 def pattern_files() -> list[Path]:

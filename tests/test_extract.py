@@ -903,3 +903,12 @@ def test_bare_yes_or_no_belongs_to_the_fact_it_introduces_not_the_question():
     assert facts == {("withdrawal", "none")}
     facts = {(f.criterion, f.value) for f in extract_facts("yes, I have insurance", asked="court_ordered")}
     assert facts == {("payment", "insurance")}
+
+
+@pytest.mark.parametrize("text", [
+    "No. I've never had shakes, sweats or anything like that",
+    "No shakes, sweats or anything like that",
+    "I don't get the shakes, sweats or seizures",
+])
+def test_a_negation_covers_the_whole_list_it_governs(text):
+    assert [(f.criterion, f.value) for f in extract_facts(text)] == [("withdrawal", "none")]

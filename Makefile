@@ -9,7 +9,8 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: run test setup browser nlp train validate lint unit e2e bench replay bench-replay nlu-report clean
+.PHONY: run test setup browser nlp train validate lint unit e2e bench replay bench-replay nlu-report simulate \
+	crisis-eval clean
 
 run: setup nlp train
 	$(PY) -m bot run
@@ -74,6 +75,14 @@ replay: setup nlp train
 
 bench-replay: setup nlp train
 	$(PY) bench/replay.py --calls 1000 --calls 2000
+
+# Simulated people (tests/data/personas) talk to a self-started assistant: SET=dev|final, MODE=clicks|typing.
+simulate: setup nlp train
+	$(PY) bench/simulate.py $(if $(SET),--set $(SET)) $(if $(MODE),--mode $(MODE))
+
+# Crisis detection on the blind sets (tests/data/crisis), in-process: SET=dev|final.
+crisis-eval: setup nlp train
+	$(PY) bench/crisis_eval.py $(if $(SET),--set $(SET))
 
 # NLU figures for intents and FAQ answers: 3-fold cross-validation (trains three models, ~10 min).
 nlu-report: setup nlp

@@ -54,6 +54,9 @@ UNSPECIFIED = "unspecified"  # an uncertain signal with no category: the classif
 SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "danger_at_home",
             "dangerous_withdrawal", "self_harm", UNSPECIFIED)
 UNSURE_FLAG = "unsure"
+# DIET's crisis class alone asks the safety question only at this confidence or above; below it, and when
+# the rules recognised the wording and ruled it out, the message is read as DIET's next intent.
+CLASSIFIER_CHECK_CONFIDENCE = 0.9
 # Context flags that look at the whole message, not the clause or sentence: flag -> cue id.
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
                     "anydrug": "drug", "other": "other"}

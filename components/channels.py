@@ -36,6 +36,10 @@ APOLOGY = (
     "minute, or ask to talk to a person. If you need help now, call or text 988, call 911 in an "
     "emergency, or call SAMHSA's free, confidential helpline at 1-800-662-4357 (24/7)."
 )
+NOT_FOLLOWED = (
+    "I'm not sure how to answer that. You can tell me what's going on in your own words, ask about our "
+    "programs, say \"start\" to find a program that fits, or \"talk to a person\"."
+)
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
 ACTION_FAILED = "Encountered an exception while running action"
 _turn_failures: contextvars.ContextVar[list | None] = contextvars.ContextVar("turn_failures", default=None)
@@ -113,8 +117,10 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
         except Exception as error:  # the person must still get an answer
             failures.append(type(error).__name__)
             logger.error("Turn failed (%s); message of %d characters not logged.", type(error).__name__, len(text))
-        if failures or output.sent == before:
+        if failures:
             await output.send_response(message.sender_id, {"text": APOLOGY})
+        elif output.sent == before:  # nothing failed, but nothing fitted: say so, and what works
+            await output.send_response(message.sender_id, {"text": NOT_FOLLOWED})
 
     return handle
 

@@ -5,7 +5,8 @@ as the `crisis_category` entity (it fills the slot the crisis response names). A
 ambiguous phrase, DIET's crisis class alone, or a detector that failed) keeps DIET's best other intent,
 so the facts of the message are kept, and adds the `safety_check` entity (the words that raised it):
 the safety policy then asks a direct safety question. DIET's crisis class is dropped when the rules
-recognised the wording and ruled it out (an idiom, a negated or past crisis).
+recognised the wording and ruled it out (an idiom, a negated or past crisis), or below
+CLASSIFIER_CHECK_CONFIDENCE.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import UNSPECIFIED, CrisisSignal, assess_crisis, load_safety_pipeline
+from bot.safety import CLASSIFIER_CHECK_CONFIDENCE, UNSPECIFIED, CrisisSignal, assess_crisis, load_safety_pipeline
 from components.base import CRISIS_INTENT, FALLBACK_INTENT, RuleComponent
 
 CATEGORY_ENTITY = "crisis_category"
@@ -58,7 +59,8 @@ class CrisisDetector(RuleComponent):
             signal, ruled_out = assess_crisis(text, nlp=self._nlp)
             intent = dict(message.get(INTENT) or {})
             classifier_crisis = intent.get("name") == CRISIS_INTENT
-            if signal is None and (not classifier_crisis or ruled_out):
+            sure_enough = float(intent.get("confidence") or 0.0) >= CLASSIFIER_CHECK_CONFIDENCE
+            if signal is None and (not classifier_crisis or ruled_out or not sure_enough):
                 if classifier_crisis:
                     message.set(INTENT, next_intent(message), add_to_output=True)
                 continue

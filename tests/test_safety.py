@@ -277,7 +277,7 @@ def test_invalid_characters_do_not_hide_a_crisis(nlp, text):
     ("I can't do this anymore", "suicide"),
     ("i'm ready to go. just tired of fighting", "suicide"),
     ("gave my dog to my neighbor, won't be needing him", "suicide"),
-    ("my mom would kill me if she knew", "danger_at_home"),
+    ("he would hurt me if I told anyone", "danger_at_home"),
 ])
 def test_ambiguous_wording_is_an_uncertain_signal(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -349,3 +349,11 @@ def test_median_time_per_call(nlp, record_property):
     record_property("median_ms", median_ms)
     print(f"\nmedian detect_crisis time {median_ms:.2f} ms over {len(texts)} messages")
     assert median_ms < 50
+
+
+@pytest.mark.parametrize("text", [
+    "my mom would kill me if she knew", "my feet are killing me", "the food was to die for",
+    "my phone is about to die", "overdid it at the gym",
+])
+def test_everyday_idioms_are_not_crises(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None

@@ -15,6 +15,7 @@ from bot.form import ANSWER_INTENTS, Turn, give_up, read_turn, times_in_a_row
 from bot.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
 UNCLEAR_SLOT = "unclear_turns"
+FORM_MACHINERY = frozenset({"action_listen", "action_extract_slots", "intake_form", "validate_intake_form"})
 
 
 def answers_from(tracker: Tracker) -> Dict[str, Any]:
@@ -41,6 +42,14 @@ def questions_asked(tracker: Tracker) -> List[str]:
             if e.get("event") == "action" and str(e.get("name") or "").startswith(prefix)]
 
 
+def replied_since_message(tracker: Tracker) -> bool:
+    """True when something answered the latest message before the form ran (an FAQ answer, a request's
+    reply): the form comes back to its question, and the message was already read."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    return any(e.get("event") == "action" and e.get("name") not in FORM_MACHINERY
+               for e in tracker.events[last_user + 1:])
+
+
 class ValidateIntakeForm(FormValidationAction):
     """Reads each answer in the context of the question asked; re-asks once, then moves on."""
 
@@ -63,7 +72,7 @@ class ValidateIntakeForm(FormValidationAction):
         before = answers_before_last_message(tracker)
         if asked in BY_ID:  # never asked more than twice in a row, whatever the messages in between were
             unclear = max(times_in_a_row(questions_asked(tracker), asked) - 1, 0)
-        if tracker.latest_action_name not in (None, "action_listen") and asked in BY_ID and not set_this_turn:
+        if replied_since_message(tracker) and asked in BY_ID and not set_this_turn:
             # Back to the form after a reply to something else (a question, a request): the message was read.
             turn = give_up(asked, unclear + 1) or Turn(rejected=True)
         else:

@@ -1,4 +1,4 @@
-"""The held-out FAQ sets stay held out: none of their phrasings is in the training data."""
+"""The held-out sets (FAQ, crisis) stay held out: none of their phrasings is in the training data."""
 
 import re
 from pathlib import Path
@@ -8,7 +8,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT_FILES = sorted((ROOT / "tests" / "data").glob("faq_heldout*.yml")) + sorted(
-    (ROOT / "tests" / "data").glob("faq_offtopic*.yml"))
+    (ROOT / "tests" / "data").glob("faq_offtopic*.yml")) + sorted((ROOT / "tests" / "data" / "crisis").glob("*.yml"))
 
 
 def normalized(text: str) -> str:

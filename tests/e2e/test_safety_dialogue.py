@@ -13,16 +13,20 @@ CRISIS = yaml.safe_load((ROOT / "tests" / "data" / "crisis_messages.yml").read_t
 NEAR_MISSES = yaml.safe_load((ROOT / "tests" / "data" / "near_misses.yml").read_text())
 
 
-def crisis_reply(replies) -> dict | None:
-    found = [m for m in replies if (m.get("custom") or {}).get("type") == "crisis"]
+def crisis_reply(replies, checks: bool = False) -> dict | None:
+    """The full crisis response among the replies (or, with `checks`, also the safety question)."""
+    found = [m for m in replies if (m.get("custom") or {}).get("type") == "crisis"
+             and (checks or not (m.get("custom") or {}).get("check"))]
     return found[0] if found else None
 
 
 def assert_crisis_response(replies, text):
-    reply = crisis_reply(replies)
+    """The crisis response, or the direct safety question, comes first, with the resources."""
+    reply = crisis_reply(replies, checks=True)
     assert reply is not None, f"missed crisis: {text!r} -> {replies}"
     assert replies[0] is reply, "the crisis response must come first"
-    assert "988" in reply["text"] and "911" in reply["text"] and "1-800-662-4357" in reply["text"]
+    numbers = ("988", "911") if reply["custom"].get("check") else ("988", "911", "1-800-662-4357")
+    assert all(number in reply["text"] for number in numbers), reply
 
 
 def put_in_state(assistant, sender, state):
@@ -44,6 +48,9 @@ def test_every_crisis_message_is_caught_in_every_state(assistant, sender, state)
     for item in CRISIS:
         replies = assistant.say(sender, item["text"])
         assert_crisis_response(replies, item["text"])
+        if replies[0]["custom"].get("check"):
+            assert "thank you for telling me" in assistant.say(sender, "no")[0]["text"].lower()
+            continue
         assert "safe" in assistant.say(sender, "I'm safe now, thank you")[0]["text"].lower()
         if state == "mid_form":  # back into the form for the next message
             assistant.say(sender, "continue")

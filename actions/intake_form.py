@@ -35,11 +35,13 @@ def answers_before_last_message(tracker: Tracker) -> Dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
+QUESTIONS = {text: c.id for c in CRITERIA for text in (c.question, c.reask)} | {CONSENT_QUESTION: CONSENT_SLOT}
+
+
 def questions_asked(tracker: Tracker) -> List[str]:
-    """The criteria (and consent) the form asked, in order, from the ask actions in the tracker."""
-    prefix = "action_ask_"
-    return [e["name"][len(prefix):] for e in tracker.events
-            if e.get("event") == "action" and str(e.get("name") or "").startswith(prefix)]
+    """The criteria (and consent) the form asked, in order, from the bot's messages (the form runs its ask
+    actions inside its own turn, so they are not logged as actions)."""
+    return [QUESTIONS[e["text"]] for e in tracker.events if e.get("event") == "bot" and e.get("text") in QUESTIONS]
 
 
 def replied_since_message(tracker: Tracker) -> bool:

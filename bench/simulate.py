@@ -28,6 +28,7 @@ import statistics
 import sys
 import urllib.request
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,7 @@ PERSONAS = ROOT / "tests" / "data" / "personas"
 MODES = ("clicks", "typing")
 MAX_TURNS = 60
 SUMMARY_MARK = "Here is what I understood"
+START_OVER_MARK = "clear all your answers and start over"
 NO_REPLY_MARKS = ("something went wrong", "i'm not sure how to answer that")
 FAQ_FALLBACK_MARK = "I don't have that information"
 CONSENT_ANSWERS = ("yes", "yes that's fine", "ok sure", "yeah go ahead")
@@ -64,6 +66,7 @@ class Result:
     crisis: int = 0
     checks: int = 0
     transcript: list[str] = field(default_factory=list)
+    misread: dict[str, tuple] = field(default_factory=dict)  # criterion -> (understood, true) at the end
 
     @property
     def right(self) -> bool:
@@ -198,6 +201,7 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
         recommendation = next((c for c in customs if c.get("type") == "recommendation"), None)
         if recommendation:
             result.level = recommendation.get("level")
+            result.misread = misread(persona["facts"], (client.tracker(sender).get("slots") or {}))
             return result
         if not replies or any(mark in shown.lower() for mark in NO_REPLY_MARKS):
             result.unfitting.append(text)
@@ -212,6 +216,9 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
             continue
         tracker = client.tracker(sender)
         requested = (tracker.get("slots") or {}).get("requested_slot")
+        if START_OVER_MARK in shown and not requested:
+            text = "no, keep going"  # the person never meant to clear their answers
+            continue
         if SUMMARY_MARK in shown and not requested:
             text = "yes, that's right"
             continue
@@ -234,6 +241,17 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
     return result
 
 
+def misread(facts: dict, slots: dict) -> dict[str, tuple]:
+    """The criteria the assistant ended up with a value other than the persona's (unknown included)."""
+    wrong = {}
+    for key, true in facts.items():
+        got = slots.get(key)
+        same = sorted(got) == sorted(true) if isinstance(true, list) and isinstance(got, list) else got == true
+        if got is not None and not same:
+            wrong[key] = (got, true)
+    return wrong
+
+
 def report(results: list[Result], out: Path | None) -> dict:
     """Print the figures; write each failure's transcript under `out`."""
     n = len(results)
@@ -251,13 +269,16 @@ def report(results: list[Result], out: Path | None) -> dict:
     for key, value in figures.items():
         share = f" ({value / n:.1%})" if key in ("right level", "reached a recommendation") and n else ""
         print(f"  {key:30} {value}{share}")
+    misreads = Counter(key for r in results for key in r.misread)
+    print("  misread criteria (conversations): " + ", ".join(f"{k} {v}" for k, v in misreads.most_common()))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for r in results:
             if not r.ok:
                 (out / f"{r.persona}-{r.mode}.txt").write_text(
                     f"persona {r.persona}, mode {r.mode}: expected {r.expected}, got {r.level}; loops {r.loops}; "
-                    f"unfitting {r.unfitting}; crisis {r.crisis}\n\n" + "\n".join(r.transcript) + "\n")
+                    f"unfitting {r.unfitting}; crisis {r.crisis}; misread {r.misread}\n\n"
+                    + "\n".join(r.transcript) + "\n")
     return figures
 
 

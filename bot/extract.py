@@ -15,6 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot.context_answers import context_value, hours_from
 from bot.criteria import BY_ID, UNKNOWN
 from bot.nlp import clause_bounds, load_pipeline, span_key
 from bot.text import clean_text
@@ -391,11 +392,18 @@ def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     """Add the asked criterion's reading of a short reply when the message stated nothing about it;
     a multiple-valued criterion also takes further values the reply names ("work and school")."""
     criterion = BY_ID[asked]
+    if criterion.numeric and (hours := hours_from(message)) is not None and not is_question(
+            answer_words(message) or [""], message):
+        evidence = message.strip()
+        start = message.index(evidence)
+        return [f for f in facts if f.criterion != asked] + [Fact(asked, hours, evidence, start, start + len(evidence))]
     stated = {f.value for f in facts if f.criterion == asked}
     if stated and not criterion.multiple:
         return facts
     says_more = any(f.criterion != asked for f in facts)
     values = [v for v in short_answer_values(asked, message, says_more) if v not in stated]
+    if not values and not stated and not is_question(answer_words(message) or [""], message):
+        values = [v for v in [context_value(asked, message)] if v is not None]
     if stated:
         values = [v for v in values if v not in (UNKNOWN, "none")]
     if not values:

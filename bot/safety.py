@@ -43,6 +43,7 @@ PATTERN_DIR = ROOT / "data" / "safety"
 SPANS_KEY = "safety"
 CUE_LABEL = "_cue"
 IDIOM_CUE = "idiom"
+RISK_CUE = "risk"
 MAX_CHARS = 20_000  # longer messages are cut (a crisis past this point is missed)
 
 CATEGORIES = ("suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal", "danger_to_others",
@@ -54,8 +55,9 @@ UNSPECIFIED = "unspecified"  # an uncertain signal with no category: the classif
 SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "danger_at_home",
             "dangerous_withdrawal", "self_harm", UNSPECIFIED)
 UNSURE_FLAG = "unsure"
-# DIET's crisis class alone asks the safety question only at this confidence or above; below it, and when
-# the rules recognised the wording and ruled it out, the message is read as DIET's next intent.
+# DIET's crisis class alone asks the safety question only at this confidence or above, and only when the
+# message has words a crisis is told with (the "risk" cues); otherwise, and when the rules recognised the
+# wording and ruled it out, the message is read as DIET's next intent.
 CLASSIFIER_CHECK_CONFIDENCE = 0.9
 # Context flags that look at the whole message, not the clause or sentence: flag -> cue id.
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
@@ -183,31 +185,38 @@ def load_safety_pipeline() -> Language:
 # ---------------------------------------------------------------- detection
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """What the rules make of a message: its most serious signal, and what decides whether DIET's crisis
+    class alone may raise a safety question."""
+
+    signal: CrisisSignal | None
+    ruled_out: bool = False  # crisis-like wording recognised and ruled out ("I'd kill for a coffee", "never")
+    risk_words: bool = False  # words a crisis is told with (die, hurt, gun, breathing, ...): cues.jsonl "risk"
+
+
 def detect_crisis(text: str, nlp=None) -> CrisisSignal | None:
     """The most serious crisis signal in `text`, or None."""
-    return assess_crisis(text, nlp)[0]
+    return assess_crisis(text, nlp).signal
 
 
-def assess_crisis(text: str, nlp=None) -> tuple[CrisisSignal | None, bool]:
-    """The most serious crisis signal, and whether the rules saw crisis-like wording and ruled it out.
-
-    The second value is True for "I'd kill for a coffee" or "I have never wanted to hurt myself":
-    wording the rules recognise (an idiom, a negated or past crisis) that is not a crisis now.
-    """
+def assess_crisis(text: str, nlp=None) -> Assessment:
+    """The most serious crisis signal of a message, and the context for the classifier's safety net."""
     message = clean_text(text, MAX_CHARS)
     if not message.strip():
-        return None, False
+        return Assessment(None)
     try:
         doc = (nlp or load_safety_pipeline())(message)
         signals = crisis_signals(doc)
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
-        return CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False), False
+        return Assessment(CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False))
+    context = read_context(doc)
     if not signals:
-        context = read_context(doc)
-        return None, bool(context.crises or context.cues.get(IDIOM_CUE))
+        return Assessment(None, bool(context.crises or context.cues.get(IDIOM_CUE)), bool(context.cues.get(RISK_CUE)))
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
-    return CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, best.certain), False
+    return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, best.certain),
+                      risk_words=True)
 
 
 def crisis_signals(doc: Doc) -> list[CrisisSignal]:

@@ -5,8 +5,8 @@ as the `crisis_category` entity (it fills the slot the crisis response names). A
 ambiguous phrase, DIET's crisis class alone, or a detector that failed) keeps DIET's best other intent,
 so the facts of the message are kept, and adds the `safety_check` entity (the words that raised it):
 the safety policy then asks a direct safety question. DIET's crisis class is dropped when the rules
-recognised the wording and ruled it out (an idiom, a negated or past crisis), or below
-CLASSIFIER_CHECK_CONFIDENCE.
+recognised the wording and ruled it out (an idiom, a negated or past crisis), below
+CLASSIFIER_CHECK_CONFIDENCE, or when the message has none of the words a crisis is told with.
 """
 
 from __future__ import annotations
@@ -56,11 +56,13 @@ class CrisisDetector(RuleComponent):
             self._nlp = load_safety_pipeline()
         for message in messages:
             text = message.get(TEXT) or ""
-            signal, ruled_out = assess_crisis(text, nlp=self._nlp)
+            assessment = assess_crisis(text, nlp=self._nlp)
+            signal = assessment.signal
             intent = dict(message.get(INTENT) or {})
             classifier_crisis = intent.get("name") == CRISIS_INTENT
-            sure_enough = float(intent.get("confidence") or 0.0) >= CLASSIFIER_CHECK_CONFIDENCE
-            if signal is None and (not classifier_crisis or ruled_out or not sure_enough):
+            worth_asking = (float(intent.get("confidence") or 0.0) >= CLASSIFIER_CHECK_CONFIDENCE
+                            and assessment.risk_words and not assessment.ruled_out)
+            if signal is None and not (classifier_crisis and worth_asking):
                 if classifier_crisis:
                     message.set(INTENT, next_intent(message), add_to_output=True)
                 continue

@@ -84,10 +84,17 @@ def test_an_ambiguous_phrase_asks_the_safety_question_and_keeps_the_intent():
 
 
 def test_the_classifier_alone_asks_the_safety_question_quoting_the_first_words():
-    message = detected(classified("everything is grey and heavy and I keep staring at the ceiling all night", "crisis"))
+    message = detected(classified("everything is grey and heavy and I feel so hopeless lately", "crisis", 0.95))
     assert message.get("intent")["name"] == "inform"
     assert entity_values(message, "crisis_category") == ["unspecified"]
-    assert entity_values(message, "safety_check") == ["everything is grey and heavy and I keep…"]
+    assert entity_values(message, "safety_check") == ["everything is grey and heavy and I feel…"]
+
+
+def test_the_classifier_alone_is_not_enough_without_a_risk_word_or_below_its_threshold():
+    for text, confidence in (("yo so i bartend and the coke thing is getting out of hand", 0.99),
+                             ("everything is grey and heavy and I feel so hopeless lately", 0.6)):
+        message = detected(classified(text, "crisis", confidence))
+        assert message.get("intent")["name"] == "inform" and not message.get("entities")
 
 
 def test_the_classifier_is_overruled_when_the_rules_rule_the_wording_out():

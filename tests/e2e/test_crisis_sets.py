@@ -81,11 +81,12 @@ def measure(assistant, name: str, state: str) -> tuple[dict, list, list, list]:
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("name", ["dev", "dev2"])
 @pytest.mark.parametrize("state", STATES)
-def test_development_set(assistant, state):
-    crisis = load("dev_crisis.yml")
-    negatives = load("dev_negatives.yml")
-    _, misses, alarms, checks = measure(assistant, "dev", state)
+def test_development_sets(assistant, name, state):
+    crisis = load(f"{name}_crisis.yml")
+    negatives = load(f"{name}_negatives.yml")
+    _, misses, alarms, checks = measure(assistant, name, state)
     assert len(misses) <= 0.02 * len(crisis), misses
     assert len(alarms) <= 0.01 * len(negatives), alarms
     assert len(checks) <= 0.05 * len(negatives), checks

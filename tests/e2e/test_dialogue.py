@@ -66,9 +66,20 @@ def test_unclear_answers_are_re_asked_once_then_the_form_moves_on(assistant, sen
     assert assistant.slots(sender)["home"] == "unknown"
 
 
+def test_start_over_asks_first_and_a_no_keeps_the_answers(assistant, sender):
+    assistant.say(sender, "help me find a program")
+    assistant.say(sender, "yes")
+    assistant.say(sender, "alcohol, I drink every day and I work full time")
+    assert "start over" in assistant.say(sender, "start over")[0]["text"]
+    assert "kept everything" in assistant.say(sender, "no")[0]["text"]
+    slots = assistant.slots(sender)
+    assert slots["substances"] == ["alcohol"] and slots["requested_slot"]
+
+
 def test_start_over_clears_everything(assistant, sender):
     assistant.say(sender, "I need help, I drink every day and I work full time")
     assistant.say(sender, "start over")
+    assistant.say(sender, "yes")
     slots = assistant.slots(sender)
     assert slots.get("commitments") is None and slots.get("substances") is None
     convo = talk(assistant, sender, ["I want to find a program"], CALM)

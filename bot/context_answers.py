@@ -1,0 +1,148 @@
+"""Answers read with the pending question's own vocabulary, when the phrase patterns found none.
+
+While the form waits for criterion X, "roomie parties a lot, there's always stuff around" answers X
+(home: triggering) although no pattern of data/patterns names it. CUES lists, per criterion, the words
+that point to each value, most telling first; a cue right after a negation ("nobody uses there") does
+not count. Hours are read as arithmetic ("3 nights a week, 2-3 hours" is 9) or as open availability.
+Pure functions: no Rasa here.
+"""
+
+from __future__ import annotations
+
+import re
+
+OPEN_HOURS = 40  # "all day, any day", "whenever": as much as a program asks
+NEGATIONS = re.compile(r"\b(no|not|never|nobody|noone|no one|nothing|without|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
+                       r"haven'?t|hasn'?t|wasn'?t|neither|nor)\W+(\w+\W+){0,2}$")
+
+PEOPLE = (r"wife|husband|partner|spouse|mom|mum|mother|dad|father|parents|sister|brother|sibling|son|daughter|kids|"
+          r"children|family|friend|friends|bestie|sponsor|aa|na|group|church|pastor|boyfriend|girlfriend|bf|gf|fianc\w*|"
+          r"grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|roommate|roomie|neighbor|neighbour|counselor|"
+          r"therapist|coworker|boss|mentor|house manager")
+
+CUES: dict[str, tuple[tuple[str, str], ...]] = {
+    "relapse": (
+        ("multiple_relapses", r"multiple|many times|lots|a bunch|lost count|more times than|countless|over and over|"
+                              r"again and again|every time|always (go|went|end up|ends up|come|came) back|"
+                              r"(\d+|three|four|five|six|seven|eight|nine|ten|few|several|couple( of)?) times"),
+        ("recent_relapse", r"start(ed)? (again|back)|went back|picked (it )?back up|used again|drank again|slipped|"
+                           r"relapsed|back on it|fell off|caved|go back (last|this)"),
+        ("at_risk", r"worr(y|ied|ies)|afraid|scared|nervous|fear|anxious|risk|tempt\w*|might|could|would|gonna|"
+                    r"creep\w*|knock on wood|not yet|struggl\w*|go back easy|easy to go back|slip back|drift back|"
+                    r"keeps? coming back|probably|maybe"),
+        ("none", r"never|no relapse|n/?a|not applicable|clean since|sober since|haven'?t (used|drunk|drank|slipped)"),
+    ),
+    "support": (
+        ("strained", r"tense|fight\w*|fought|argu\w*|angry|mad at me|annoyed|fed up|upset with me|not talking|"
+                     r"don'?t talk|estranged|strained|burn(ed|t) (all )?(my )?bridges|gave up on me|kicked me out|"
+                     r"tired of me|done with me"),
+        ("none", r"nobody|no one|noone|not really anyone|on my own|by myself|no family|no friends|no support|alone"),
+        ("strong", r"everyone|everybody|whole family|very supportive|really supportive|super supportive|great|"
+                   r"amazing|all in|on board|with me on this|has my back|got my back|behind me|pretty strong|"
+                   r"strong|a lot"),
+        ("some", r"a little|kind of|kinda|sort of|somewhat|some|mostly|a bit|one|" + PEOPLE),
+    ),
+    "home": (
+        ("unstable", r"couch\w*|homeless|shelter|sleeping in (my|the) car|street|motel|no place|nowhere|kicked out|"
+                     r"evict\w*|bouncing|moving around|between places|temporary|chaos|chaotic|crazy"),
+        ("triggering", r"us(es|ing)|drinks|drinking|drunk|part(y|ies|ying)|deal(s|ing|er)?|stuff around|"
+                       r"around me|gets it for me|fight\w*|yell\w*|abus\w*|toxic|trigger\w*|temptation|"
+                       r"the problem|a problem|not good|not great|rough|mess|hard|bad"),
+        ("stable", r"stable|safe|fine|good|ok|okay|quiet|chill|calm|normal|peaceful|just me|live alone|alone|"
+                   r"my (own )?(place|apartment|house)|supportive|great"),
+    ),
+    "severity": (
+        ("severe", r"severe|really bad|very bad|so bad|terrible|out of control|worst|all day|constantly|"
+                   r"can'?t stop|lost (my )?(job|house|license|kids)|ruin\w*|destroy\w*|taking over|"
+                   r"big problem|serious|heavy|heavily"),
+        ("moderate", r"moderate|medium|middle|in between|pretty bad|getting worse|worse|most (days|nights)|"
+                     r"messing( with)?|affect\w*|hurting|foggy|getting out of hand|a problem|every (night|day|shift)|"
+                     r"daily|nightly"),
+        ("mild", r"mild|not (that|too|super) bad|manageable|small|little|a bit|occasional\w*|weekends?|"
+                 r"now and then|once in a while|not much|habit|not (a )?big"),
+    ),
+    "withdrawal": (
+        ("dangerous", r"seizures?|fits?|dts|d\.t\.s|delirium|hallucinat\w*|seeing things|hearing things|"
+                      r"hospital|er|ambulance|blacked out"),
+        ("mild", r"shak(y|es|ing|e)|sweat(s|y|ing)?|jitter\w*|nause\w*|sick|can'?t sleep|insomnia|headaches?|"
+                 r"irritable|crash\w*|come ?down|cranky|restless|rough|flu|ach(y|es)|anxious|anxiety|tremor\w*"),
+        ("none", r"no|none|nothing|never|fine|not really|nah|nope"),
+    ),
+}
+
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3, "several": 4}
+NUMBER = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple|couple|a few|few|several|an|a)"
+RANGE = rf"{NUMBER}(?:\s*(?:-|to|or)\s*{NUMBER})?"
+SESSIONS = re.compile(rf"{RANGE}\s+(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?)"
+                      rf"(?:\s+(?:a|per|each|every)\s+week)?")
+HOURS = re.compile(rf"{RANGE}\s*(?:hours?|hrs?|h)\b(?:\s+or\s+{NUMBER}\b)?")
+DAILY = re.compile(r"\b(weekdays|every ?day|daily|a day|per day|each day)\b")
+OPEN = re.compile(r"\b(all day|any ?time|whenever|whatever|full days?|full time|as much as|as many as|"
+                  r"all of (them|em|it)|any day|most of the day|nothing going on|wide open|free all|every day|"
+                  r"all week)\b|^(any|all)$")
+
+
+def clean(message: str) -> str:
+    """Lower case, straight apostrophes, single spaces."""
+    return " ".join(message.lower().replace("\u2019", "'").split())
+
+
+def cue_found(pattern: str, text: str) -> bool:
+    """True when a cue of `pattern` stands in `text` and is not negated."""
+    for match in re.finditer(rf"\b(?:{pattern})\b", text):
+        if not NEGATIONS.search(text[:match.start()]):
+            return True
+    return False
+
+
+def context_value(criterion_id: str, message: str) -> str | None:
+    """The value the message points to for the asked criterion, by its own vocabulary; None when none."""
+    text = clean(message)
+    for value, pattern in CUES.get(criterion_id, ()):
+        if value == "strong" and criterion_id == "support" and people_named(text) >= 2:
+            return "strong"
+        if cue_found(pattern, text):
+            return value
+    if criterion_id == "support" and people_named(text) >= 2:
+        return "strong"
+    return None
+
+
+def people_named(text: str) -> int:
+    """How many different supporters a message names ("my wife, my sponsor and my home group": 3)."""
+    return len(set(re.findall(rf"\b(?:{PEOPLE})\b", text)))
+
+
+def number(word: str | None) -> float | None:
+    """A number word or digits as a number."""
+    if word is None:
+        return None
+    return float(word) if word[0].isdigit() else WORD_NUMBERS.get(word)
+
+
+def upper(match: re.Match) -> float | None:
+    """The larger end of a stated range ("2-3" is 3, "an hour or two" is 2)."""
+    values = [number(g) for g in match.groups() if g]
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+def hours_from(message: str) -> int | None:
+    """Hours a week from an availability answer: sessions times hours, a range's top, or open availability."""
+    text = clean(message)
+    hours = HOURS.search(text)
+    sessions = SESSIONS.search(text)
+    per_session = upper(hours) if hours else None
+    count = upper(sessions) if sessions else None
+    if count is None and DAILY.search(text):
+        count = 5
+    if count is not None and per_session is not None:
+        return int(min(count * per_session, 80))
+    if per_session is not None:
+        return int(per_session)
+    if count is not None:
+        return int(count * 3)  # a session of a structured program is about three hours (002)
+    if OPEN.search(text):
+        return OPEN_HOURS
+    return None

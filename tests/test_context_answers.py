@@ -1,0 +1,48 @@
+"""Answers read with the pending question's vocabulary (bot.context_answers), and through extract_facts."""
+
+import pytest
+
+from bot.context_answers import context_value, hours_from
+from bot.extract import extract_facts
+
+
+@pytest.mark.parametrize("criterion, text, value", [
+    ("home", "roomie parties a lot, theres always stuff around", "triggering"),
+    ("home", "it's just me and my kids, nobody uses there", "stable"),
+    ("home", "couch surfing at my cousins rn", "unstable"),
+    ("support", "my wife, my sponsor and my home group", "strong"),
+    ("support", "my mom sort of, it's tense", "strained"),
+    ("support", "nobody really", "none"),
+    ("support", "gf mostly", "some"),
+    ("relapse", "ive quit like 4 or 5 times, always go back", "multiple_relapses"),
+    ("relapse", "I stopped for about two weeks and picked back up last weekend", "recent_relapse"),
+    ("relapse", "worried id just go back", "at_risk"),
+    ("severity", "it's more of a habit, not that bad", "mild"),
+    ("severity", "it's getting out of hand, messing with work", "moderate"),
+    ("withdrawal", "get the sweats if i skip a day", "mild"),
+    ("withdrawal", "no shaking, no sweating", "none"),
+    ("withdrawal", "ended up in the hospital with a seizure last time", "dangerous"),
+])
+def test_the_pending_question_s_vocabulary(criterion, text, value):
+    assert context_value(criterion, text) == value
+
+
+@pytest.mark.parametrize("text, hours", [
+    ("3 nights a week, 2-3 hours", 9),
+    ("an hour or two", 2),
+    ("maybe 3 evenings a week for like 3 hours", 9),
+    ("all day, any day", 40),
+    ("any time", 40),
+    ("one evening a week for an hour", 1),
+    ("like 5-6 hours weekdays", 30),
+    ("10", None),
+])
+def test_hours_from_an_availability_answer(text, hours):
+    assert hours_from(text) == hours
+
+
+def test_only_when_the_question_is_pending_and_the_patterns_found_nothing():
+    assert not [f for f in extract_facts("roomie parties a lot") if f.criterion == "home"]
+    facts = extract_facts("roomie parties a lot, theres always stuff around", asked="home")
+    assert [(f.criterion, f.value) for f in facts] == [("home", "triggering")]
+    assert not [f for f in extract_facts("is the program at night?", asked="home") if f.criterion == "home"]

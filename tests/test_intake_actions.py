@@ -1,0 +1,57 @@
+"""The form's validation action with a tracker built in code and a CollectingDispatcher (no servers)."""
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.intake_form import ValidateIntakeForm, questions_asked
+from bot.criteria import BY_ID, UNKNOWN
+
+DOMAIN = {"slots": {c: {} for c in BY_ID} | {"consent": {}, "requested_slot": {}, "unclear_turns": {}},
+          "forms": {"intake_form": {"required_slots": list(BY_ID)}}}
+
+
+def tracker(events: list, text: str, intent: str, slots: dict, latest_action: str = "action_listen") -> Tracker:
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    all_slots = {"consent": "given", "requested_slot": "home"} | slots
+    filled = [{"event": "slot", "name": key, "value": value} for key, value in slots.items()]
+    return Tracker("t", all_slots, message, events + [{"event": "user", "text": text, "parse_data": message}] + filled,
+                   False, None, {"name": "intake_form"}, latest_action)
+
+
+def asked(criterion: str, again: bool = False) -> dict:
+    return {"event": "bot", "text": BY_ID[criterion].reask if again else BY_ID[criterion].question}
+
+
+def run(t: Tracker) -> tuple[list, CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    return asyncio.run(ValidateIntakeForm().run(dispatcher, t, DOMAIN)), dispatcher
+
+
+def test_questions_are_counted_from_the_bot_s_messages():
+    t = tracker([asked("substances"), asked("home"), {"event": "bot", "text": "an FAQ answer"}, asked("home", True)],
+                "hm", "inform", {})
+    assert questions_asked(t) == ["substances", "home", "home"]
+
+
+def test_a_third_miss_is_never_asked_the_question_is_left_for_the_intake_team():
+    t = tracker([asked("home"), asked("home", True)], "my wife is supportive", "inform", {"support": "strong"})
+    events, dispatcher = run(t)
+    assert SlotSet("home", UNKNOWN) in events and SlotSet("support", "strong") in events
+    assert any("move on" in m["text"] for m in dispatcher.messages)
+
+
+def test_a_first_miss_is_asked_again_and_keeps_the_other_facts():
+    t = tracker([asked("home")], "my wife is supportive", "inform", {"support": "strong"})
+    events, _ = run(t)
+    assert SlotSet("support", "strong") in events and not any(e.get("name") == "home" for e in events)
+
+
+def test_after_an_faq_answer_the_form_gives_up_on_a_question_asked_twice():
+    events_before = [asked("home"), asked("home", True)]
+    t = tracker(events_before, "how long is IOP?", "faq", {})
+    t.events.append({"event": "action", "name": "utter_faq"})
+    events, _ = run(t)
+    assert SlotSet("home", UNKNOWN) in events

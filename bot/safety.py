@@ -269,6 +269,10 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
         category = "overdose"
     if not recent and is_history(doc, span, category, flags, clause, sentence, cues):
         return None
+    if not now and within(cues.get("past_strong", []), *clause):  # "the last time I quit I started seeing things"
+        return None
+    if category in ACUTE and not recent and within(cues.get("past_sentence", []), *sentence):
+        return None  # "I had DTs last year, hallucinations, I was in the ICU": history, told as an intake answer
     start = doc[word_start(doc, span.start)].idx
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, UNSURE_FLAG not in flags)
 

@@ -357,3 +357,14 @@ def test_median_time_per_call(nlp, record_property):
 ])
 def test_everyday_idioms_are_not_crises(nlp, text):
     assert detect_crisis(text, nlp=nlp) is None
+
+
+def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(nlp):
+    personas = []
+    for path in sorted((ROOT / "tests" / "data" / "personas" / "dev").glob("*.yml")):
+        personas += yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = [str(t) for p in personas for t in [*p["opening"], *(s for says in p["say"].values() for s in says),
+                                                 *p["vague"].values(), *(o["text"] for o in p["over_answers"])]]
+    assert len(texts) > 4000
+    alarms = [t for t in texts if (signal := detect_crisis(t, nlp=nlp)) and signal.certain]
+    assert alarms == []

@@ -97,6 +97,13 @@ class ValidateIntakeForm(FormValidationAction):
             return events + [SlotSet("requested_slot", None)]
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        asked_before = questions_asked(tracker)
+        while next_slot and (stale := give_up(next_slot["value"], times_in_a_row(asked_before, next_slot["value"]))):
+            # Back to a question asked twice in a row already (the intake was paused or left in between).
+            dispatcher.utter_message(text=stale.messages[0])
+            events += [SlotSet(key, value) for key, value in stale.updates.items()]
+            tracker.add_slots(events)
+            next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         return events + ([next_slot] if next_slot else [])
 
     @staticmethod

@@ -49,7 +49,7 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                        r"around me|gets it for me|fight\w*|yell\w*|abus\w*|toxic|trigger\w*|temptation|"
                        r"the problem|a problem|not good|not great|rough|mess|hard|bad"),
         ("stable", r"stable|safe|fine|good|ok|okay|quiet|chill|calm|normal|peaceful|just me|live alone|alone|"
-                   r"my (own )?(place|apartment|house)|supportive|great"),
+                   r"my (own )?(place|apartment|house)"),
     ),
     "severity": (
         ("severe", r"severe|really bad|very bad|so bad|terrible|out of control|worst|all day|constantly|"

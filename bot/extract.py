@@ -402,7 +402,7 @@ def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
         return facts
     says_more = any(f.criterion != asked for f in facts)
     values = [v for v in short_answer_values(asked, message, says_more) if v not in stated]
-    if not values and not stated and not is_question(answer_words(message) or [""], message):
+    if not values and not stated and not says_more and not is_question(answer_words(message) or [""], message):
         values = [v for v in [context_value(asked, message)] if v is not None]
     if stated:
         values = [v for v in values if v not in (UNKNOWN, "none")]

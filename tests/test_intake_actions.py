@@ -55,3 +55,12 @@ def test_after_an_faq_answer_the_form_gives_up_on_a_question_asked_twice():
     t.events.append({"event": "action", "name": "utter_faq"})
     events, _ = run(t)
     assert SlotSet("home", UNKNOWN) in events
+
+
+def test_a_question_asked_twice_is_not_asked_again_when_the_intake_comes_back_to_it():
+    t = tracker([asked("severity"), asked("severity", True), {"event": "bot", "text": "Take care of yourself."}],
+                "help me find a program", "start_intake", {"substances": ["cannabis"]})
+    t.slots["requested_slot"] = None
+    events, dispatcher = run(t)
+    assert SlotSet("severity", UNKNOWN) in events and any("move on" in m["text"] for m in dispatcher.messages)
+    assert events[-1] == SlotSet("requested_slot", "withdrawal")

@@ -43,7 +43,6 @@ PATTERN_DIR = ROOT / "data" / "safety"
 SPANS_KEY = "safety"
 CUE_LABEL = "_cue"
 IDIOM_CUE = "idiom"
-RISK_CUE = "risk"
 MAX_CHARS = 20_000  # longer messages are cut (a crisis past this point is missed)
 
 CATEGORIES = ("suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal", "danger_to_others",
@@ -55,9 +54,9 @@ UNSPECIFIED = "unspecified"  # an uncertain signal with no category: the classif
 SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "danger_at_home",
             "dangerous_withdrawal", "self_harm", UNSPECIFIED)
 UNSURE_FLAG = "unsure"
-# DIET's crisis class alone asks the safety question only at this confidence or above, and only when the
-# message has words a crisis is told with (the "risk" cues); otherwise, and when the rules recognised the
-# wording and ruled it out, the message is read as DIET's next intent.
+# DIET's crisis class alone asks the safety question at this confidence or above, unless the message is an
+# everyday idiom; otherwise the message is read as DIET's next intent. (A negated or past crisis still gets
+# the question from DIET: "holding the razor rn. trying not to" is one.)
 CLASSIFIER_CHECK_CONFIDENCE = 0.9
 # Context flags that look at the whole message, not the clause or sentence: flag -> cue id.
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
@@ -191,8 +190,7 @@ class Assessment:
     class alone may raise a safety question."""
 
     signal: CrisisSignal | None
-    ruled_out: bool = False  # crisis-like wording recognised and ruled out ("I'd kill for a coffee", "never")
-    risk_words: bool = False  # words a crisis is told with (die, hurt, gun, breathing, ...): cues.jsonl "risk"
+    idiom: bool = False  # the message uses an everyday idiom ("I'd kill for a coffee", "my feet are killing me")
 
 
 def detect_crisis(text: str, nlp=None) -> CrisisSignal | None:
@@ -211,12 +209,10 @@ def assess_crisis(text: str, nlp=None) -> Assessment:
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
         return Assessment(CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False))
-    context = read_context(doc)
     if not signals:
-        return Assessment(None, bool(context.crises or context.cues.get(IDIOM_CUE)), bool(context.cues.get(RISK_CUE)))
+        return Assessment(None, bool(read_context(doc).cues.get(IDIOM_CUE)))
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
-    return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, best.certain),
-                      risk_words=True)
+    return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, best.certain))
 
 
 def crisis_signals(doc: Doc) -> list[CrisisSignal]:

@@ -4,9 +4,8 @@ A certain rule match makes the message's intent `crisis` whatever DIET said, and
 as the `crisis_category` entity (it fills the slot the crisis response names). An uncertain signal (an
 ambiguous phrase, DIET's crisis class alone, or a detector that failed) keeps DIET's best other intent,
 so the facts of the message are kept, and adds the `safety_check` entity (the words that raised it):
-the safety policy then asks a direct safety question. DIET's crisis class is dropped when the rules
-recognised the wording and ruled it out (an idiom, a negated or past crisis), below
-CLASSIFIER_CHECK_CONFIDENCE, or when the message has none of the words a crisis is told with.
+the safety policy then asks a direct safety question. DIET's crisis class alone is dropped below
+CLASSIFIER_CHECK_CONFIDENCE and on an everyday idiom the rules recognise ("dying to know").
 """
 
 from __future__ import annotations
@@ -60,8 +59,8 @@ class CrisisDetector(RuleComponent):
             signal = assessment.signal
             intent = dict(message.get(INTENT) or {})
             classifier_crisis = intent.get("name") == CRISIS_INTENT
-            worth_asking = (float(intent.get("confidence") or 0.0) >= CLASSIFIER_CHECK_CONFIDENCE
-                            and assessment.risk_words and not assessment.ruled_out)
+            confident = float(intent.get("confidence") or 0.0) >= CLASSIFIER_CHECK_CONFIDENCE
+            worth_asking = confident and not assessment.idiom
             if signal is None and not (classifier_crisis and worth_asking):
                 if classifier_crisis:
                     message.set(INTENT, next_intent(message), add_to_output=True)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,6 +22,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import quiet_model  # noqa: E402
+
 SETS = ROOT / "tests" / "data" / "crisis"
 
 
@@ -95,18 +96,9 @@ def main() -> int:
     if args.rules:
         outcomes = {text: outcome_of_rules(text) for text in texts}
     else:
-        os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-        logging.disable(logging.WARNING)
-        import structlog
-
-        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-        from bot.model import model_path
-
-        model = args.model or model_path()
-        if not model.exists():
-            print(f"No model at {model}; train first: .venv/bin/python -m bot train", file=sys.stderr)
+        model = quiet_model(args.model)
+        if model is None:
             return 1
-        print(f"model: {model}")
         outcomes = asyncio.run(parse_all(model, texts))
     print(f"set: {args.set} ({'rules alone' if args.rules else 'full NLU'})")
     report(crisis, negatives, outcomes)

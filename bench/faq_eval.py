@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 import sys
 from pathlib import Path
 
@@ -24,6 +22,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import quiet_model  # noqa: E402
+
 HELDOUT_SETS = tuple(sorted(p.name for p in (ROOT / "tests" / "data").glob("faq_heldout*.yml")))
 OFF_TOPIC_SETS = tuple(sorted(p.name for p in (ROOT / "tests" / "data").glob("faq_offtopic*.yml")))
 
@@ -84,18 +85,9 @@ def main() -> int:
     parser.add_argument("--model", type=Path, help="model archive (default: the one for the current inputs)")
     parser.add_argument("--quiet", action="store_true", help="print the figures and off-topic answers only")
     args = parser.parse_args()
-    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    logging.disable(logging.WARNING)
-    import structlog
-
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    from bot.model import model_path
-
-    model = args.model or model_path()
-    if not model.exists():
-        print(f"No model at {model}; train first: .venv/bin/python -m bot train", file=sys.stderr)
+    model = quiet_model(args.model)
+    if model is None:
         return 1
-    print(f"model: {model}")
     figures = asyncio.run(evaluate(model, args.quiet))
     print("\nsummary: " + ", ".join(f"{k} {a}/{b}" for k, (a, b) in figures.items()))
     return 0

@@ -47,7 +47,8 @@ MODES = ("clicks", "typing")
 MAX_TURNS = 60
 SUMMARY_MARK = "Here is what I understood"
 START_OVER_MARK = "clear all your answers and start over"
-NO_REPLY_MARKS = ("something went wrong", "i'm not sure how to answer that")
+FAILED_MARK = "something went wrong"
+NOT_FOLLOWED_MARK = "i'm not sure how to answer that"
 FAQ_FALLBACK_MARK = "I don't have that information"
 CONSENT_ANSWERS = ("yes", "yes that's fine", "ok sure", "yeah go ahead")
 
@@ -192,19 +193,21 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
     asked: list[str] = []
     pending = list(persona.get("opening") or ["hi, I need help"])
     text = pending.pop(0)
+    answering = False  # whether `text` answers a question of the intake
     for _ in range(MAX_TURNS):
         replies = client.say(sender, text)
         result.turns += 1
         shown = " | ".join(str(m.get("text", ""))[:160].replace("\n", " ") for m in replies)
         result.transcript.append(f"PERSON: {text}\nBOT:    {shown}")
         customs = [m.get("custom") or {} for m in replies]
+        was_answer, answering = answering, False
         recommendation = next((c for c in customs if c.get("type") == "recommendation"), None)
         if recommendation:
             result.level = recommendation.get("level")
             result.misread = misread(persona["facts"], (client.tracker(sender).get("slots") or {}))
             return result
-        if not replies or any(mark in shown.lower() for mark in NO_REPLY_MARKS):
-            result.unfitting.append(text)
+        if not replies or FAILED_MARK in shown.lower() or (NOT_FOLLOWED_MARK in shown.lower() and was_answer):
+            result.unfitting.append(text)  # "not sure how to answer that" is unfitting only for an answer
         crisis = next((c for c in customs if c.get("type") == "crisis"), None)
         if crisis and crisis.get("check"):
             result.checks += 1
@@ -235,7 +238,8 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
             in_a_row = times_in_a_row(asked, requested)
             if in_a_row >= 3:
                 result.loops.append(requested)
-            text = person.maybe_question() or person.answer(requested, in_a_row, replies)
+            question = person.maybe_question()
+            text, answering = question or person.answer(requested, in_a_row, replies), question is None
             continue
         text = "help me find a program" if not tracker.get("active_loop", {}).get("name") else "continue"
     return result

@@ -56,8 +56,10 @@ SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "dan
 UNSURE_FLAG = "unsure"
 # DIET's crisis class alone asks the safety question at this confidence or above, unless the message is an
 # everyday idiom; otherwise the message is read as DIET's next intent. (A negated or past crisis still gets
-# the question from DIET: "holding the razor rn. trying not to" is one.)
+# the question from DIET: "holding the razor rn. trying not to" is one.) Short messages get no question from
+# DIET alone: the crisis messages it catches are sentences, its false alarms short answers and noise.
 CLASSIFIER_CHECK_CONFIDENCE = 0.9
+CLASSIFIER_MIN_WORDS = 4  # and a message of at least this many words: on "purple monkey dishwasher" it guesses
 # Context flags that look at the whole message, not the clause or sentence: flag -> cue id.
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
                     "anydrug": "drug", "other": "other"}

@@ -5,7 +5,8 @@ as the `crisis_category` entity (it fills the slot the crisis response names). A
 ambiguous phrase, DIET's crisis class alone, or a detector that failed) keeps DIET's best other intent,
 so the facts of the message are kept, and adds the `safety_check` entity (the words that raised it):
 the safety policy then asks a direct safety question. DIET's crisis class alone is dropped below
-CLASSIFIER_CHECK_CONFIDENCE and on an everyday idiom the rules recognise ("dying to know").
+CLASSIFIER_CHECK_CONFIDENCE, on a message shorter than CLASSIFIER_MIN_WORDS, and on an everyday idiom
+the rules recognise ("dying to know").
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import CLASSIFIER_CHECK_CONFIDENCE, UNSPECIFIED, CrisisSignal, assess_crisis, load_safety_pipeline
+from bot.safety import (
+    CLASSIFIER_CHECK_CONFIDENCE,
+    CLASSIFIER_MIN_WORDS,
+    UNSPECIFIED,
+    CrisisSignal,
+    assess_crisis,
+    load_safety_pipeline,
+)
 from components.base import CRISIS_INTENT, FALLBACK_INTENT, RuleComponent
 
 CATEGORY_ENTITY = "crisis_category"
@@ -60,7 +68,7 @@ class CrisisDetector(RuleComponent):
             intent = dict(message.get(INTENT) or {})
             classifier_crisis = intent.get("name") == CRISIS_INTENT
             confident = float(intent.get("confidence") or 0.0) >= CLASSIFIER_CHECK_CONFIDENCE
-            worth_asking = confident and not assessment.idiom
+            worth_asking = confident and not assessment.idiom and len(text.split()) >= CLASSIFIER_MIN_WORDS
             if signal is None and not (classifier_crisis and worth_asking):
                 if classifier_crisis:
                     message.set(INTENT, next_intent(message), add_to_output=True)

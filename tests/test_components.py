@@ -92,7 +92,8 @@ def test_the_classifier_alone_asks_the_safety_question_quoting_the_first_words()
 
 def test_the_classifier_alone_is_not_enough_below_its_threshold_or_on_an_idiom():
     for text, confidence in (("my feet are killing me, I'm on them all day", 0.99),
-                             ("everything is grey and heavy and I feel so hopeless lately", 0.6)):
+                             ("everything is grey and heavy and I feel so hopeless lately", 0.6),
+                             ("purple monkey dishwasher", 0.99)):
         message = detected(classified(text, "crisis", confidence))
         assert message.get("intent")["name"] == "inform" and not message.get("entities")
 

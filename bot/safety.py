@@ -62,7 +62,7 @@ CLASSIFIER_CHECK_CONFIDENCE = 0.9
 CLASSIFIER_MIN_WORDS = 4  # and a message of at least this many words: on "purple monkey dishwasher" it guesses
 # Context flags that look at the whole message, not the clause or sentence: flag -> cue id.
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
-                    "anydrug": "drug", "other": "other"}
+                    "anydrug": "drug", "other": "other", "passed_out": "passed_out"}
 ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "without", "nobody", "noone", "none", "nothing", "neither", "nor",

@@ -72,11 +72,12 @@ class ValidateIntakeForm(FormValidationAction):
         events, asked, unclear = self.read_consent_turn(dispatcher, tracker, intent,
                                                         set_this_turn.pop(CONSENT_SLOT, None))
         before = answers_before_last_message(tracker)
+        asked_so_far = questions_asked(tracker)
         if asked in BY_ID:  # never asked more than twice in a row, whatever the messages in between were
-            unclear = max(times_in_a_row(questions_asked(tracker), asked) - 1, 0)
+            unclear = max(times_in_a_row(asked_so_far, asked) - 1, 0)
         if replied_since_message(tracker) and asked in BY_ID and not set_this_turn:
             # Back to the form after a reply to something else (a question, a request): the message was read.
-            turn = give_up(asked, unclear + 1) or Turn(rejected=True)
+            turn = give_up(asked, times_in_a_row(asked_so_far, asked)) or Turn(rejected=True)
         else:
             turn = read_turn(
                 asked=asked,
@@ -97,8 +98,7 @@ class ValidateIntakeForm(FormValidationAction):
             return events + [SlotSet("requested_slot", None)]
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        asked_before = questions_asked(tracker)
-        while next_slot and (stale := give_up(next_slot["value"], times_in_a_row(asked_before, next_slot["value"]))):
+        while next_slot and (stale := give_up(next_slot["value"], times_in_a_row(asked_so_far, next_slot["value"]))):
             # Back to a question asked twice in a row already (the intake was paused or left in between).
             dispatcher.utter_message(text=stale.messages[0])
             events += [SlotSet(key, value) for key, value in stale.updates.items()]

@@ -388,29 +388,32 @@ def prefer_asked(facts: list[Fact], asked: str) -> list[Fact]:
     ]
 
 
+def whole_message_fact(criterion_id: str, value: object, message: str) -> Fact:
+    """A fact whose evidence is the whole (stripped) reply."""
+    evidence = message.strip()
+    start = message.index(evidence)
+    return Fact(criterion_id, value, evidence, start, start + len(evidence))
+
+
 def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     """Add the asked criterion's reading of a short reply when the message stated nothing about it;
     a multiple-valued criterion also takes further values the reply names ("work and school")."""
     criterion = BY_ID[asked]
-    if criterion.numeric and (hours := hours_from(message)) is not None and not is_question(
-            answer_words(message) or [""], message):
-        evidence = message.strip()
-        start = message.index(evidence)
-        return [f for f in facts if f.criterion != asked] + [Fact(asked, hours, evidence, start, start + len(evidence))]
+    asks_back = is_question(answer_words(message) or [""], message)
+    if criterion.numeric and not asks_back and (hours := hours_from(message)) is not None:
+        return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, hours, message)]
     stated = {f.value for f in facts if f.criterion == asked}
     if stated and not criterion.multiple:
         return facts
     says_more = any(f.criterion != asked for f in facts)
     values = [v for v in short_answer_values(asked, message, says_more) if v not in stated]
-    if not values and not stated and not says_more and not is_question(answer_words(message) or [""], message):
+    if not values and not stated and not says_more and not asks_back:
         values = [v for v in [context_value(asked, message)] if v is not None]
     if stated:
         values = [v for v in values if v not in (UNKNOWN, "none")]
     if not values:
         return facts
-    evidence = message.strip()
-    start = message.index(evidence)
-    combined = facts + [Fact(asked, value, evidence, start, start + len(evidence)) for value in values]
+    combined = facts + [whole_message_fact(asked, value, message) for value in values]
     if criterion.multiple and len({f.value for f in combined if f.criterion == asked}) > 1:
         combined = [f for f in combined if not (f.criterion == asked and f.value in ("none", UNKNOWN))]
     return combined

@@ -284,7 +284,7 @@ def word_start(doc: Doc, i: int) -> int:
 
 def requirements_met(flags: frozenset[str], **present: bool) -> bool:
     """True when the pattern needs no context, or one of the contexts it names is there (now, recent: in the
-    clause; wd, drug: in the sentence; means, resolve, anywd, anydrug, other: anywhere in the message)."""
+    clause; wd, drug: in the sentence; the MESSAGE_CONTEXTS flags: anywhere in the message)."""
     needs = flags & present.keys()
     return not needs or any(present[need] for need in needs)
 

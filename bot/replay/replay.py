@@ -93,7 +93,7 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
             row["safety_check"] = next((e.get("value") for e in entities if e.get("entity") == CRISIS_ENTITY),
                                        "unspecified")
         outcome = form.read_turn(asked.criterion if asked else None, turn.text, intent, answers,
-                                 slot_values(data.get("entities") or []), unclear)
+                                 slot_values(entities), unclear)
         if outcome.rejected:
             continue
         updates = dict(outcome.updates)

@@ -254,7 +254,8 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     if within(cues.get("benign", []), *clause) or is_denied(doc, span) or is_generic(doc, span, clause, sentence, cues):
         return None
     now = bool(within(cues.get("now", []), *clause))
-    recent = now or bool(within(cues.get("recent", []), *clause))
+    recent_cues = [c for c in cues.get("recent", []) if not overlapping(cues.get("not_recent", []), c.start, c.end)]
+    recent = now or bool(within(recent_cues, *clause))
     withdrawal = bool(within(cues.get("wd", []), *sentence))
     drugs = bool(within(cues.get("drug", []), *sentence))
     anywhere = {flag: bool(cues.get(cue)) for flag, cue in MESSAGE_CONTEXTS.items()}

@@ -9,18 +9,6 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-CRISIS_INTENT = "crisis"
-FAQ_INTENT = "faq"  # the retrieval intent whose answers live in data/knowledge/faq.yml
-FALLBACK_INTENT = "nlu_fallback"
-INFORM_INTENT = "inform"  # an answer to an intake question
-START_INTAKE_INTENT = "start_intake"
-INTAKE_INTENTS = (INFORM_INTENT, START_INTAKE_INTENT)
-
-
-def best_guess(intent_ranking: list | None) -> dict:
-    """The most likely intent other than the fallback."""
-    return next((i for i in intent_ranking or [] if i.get("name") != FALLBACK_INTENT), {})
-
 
 class RuleComponent(GraphComponent):
     """A component built from its class alone; its rules load on first use, not at training."""

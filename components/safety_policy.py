@@ -25,8 +25,8 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from components.base import CRISIS_INTENT
-from components.crisis import CHECK_ENTITY
+from bot.routing import CHECK_ENTITY
+from bot.routing import CRISIS as CRISIS_INTENT
 
 CRISIS_RESPONSE = "utter_crisis"
 FOLLOW_UP = "utter_crisis_followup"

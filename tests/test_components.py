@@ -1,9 +1,11 @@
-"""The project's rule components on hand-made parse results (no trained model)."""
+"""The routing component on hand-made parse results (no trained model); the decision itself is
+table-tested in test_routing.py."""
 
 from rasa.shared.nlu.training_data.message import Message
 
-from components.intake_facts import IntakeFactExtractor
-from components.knowledge_search import KnowledgeSearch
+from components.router import MessageRouter
+
+ROUTER = MessageRouter()
 
 
 def unsure(text: str, best: str) -> Message:
@@ -17,9 +19,7 @@ def unsure(text: str, best: str) -> Message:
 
 
 def parse(message: Message) -> Message:
-    KnowledgeSearch().process([message])
-    IntakeFactExtractor().process([message])
-    return message
+    return ROUTER.process([message])[0]
 
 
 def test_an_unsure_intake_message_with_facts_goes_to_the_intake_not_the_search():
@@ -62,9 +62,11 @@ def classified(text: str, intent: str, confidence: float = 0.9) -> Message:
 
 
 def detected(message: Message) -> Message:
-    from components.crisis import CrisisDetector
+    return ROUTER.process([message])[0]
 
-    return CrisisDetector().process([message])[0]
+
+def no_crisis_entities(message: Message) -> bool:
+    return not {e["entity"] for e in message.get("entities") or []} & {"crisis_category", "safety_check"}
 
 
 def entity_values(message: Message, name: str) -> list:
@@ -95,14 +97,14 @@ def test_the_classifier_alone_is_not_enough_below_its_threshold_or_on_an_idiom()
                              ("everything is grey and heavy and I feel so hopeless lately", 0.6),
                              ("purple monkey dishwasher", 0.99)):
         message = detected(classified(text, "crisis", confidence))
-        assert message.get("intent")["name"] == "inform" and not message.get("entities")
+        assert message.get("intent")["name"] == "inform" and no_crisis_entities(message)
 
 
 def test_the_classifier_is_overruled_when_the_rules_rule_the_wording_out():
     message = detected(classified("I'm dying to know how long IOP is", "crisis"))
-    assert message.get("intent")["name"] == "inform" and not message.get("entities")
+    assert message.get("intent")["name"] == "inform" and no_crisis_entities(message)
 
 
 def test_an_ordinary_message_is_left_alone():
     message = detected(classified("I drink about six beers a night", "inform"))
-    assert message.get("intent")["name"] == "inform" and not message.get("entities")
+    assert message.get("intent")["name"] == "inform" and no_crisis_entities(message)

@@ -278,6 +278,15 @@ def test_invalid_characters_do_not_hide_a_crisis(nlp, text):
     ("i'm ready to go. just tired of fighting", "suicide"),
     ("gave my dog to my neighbor, won't be needing him", "suicide"),
     ("he would hurt me if I told anyone", "danger_at_home"),
+    # the broad net (data/safety/broad_net.jsonl)
+    ("my husband says he wishes he was dead", "suicide"),
+    ("honestly i dont really want to be alive anymore", "suicide"),
+    ("i picture steering into oncoming traffic on the way to work", "suicide"),
+    ("my dads revolver is in my lap", "suicide"),
+    ("scratched my wrists raw again tonight", "self_harm"),
+    ("took 4 times my normal amount", "overdose"),
+    ("hes making a gurgly snoring sound", "overdose"),
+    ("I'm hiding in the closet", "danger_at_home"),
 ])
 def test_ambiguous_wording_is_an_uncertain_signal(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -359,9 +368,19 @@ def test_everyday_idioms_are_not_crises(nlp, text):
     assert detect_crisis(text, nlp=nlp) is None
 
 
+@pytest.mark.parametrize("text", [
+    "I want the cravings to die down", "I want to stop drinking before it kills me",
+    "I'm scared I'll die if I keep drinking like this", "I want to know if people die in detox",
+    "last spring I stopped and had a seizure two days later", "I want to keep living at home during treatment",
+    "cut my finger at work", "I want to be around for my kids",
+])
+def test_the_broad_net_leaves_ordinary_talk_alone(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None
+
+
 def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(nlp):
     personas = []
-    for path in sorted((ROOT / "tests" / "data" / "personas" / "dev").glob("*.yml")):
+    for path in sorted((ROOT / "tests" / "data" / "personas").glob("dev*/*.yml")):
         personas += yaml.safe_load(path.read_text(encoding="utf-8"))
     texts = [str(t) for p in personas for t in [*p["opening"], *(s for says in p["say"].values() for s in says),
                                                  *p["vague"].values(), *(o["text"] for o in p["over_answers"])]]

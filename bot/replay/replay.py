@@ -26,10 +26,9 @@ from bot.placement import recommend_level
 from bot.redact import COMMON_WORDS, NAME_STOPWORDS, STRONG_NAME, WEAK_NAME, redact
 from bot.replay.questions import Asked, asked_about
 from bot.replay.transcripts import Transcript
-
-CRISIS_INTENT = "crisis"
-CRISIS_ENTITY = "crisis_category"
-CHECK_ENTITY = "safety_check"  # an uncertain signal: the chat would ask a direct safety question
+from bot.routing import CATEGORY_ENTITY as CRISIS_ENTITY
+from bot.routing import CHECK_ENTITY
+from bot.routing import CRISIS as CRISIS_INTENT
 
 # texts -> one parse result per text: {"intent": {"name": ...}, "entities": [{"entity", "value"}, ...]}
 Parse = Callable[[Sequence[str]], list[dict]]

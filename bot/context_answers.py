@@ -13,7 +13,7 @@ import re
 
 OPEN_HOURS = 40  # "all day, any day", "whenever": as much as a program asks
 NEGATIONS = re.compile(r"\b(no|not|never|nobody|noone|no one|nothing|without|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
-                       r"haven'?t|hasn'?t|wasn'?t|neither|nor)\W+(\w+\W+){0,2}$")
+                       r"haven'?t|hasn'?t|wasn'?t|can'?t|cannot|couldn'?t|won'?t|neither|nor)\W+(\w+\W+){0,2}$")
 
 PEOPLE = (r"wife|husband|partner|spouse|mom|mum|mother|dad|father|parents|sister|brother|sibling|son|daughter|kids|"
           r"children|family|friend|friends|bestie|sponsor|aa|na|group|church|pastor|boyfriend|girlfriend|bf|gf|fianc\w*|"
@@ -69,6 +69,88 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
         ("none", r"no|none|nothing|never|fine|not really|nah|nope"),
     ),
 }
+
+# Commitments name several things at once ("nursing school and waitressing"), so each value has its own
+# vocabulary and a reply may match several; a job title or shift hours is work.
+COMMITMENTS: tuple[tuple[str, str], ...] = (
+    ("school", r"school|student|college|university|uni|class|classes|courses?|semester|grad|phd|masters?|"
+               r"master'?s|degree|study|studying|studies|cc|ged|sophomore|freshman|junior year|senior year|clinicals"),
+    ("caregiving", r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newborn|infant|twins|"
+                   r"\d+[- ]?(year|yr)s?[- ]?old|parenting|single (mom|dad|parent)|take care of|taking care of|"
+                   r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
+                   r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd"),
+    ("work", r"jobs?|work|working|works|shifts?|boss|employer|employed|career|business|company|firm|office|clients|"
+             r"gig|bartend\w*|server|serving|waitress\w*|waiter|waiting tables|cook|chef|kitchen|restaurant|"
+             r"construction|electrician|plumb\w*|hvac|mechanic|driver|uber|lyft|doordash|truck\w*|nurse|cna|"
+             r"teach\w*|ta|professor|cpa|accountant|manager|engineer|developer|programmer|sales|retail|cashier|"
+             r"warehouse|factory|plant|labou?r\w*|landscap\w*|roof\w*|carpenter|welder|welding|painter|cleaner|"
+             r"janitor|security|guard|cop|officer|firefighter|paramedic|emt|military|army|navy|self[- ]employed|"
+             r"freelanc\w*|contractor|apprentice|barista|stylist|hairdresser|realtor|lawyer|attorney|doctor|"
+             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|full[- ]time|part[- ]time|"
+             r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri"),
+)
+NO_COMMITMENTS = re.compile(r"\b(lost (my |the |a )?(\w+ )?job|(look|looking) (for )?(a )?(job|work)|unemployed|"
+                            r"between jobs|laid off|got fired|on leave|on disability|retired|not working|"
+                            r"nothing|nothin|none|nada|no job|no commitments|jobless)\b")
+
+
+def commitment_values(message: str) -> list[str]:
+    """Every commitment a reply names by its vocabulary ("I'm a line cook and I have my 2 kids": work,
+    caregiving); ["none"] for no work, school or caregiving ("nothing now, I lost my job")."""
+    text = clean(message)
+    named = [value for value, pattern in COMMITMENTS if cue_found(pattern, text)]
+    if no_work(text):
+        named = [value for value in named if value != "work"]
+    return named or (["none"] if NO_COMMITMENTS.search(text) else [])
+
+
+def no_work(message: str) -> bool:
+    """True when a reply names work only to deny it ("I lost my job") or as a student's "full time"."""
+    text = clean(message)
+    if NO_COMMITMENTS.search(text):
+        return True
+    other_work_words = COMMITMENTS[2][1].replace(r"full[- ]time|part[- ]time|", "")
+    return cue_found(COMMITMENTS[0][1], text) and not cue_found(other_work_words, text)
+
+
+# A relapse answer often states one thing and qualifies it: "no relapse, but I worry" is at risk, "relapsed more
+# times than I can count" is several. The qualifier wins over the patterns' plainer reading.
+MANY_RELAPSES = CUES["relapse"][0][1] + (r"|a lot|dozen|constantly|keep (sliding|slipping|going|ending up) back|"
+                                         r"stopped and started|start again always|always (start|go|end up)")
+RECENT_RELAPSE = CUES["relapse"][1][1] + r"|went (right |straight )?back|used (last|this)|this week|last week(end)?"
+WORRIED = r"worr(y|ied|ies|ying)|afraid|scared|nervous|fear\w*|anxious|tempt\w*|creep\w*|struggl\w*|difficult|hard"
+
+
+def refine_relapse(value: str | None, message: str) -> str | None:
+    """The relapse reading once the reply's qualifiers are heard: several > recent > at risk > none."""
+    text = clean(message)
+    if value in (None, "recent_relapse", "none") and cue_found(MANY_RELAPSES, text):
+        return "multiple_relapses"
+    if value in (None, "none") and cue_found(RECENT_RELAPSE, text):
+        return "recent_relapse"
+    if value in (None, "none") and cue_found(WORRIED, text):
+        return "at_risk"
+    return value
+
+
+# Support answers name people and then qualify them: "my sister kinda, but we fight about it" is strained,
+# "my wife, very much" strong, "my husband and my sister, kind of" some.
+STRAINED = CUES["support"][0][1] + r"|frustrated|barely talk|not on board|doesn'?t know|don'?t know|supposed to"
+STRONG = r"all in|very much|especially|a lot|100|totally|completely|always there|really|super|so supportive"
+HEDGED = r"kind of|kinda|sort of|sorta|a little|little bit|somewhat|mostly|sometimes|i guess|not much|one friend"
+
+
+def refine_support(value: str | None, message: str) -> str | None:
+    """The support reading once the reply's qualifiers are heard: strained > hedged (some) > strong."""
+    text = clean(message)
+    if value in ("some", "strong") and re.search(rf"\b(?:{STRAINED})\b", text):
+        return "strained"
+    if value == "strong" and cue_found(HEDGED, text):
+        return "some"
+    if value == "some" and cue_found(STRONG, text):
+        return "strong"
+    return value
+
 
 WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3, "several": 4}

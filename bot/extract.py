@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from bot.context_answers import context_value, hours_from
+from bot.context_answers import commitment_values, context_value, hours_from, no_work, refine_relapse, refine_support
 from bot.criteria import BY_ID, UNKNOWN
 from bot.nlp import clause_bounds, load_pipeline, span_key
 from bot.text import clean_text
@@ -395,6 +395,32 @@ def whole_message_fact(criterion_id: str, value: object, message: str) -> Fact:
     return Fact(criterion_id, value, evidence, start, start + len(evidence))
 
 
+REFINERS = {"relapse": refine_relapse, "support": refine_support}
+
+
+def refined_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
+    """The asked fact with the reply's qualifiers heard ("no relapse, but I'm nervous": at risk)."""
+    stated = next((f for f in facts if f.criterion == asked), None)
+    value = REFINERS[asked](stated.value if stated else None, message)
+    if value is None or (stated and value == stated.value):
+        return facts
+    return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, value, message)]
+
+
+def commitments_answer(facts: list[Fact], message: str) -> list[Fact]:
+    """The commitments a reply names, by the patterns and by the question's vocabulary together."""
+    named = commitment_values(message)
+    stated = [f for f in facts if f.criterion == "commitments"]
+    if named == ["none"] or (not named and not stated and starts_with(answer_words(message), NO_ANSWERS)):
+        return [f for f in facts if f.criterion != "commitments"] + [whole_message_fact("commitments", "none", message)]
+    kept = [f for f in stated if f.value != "none" and not (f.value == "work" and no_work(message))]
+    values = list(dict.fromkeys([f.value for f in kept] + named))
+    if not values:
+        return facts
+    return ([f for f in facts if f.criterion != "commitments"] + kept
+            + [whole_message_fact("commitments", v, message) for v in values if v not in {f.value for f in kept}])
+
+
 def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     """Add the asked criterion's reading of a short reply when the message stated nothing about it;
     a multiple-valued criterion also takes further values the reply names ("work and school")."""
@@ -402,6 +428,10 @@ def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     asks_back = is_question(answer_words(message) or [""], message)
     if criterion.numeric and not asks_back and (hours := hours_from(message)) is not None:
         return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, hours, message)]
+    if asked == "commitments" and not asks_back:
+        return commitments_answer(facts, message)
+    if asked in REFINERS and not asks_back:
+        facts = refined_answer(facts, message, asked)
     stated = {f.value for f in facts if f.criterion == asked}
     if stated and not criterion.multiple:
         return facts

@@ -62,9 +62,8 @@ def test_never_had_a_seizure_is_no_withdrawal(nlp):
     check(nlp, "I never had a seizure", {"withdrawal": "none"})
 
 
-def test_shakes_and_sweats_are_dangerous_and_alcohol(nlp):
-    check(nlp, "I get the shakes and sweats when I stop drinking", {"withdrawal": "dangerous",
-                                                                       "substances": {"alcohol"}})
+def test_shakes_and_sweats_alone_are_mild_and_alcohol(nlp):
+    check(nlp, "I get the shakes and sweats when I stop drinking", {"withdrawal": "mild", "substances": {"alcohol"}})
 
 
 def test_no_insurance_pay_myself(nlp):
@@ -287,8 +286,12 @@ def test_life_impact(nlp, text, value):
 
 
 @pytest.mark.parametrize("text, value", [
-    ("I get the shakes", "dangerous"),
-    ("tremors in the morning", "dangerous"),
+    ("I get the shakes", "mild"),  # shakes or sweats alone are mild (CIWA-Ar: severe tremor is a danger sign)
+    ("tremors in the morning", "mild"),
+    ("my hands shake a bit and I sweat at night", "mild"),
+    ("I get the shakes so bad I can't hold a cup", "dangerous"),
+    ("bad shakes and I get confused", "dangerous"),
+    ("my whole body shakes", "dangerous"),
     ("I start seeing things", "dangerous"),
     ("hallucinations", "dangerous"),
     ("I had a seizure last time", "dangerous"),
@@ -304,8 +307,9 @@ def test_life_impact(nlp, text, value):
     ("I never had a seizure", "none"),
     ("I don't get the shakes", "none"),
     ("no withdrawals at all", "none"),
-    ("I never had a seizure but I get the shakes", "dangerous"),
-    ("I get the shakes but never had a seizure", "dangerous"),
+    ("I never had a seizure but I get the shakes", "mild"),
+    ("I get the shakes but never had a seizure", "mild"),
+    ("I get the shakes and I've had a seizure before", "dangerous"),
 ])
 def test_withdrawal(nlp, text, value):
     check(nlp, text, {"withdrawal": value})

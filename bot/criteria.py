@@ -132,7 +132,8 @@ CRITERIA: tuple[Criterion, ...] = (
             "When you cut back or stop, do you get withdrawal symptoms such as shakes, sweats, "
             "seeing or hearing things, or seizures? Have you ever had a seizure or DTs when stopping?"
         ),
-        reask="Do you get withdrawal symptoms when you stop? None, mild ones, or serious ones like seizures or seeing things?",
+        reask=("Do you get withdrawal symptoms when you stop? None, mild ones, or serious ones like seizures or "
+               "seeing things?"),
         values=("none", "mild", "dangerous"),
         value_labels={"dangerous": "dangerous signs (severe shakes, hallucinations, seizures or DTs)"},
         buttons=(("No symptoms", "none"), ("Mild ones", "mild"), ("Seizures, hallucinations or DTs", "dangerous")),

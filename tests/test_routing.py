@@ -8,10 +8,11 @@ from bot.safety import UNSPECIFIED, Assessment, CrisisSignal
 CERTAIN = Assessment(CrisisSignal("overdose", "took all my pills", 2, 19))
 UNSURE = Assessment(CrisisSignal("suicide", "can't do this anymore", 9, 30, certain=False))
 IDIOM = Assessment(None, idiom=True)
+NOTHING = Assessment(None)
 
 
 def reading(text="I drink every day", intent="inform", confidence=0.95, ranking=None, selector=(None, 0.0),
-            runner_up=None, facts=(), crisis=Assessment(None)) -> Reading:
+            runner_up=None, facts=(), crisis=NOTHING) -> Reading:
     """A reading with DIET's ranking defaulting to the intent first, then inform or faq."""
     other = "inform" if intent != "inform" else "faq"
     return Reading(text, intent, confidence, tuple(ranking or ((intent, confidence), (other, 1 - confidence))),

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.knowledge import NOT_COVERED, SURE_FAQ, choose_answer, ends_with_program_question, looks_like_question
-from bot.safety import CLASSIFIER_CHECK_CONFIDENCE, CLASSIFIER_MIN_WORDS, UNSPECIFIED, Assessment, CrisisSignal
+from bot.safety import (
+    CLASSIFIER_CHECK_CONFIDENCE,
+    CLASSIFIER_MIN_WORDS,
+    UNSPECIFIED,
+    Assessment,
+    CrisisSignal,
+    mentions_danger,
+)
 
 CRISIS = "crisis"
 FAQ = "faq"  # the retrieval intent whose answers live in data/knowledge/faq.yml
@@ -21,6 +28,7 @@ INTAKE_INTENTS = (INFORM, "start_intake")
 CATEGORY_ENTITY = "crisis_category"  # the crisis category, which fills the slot the crisis response names
 CHECK_ENTITY = "safety_check"  # an uncertain signal: the words the safety question quotes
 QUOTE_WORDS = 8  # the safety question quotes at most this many of the person's words
+SAFETY_PROPERTY = "safety"  # parse-result key: {"classifier_only": True} when DIET alone raised the check
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class Route:
     faq_topic: str | None = None
     found_by: str | None = None  # "selector", "search", "none" or "not_covered" when the knowledge was asked
     keep_facts: bool = True
+    classifier_only: bool = False  # the signal is DIET's crisis class alone, on a message naming no acute danger
 
     @property
     def safety_question(self) -> bool:
@@ -70,18 +79,20 @@ def route(reading: Reading) -> Route:
     if signal is not None and signal.certain:
         return Route(CRISIS, 1.0, signal, keep_facts=False)
     intent, confidence = reading.intent, reading.confidence
+    classifier_only = False
     if intent == CRISIS:
         if signal is None and classifier_alone_worth_asking(reading):
             signal = CrisisSignal(UNSPECIFIED, reading.text, 0, len(reading.text), certain=False)
+            classifier_only = not mentions_danger(reading.text)
         intent, confidence = reading.best_guess(skip=CRISIS) if reading.ranking else (FALLBACK, 1.0)
         intent = intent or FALLBACK
     intent = statement_or_question(reading, intent, confidence)
     if intent not in (FAQ, FALLBACK) or (intent == FALLBACK and reading.best_guess()[0] in INTAKE_INTENTS):
-        return Route(intent, confidence, signal)
+        return Route(intent, confidence, signal, classifier_only=classifier_only)
     entry, found_by = answer_for(reading, intent)
     if entry is None:
-        return Route(FALLBACK, confidence, signal, found_by=found_by)
-    return Route(FAQ, confidence, signal, entry.topic, found_by)
+        return Route(FALLBACK, confidence, signal, found_by=found_by, classifier_only=classifier_only)
+    return Route(FAQ, confidence, signal, entry.topic, found_by, classifier_only=classifier_only)
 
 
 def classifier_alone_worth_asking(reading: Reading) -> bool:

@@ -24,6 +24,7 @@ an uncertain one, then the most serious category (SEVERITY), then the earliest m
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -64,6 +65,22 @@ CLASSIFIER_MIN_WORDS = 4  # and a message of at least this many words: on "purpl
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
                     "anydrug": "drug", "other": "other", "passed_out": "passed_out"}
 ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
+# Words of acute danger. DIET's crisis class alone, on a message that answers the pending intake question,
+# asks the safety question only when one of these is in it: the classifier also fires on plain answers
+# ("my mom watches my daughter"), and an answer naming none of these is read as the answer it is.
+DANGER_WORDS = re.compile(
+    r"\b(die|dies|dying|dead|death|kill\w*|suicid\w*|kms|unaliv\w*|end (it|things|my life|everything)|ending it|"
+    r"alive|exist|goodbye|burden|better off|hopeless|no point|no reason|trapped|way out|can'?t (go on|take it)|"
+    r"give up|hurt\w*|harm\w*|cut|cutting|blade|razor|knife|blood\w*|bleed\w*|wrists?|overdos\w*|od'?d|narcan|"
+    r"breath\w*|blue|unresponsive|wake|passed out|collaps\w*|unconscious|gun|pistol|rifle|loaded|weapon|rope|noose|"
+    r"bridge|jump\w*|hit|hits|beat\w*|chok\w*|strangl\w*|threat\w*|hiding|locked|abus\w*|stab\w*|shoot\w*|"
+    r"emergency|911|help me|please help|right now|rn|tonight)\b", re.IGNORECASE)
+
+
+def mentions_danger(text: str) -> bool:
+    """True when a message names acute danger in any words of DANGER_WORDS."""
+    return bool(DANGER_WORDS.search(text or ""))
+
 
 NEGATION_WORDS = frozenset({"not", "no", "never", "without", "nobody", "noone", "none", "nothing", "neither", "nor",
                             "denies", "denied", "deny", "w/o"})

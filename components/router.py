@@ -20,7 +20,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.extract import Fact, extract_facts
 from bot.knowledge import NOT_COVERED
 from bot.nlp import load_pipeline
-from bot.routing import CATEGORY_ENTITY, CHECK_ENTITY, FAQ, Reading, Route, route
+from bot.routing import CATEGORY_ENTITY, CHECK_ENTITY, FAQ, SAFETY_PROPERTY, Reading, Route, route
 from bot.safety import assess_crisis, load_safety_pipeline
 from components.base import RuleComponent
 
@@ -97,6 +97,8 @@ class MessageRouter(RuleComponent, EntityExtractorMixin):
         added = (fact_entities(facts) if decision.keep_facts else []) + crisis_entities(decision, text)
         if added:
             message.set(ENTITIES, message.get(ENTITIES, []) + added, add_to_output=True)
+        if decision.classifier_only:
+            message.set(SAFETY_PROPERTY, {"classifier_only": True}, add_to_output=True)
         if decision.found_by is not None:
             message.set("knowledge", {"topic": decision.faq_topic, "found_by": decision.found_by},
                         add_to_output=True)

@@ -25,7 +25,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.routing import CHECK_ENTITY
+from bot.routing import CHECK_ENTITY, SAFETY_PROPERTY
 from bot.routing import CRISIS as CRISIS_INTENT
 
 CRISIS_RESPONSE = "utter_crisis"
@@ -105,6 +105,16 @@ def turn_actions(tracker: DialogueStateTracker) -> tuple[list[str], list[str]]:
     return turns[0][::-1], turns[1][::-1]
 
 
+def raises_check(entities: List[Dict[str, Any]], requested_slot: str | None, classifier_only: bool = False) -> bool:
+    """True when a message's uncertain signal calls for the safety question. DIET's crisis class alone, on
+    a message naming no acute danger (`classifier_only`), does not when the message answers the pending
+    intake question: that answer is read as the answer it is."""
+    if not any(e.get("entity") == CHECK_ENTITY for e in entities):
+        return False
+    answers_pending = requested_slot is not None and any(e.get("entity") == requested_slot for e in entities)
+    return not (answers_pending and classifier_only)
+
+
 def read_state(tracker: DialogueStateTracker) -> SafetyState:
     """The safety state of a conversation."""
     message = tracker.latest_message
@@ -115,7 +125,9 @@ def read_state(tracker: DialogueStateTracker) -> SafetyState:
         intent=message.intent.get("name") if message else None,
         in_crisis=bool(tracker.get_slot(IN_CRISIS_SLOT)),
         form_active=tracker.active_loop_name is not None,
-        check=bool(message) and any(e.get("entity") == CHECK_ENTITY for e in message.entities or []),
+        check=bool(message) and raises_check(
+            message.entities or [], tracker.get_slot("requested_slot") if tracker.active_loop_name else None,
+            bool((message.parse_data.get(SAFETY_PROPERTY) or {}).get("classifier_only"))),
         answering_check=SAFETY_CHECK in last_turn,
         paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
     )

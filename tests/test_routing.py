@@ -102,3 +102,9 @@ def test_the_safety_question_quotes_the_evidence_or_the_first_eight_words():
     assert route(reading("alcohol, and I can't do this anymore", crisis=UNSURE)).quote("") == "can't do this anymore"
     text = "everything is grey and heavy and I feel so hopeless lately"
     assert route(reading(text, "crisis", 0.95)).quote(text) == "everything is grey and heavy and I feel…"
+
+
+def test_the_classifier_alone_is_marked_when_the_message_names_no_acute_danger():
+    assert route(reading("My mom watches my daughter most days", "crisis", 0.99)).classifier_only
+    assert not route(reading("I have my dads gun with me today", "crisis", 0.99)).classifier_only
+    assert not route(reading("alcohol, and I can't do this anymore", crisis=UNSURE)).classifier_only

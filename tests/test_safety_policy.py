@@ -42,3 +42,24 @@ L = "action_listen"
 ])
 def test_next_safety_step(state, step):
     assert next_safety_step(state) == step
+
+
+# ---------------------------------------------------------------- DIET's crisis class alone on an intake answer
+
+from components.safety_policy import raises_check  # noqa: E402
+
+CHECK = {"entity": "safety_check", "value": "my mom watches my daughter"}
+ANSWER = {"entity": "commitments", "value": "caregiving"}
+
+
+@pytest.mark.parametrize("entities, requested_slot, classifier_only, asks", [
+    ([], "commitments", True, False),
+    ([CHECK], None, False, True),  # a rule's uncertain signal always asks
+    ([CHECK, ANSWER], "commitments", False, True),
+    ([CHECK], None, True, True),  # the classifier alone, outside the intake, asks
+    ([CHECK], "commitments", True, True),  # ... and on a message that does not answer the question
+    ([CHECK, {"entity": "support", "value": "some"}], "commitments", True, True),
+    ([CHECK, ANSWER], "commitments", True, False),  # an answer naming no acute danger is read as the answer
+])
+def test_the_classifier_alone_does_not_question_a_plain_answer(entities, requested_slot, classifier_only, asks):
+    assert raises_check(entities, requested_slot, classifier_only) == asks

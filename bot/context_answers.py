@@ -49,7 +49,8 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                        r"around me|gets it for me|fight\w*|yell\w*|abus\w*|toxic|trigger\w*|temptation|"
                        r"the problem|a problem|not good|not great|rough|mess|hard|bad"),
         ("stable", r"stable|safe|fine|good|ok|okay|quiet|chill|calm|normal|peaceful|just me|live alone|alone|"
-                   r"my (own )?(place|apartment|house)"),
+                   r"my (own )?(place|apartment|house)|live with|living with|apartment|condo|(our|own) (place|house)|"
+                   r"house"),
     ),
     "severity": (
         ("severe", r"severe|really bad|very bad|so bad|terrible|out of control|worst|all day|constantly|"
@@ -150,6 +151,35 @@ def refine_support(value: str | None, message: str) -> str | None:
     if value == "some" and cue_found(STRONG, text):
         return "strong"
     return value
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when b is a one-letter typo of a: one letter changed, added, dropped, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def correct_typos(message: str, vocabulary: frozenset[str]) -> str:
+    """The message with each word of 4+ letters that is one typo away from exactly one vocabulary word
+    replaced by it ("qiuet house" -> "quiet house", "daytmie" -> "daytime")."""
+    def fix(match: re.Match) -> str:
+        word = match.group().lower()
+        if len(word) < 4 or word in vocabulary:
+            return match.group()
+        near = [v for v in vocabulary if one_edit_apart(word, v)]
+        return near[0] if len(near) == 1 else match.group()
+    return re.sub(r"[A-Za-z]+", fix, message)
+
+
+def pattern_words(pattern: str) -> set[str]:
+    """The plain words of 4+ letters in a cue pattern."""
+    return set(re.findall(r"[a-z]{4,}", re.sub(r"\\\w", " ", pattern)))
 
 
 WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

@@ -14,10 +14,24 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from bot.context_answers import commitment_values, context_value, hours_from, no_work, refine_relapse, refine_support
+import srsly
+
+from bot.context_answers import (
+    COMMITMENTS,
+    CUES,
+    commitment_values,
+    context_value,
+    correct_typos,
+    hours_from,
+    no_work,
+    pattern_words,
+    refine_relapse,
+    refine_support,
+)
 from bot.criteria import BY_ID, UNKNOWN
-from bot.nlp import clause_bounds, load_pipeline, span_key
+from bot.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -48,8 +62,10 @@ HEDGE_ANSWERS = (
     "not sure", "unsure", "idk", "i don't know", "i dont know", "i do not know", "don't know", "dont know",
     "dunno", "no idea", "no clue", "skip", "pass", "rather not say", "i'd rather not say", "id rather not say",
     "rather not", "prefer not to say", "i prefer not to say", "prefer not to answer", "no comment", "unknown",
-    "not certain", "maybe", "hard to say", "i'm not sure", "im not sure", "n/a", "next question",
+    "not certain", "maybe", "hard to say", "i'm not sure", "im not sure", "next question",
 )
+# "n/a" to "any relapse?" is a no: the question does not apply to the person.
+NOT_APPLICABLE = ("n/a", "na", "not applicable", "doesn't apply", "doesnt apply", "does not apply", "not relevant")
 NO_ANSWERS = (
     "no", "nope", "nah", "naw", "n", "never", "none", "i don't", "i dont", "i do not", "not really", "no way",
     "not at all", "i'm not", "im not", "i am not", "it isn't", "it's not", "its not", "i can't", "i cant",
@@ -77,13 +93,14 @@ ANSWER_WORDS: dict[str, dict[str, str]] = {
                  "low": "mild", "high": "severe", "middle": "moderate"},
     "use_frequency": {"every day": "daily", "weekends": "weekly", "sometimes": "occasional"},
     "withdrawal": {"mild ones": "mild", "some": "mild", "a little": "mild", "bad": "dangerous",
-                   "serious": "dangerous", "severe": "dangerous", "serious ones": "dangerous", "shakes": "dangerous"},
+                   "serious": "dangerous", "severe": "dangerous", "serious ones": "dangerous", "shakes": "mild"},
     "recent_treatment": {"rehab": "residential_discharge", "inpatient": "residential_discharge",
                          "residential": "residential_discharge", "detox": "residential_discharge",
                          "iop": "completed_iop", "outpatient": "op_not_enough", "therapy": "op_not_enough",
                          "counseling": "op_not_enough"},
     "relapse": {"recently": "recent_relapse", "relapsed": "recent_relapse", "several": "multiple_relapses",
                 "many": "multiple_relapses", "at risk": "at_risk", "risk": "at_risk", "close": "at_risk"},
+    "mental_health": {"fine": "no", "all good": "no", "good": "no", "ok": "no", "okay": "no", "nothing": "no"},
     "home": {"safe": "stable", "good": "stable", "fine": "stable", "ok": "stable", "okay": "stable",
              "calm": "stable", "chaotic": "unstable", "bad": "unstable", "unsafe": "unstable",
              "triggers": "triggering", "triggering": "triggering"},
@@ -118,7 +135,7 @@ NUMBER_WORDS = {
 QUANTITY_WORDS = frozenset({"couple", "few", "handful", "dozen", "half"})
 TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy"})
 NUMBER_TOKEN = re.compile(r"^(\d{1,3})(?:\.\d+)?(?:ish|hrs?|hours?|h)?$")
-NO_TIME_ANSWERS = ("none", "zero", "no time", "nothing", "not much", "no hours", "0")
+NO_TIME_ANSWERS = ("none", "zero", "no time", "nothing", "no hours", "0")
 WORD = re.compile(r"[a-z0-9%/']+")
 
 
@@ -141,7 +158,7 @@ class _Found:
     derived: bool
 
 
-def extract_facts(text: str, asked: str | None = None, nlp=None) -> list[Fact]:
+def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = False) -> list[Fact]:
     """Facts stated in `text`; `asked` is the criterion id the assistant just asked about,
     used to read short answers."""
     message = clean_text(text, MAX_CHARS)
@@ -153,10 +170,31 @@ def extract_facts(text: str, asked: str | None = None, nlp=None) -> list[Fact]:
         facts = resolve(found)
         if asked in BY_ID:
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
+            if not any(f.criterion == asked for f in facts) and not _retry:
+                corrected = correct_typos(message, answer_vocabulary(asked))
+                if corrected != message:  # "qiuet house", "relasped 2 wks ago": read again, typos mended
+                    return extract_facts(corrected, asked, nlp, _retry=True)
         return sorted((f for f in facts if is_valid(f)), key=lambda f: (f.start, f.criterion))
     except Exception:  # a chat turn must never fail because of the extractor
         logger.exception("fact extraction failed for a %d-character message", len(message))
         return []
+
+
+@cache
+def answer_vocabulary(criterion_id: str) -> frozenset[str]:
+    """The words of 4+ letters that answer a criterion: its values, labels and buttons, its short answer words,
+    its phrase patterns and its context cues. Typos are mended toward these (correct_typos)."""
+    criterion = BY_ID[criterion_id]
+    texts = [*criterion.values, *criterion.value_labels.values(), *(title for title, _ in criterion.buttons),
+             *ANSWER_WORDS.get(criterion_id, {}), *(p for _, p in CUES.get(criterion_id, ()))]
+    texts += [str(p["pattern"]) for p in srsly.read_jsonl(PATTERN_DIR / "facts.jsonl")
+              if p.get("label") == criterion_id and isinstance(p.get("pattern"), str)]
+    if criterion_id == "commitments":
+        texts += [pattern for _, pattern in COMMITMENTS]
+    words: set[str] = set()
+    for text in texts:
+        words |= pattern_words(text.lower().replace("_", " "))
+    return frozenset(words)
 
 
 def read_span(doc, span) -> _Found | None:
@@ -356,7 +394,9 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
         return [value for value in named if value not in ("yes", "no", "none", UNKNOWN)]
     if named:
         return named
-    if starts_with(words, HEDGE_ANSWERS):
+    if starts_with(words, NOT_APPLICABLE) and criterion_id in NO_VALUES:
+        return [NO_VALUES[criterion_id]]
+    if starts_with(words, HEDGE_ANSWERS + NOT_APPLICABLE):
         return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
     if starts_with(words, NO_ANSWERS):
         return [NO_VALUES[criterion_id]] if criterion_id in NO_VALUES else []
@@ -437,7 +477,7 @@ def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
         return facts
     says_more = any(f.criterion != asked for f in facts)
     values = [v for v in short_answer_values(asked, message, says_more) if v not in stated]
-    if not values and not stated and not says_more and not asks_back:
+    if not values and not stated and not asks_back:
         values = [v for v in [context_value(asked, message)] if v is not None]
     if stated:
         values = [v for v in values if v not in (UNKNOWN, "none")]

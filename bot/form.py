@@ -8,11 +8,15 @@ from typing import Mapping
 from bot.criteria import BY_ID, UNKNOWN
 from bot.extract import extract_facts
 from bot.intake import derive_severity
+from bot.knowledge import looks_like_question
+from bot.text import looks_english
 
 ANSWER_INTENTS = frozenset({
     "inform", "affirm", "deny", "dont_know", "skip", "nlu_fallback", "out_of_scope", "start_intake",
 })
-NOT_UNDERSTOOD = "Sorry, I didn't follow that (I can only read English for now)."
+NOT_UNDERSTOOD = "Sorry, I didn't quite follow that."
+NOT_ENGLISH = "Sorry, I didn't follow that (I can only read English for now)."
+NOT_COVERED = "I'm sorry, I don't have information about that, and I'd rather not guess."
 GIVE_UP_AFTER = 2  # a question is asked at most this many times in a row, whatever came in between
 MOVE_ON = "No problem, let's leave that one for the intake team and move on."
 DETOX_ADVICE = (
@@ -34,6 +38,14 @@ class Turn:
     messages: tuple[str, ...] = ()
     rejected: bool = False
     finish: bool = False
+
+
+def not_understood(text: str) -> str:
+    """What to say to a message the form could not use: a question it cannot answer, another language, or
+    words it did not follow."""
+    if not looks_english(text):
+        return NOT_ENGLISH
+    return NOT_COVERED if looks_like_question(text) else NOT_UNDERSTOOD
 
 
 def read_turn(
@@ -70,7 +82,7 @@ def read_turn(
             # Not an answer to the question on the table (other facts are kept): it counts as a miss.
             unclear_turns += 1
             if intent in ("out_of_scope", "nlu_fallback") and not updates:
-                messages.append(NOT_UNDERSTOOD)
+                messages.append(not_understood(text))
             if unclear_turns < GIVE_UP_AFTER:
                 return Turn(_with_severity(updates, answers), unclear_turns, tuple(messages))
             updates[asked] = UNKNOWN

@@ -25,6 +25,7 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.extract import extract_facts
 from bot.routing import CHECK_ENTITY, SAFETY_PROPERTY
 from bot.routing import CRISIS as CRISIS_INTENT
 
@@ -105,14 +106,32 @@ def turn_actions(tracker: DialogueStateTracker) -> tuple[list[str], list[str]]:
     return turns[0][::-1], turns[1][::-1]
 
 
-def raises_check(entities: List[Dict[str, Any]], requested_slot: str | None, classifier_only: bool = False) -> bool:
+def raises_check(entities: List[Dict[str, Any]], answers_pending: bool, classifier_only: bool = False) -> bool:
     """True when a message's uncertain signal calls for the safety question. DIET's crisis class alone, on
     a message naming no acute danger (`classifier_only`), does not when the message answers the pending
     intake question: that answer is read as the answer it is."""
     if not any(e.get("entity") == CHECK_ENTITY for e in entities):
         return False
-    answers_pending = requested_slot is not None and any(e.get("entity") == requested_slot for e in entities)
     return not (answers_pending and classifier_only)
+
+
+def answers_pending(text: str, entities: List[Dict[str, Any]], requested_slot: str | None) -> bool:
+    """True when the message answers the intake question on the table, as the form will read it."""
+    if requested_slot is None:
+        return False
+    if any(e.get("entity") == requested_slot for e in entities):
+        return True
+    return any(fact.criterion == requested_slot for fact in extract_facts(text, asked=requested_slot))
+
+
+def classifier_check_context(tracker: DialogueStateTracker) -> tuple[bool, bool]:
+    """(the message answers the pending question, DIET's crisis class alone raised its check)."""
+    message = tracker.latest_message
+    classifier_only = bool((message.parse_data.get(SAFETY_PROPERTY) or {}).get("classifier_only"))
+    if not classifier_only:
+        return False, False
+    requested = tracker.get_slot("requested_slot") if tracker.active_loop_name else None
+    return answers_pending(message.text or "", message.entities or [], requested), True
 
 
 def read_state(tracker: DialogueStateTracker) -> SafetyState:
@@ -125,9 +144,7 @@ def read_state(tracker: DialogueStateTracker) -> SafetyState:
         intent=message.intent.get("name") if message else None,
         in_crisis=bool(tracker.get_slot(IN_CRISIS_SLOT)),
         form_active=tracker.active_loop_name is not None,
-        check=bool(message) and raises_check(
-            message.entities or [], tracker.get_slot("requested_slot") if tracker.active_loop_name else None,
-            bool((message.parse_data.get(SAFETY_PROPERTY) or {}).get("classifier_only"))),
+        check=bool(message) and raises_check(message.entities or [], *classifier_check_context(tracker)),
         answering_check=SAFETY_CHECK in last_turn,
         paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
     )

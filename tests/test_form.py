@@ -1,5 +1,7 @@
 """One turn of the intake form: short answers in context, skips, re-asks, corrections."""
 
+import pytest
+
 from bot.criteria import UNKNOWN, asked_criteria
 from bot.form import GIVE_UP_AFTER, give_up, read_turn, times_in_a_row
 
@@ -106,3 +108,16 @@ def test_dangerous_withdrawal_mid_form_advises_detox_and_ends_the_questions():
                      {"withdrawal": "dangerous", "substances": ["alcohol"]})
     assert turn.finish
     assert "medically supervised detox" in turn.messages[0] and "911" in turn.messages[0]
+
+
+def test_a_message_the_form_cannot_use_gets_the_fitting_words():
+    assert "don't have information" in read_turn("severity", "any virtual groups?", "nlu_fallback", {}, {}).messages[0]
+    assert read_turn("severity", "hmm well", "nlu_fallback", {}, {}).messages[0] == "Sorry, I didn't quite follow that."
+    assert "only read English" in read_turn("severity", "bebo mucho cada dia", "out_of_scope", {}, {}).messages[0]
+
+
+@pytest.mark.parametrize("asked, text, value", [
+    ("relapse", "n/a", "none"), ("withdrawal", "not applicable", "none"), ("mental_health", "fine", "no"),
+])
+def test_not_applicable_and_fine_are_answers(asked, text, value):
+    assert read_turn(asked, text, "inform", {}, {}).updates == {asked: value}

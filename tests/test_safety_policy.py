@@ -46,20 +46,28 @@ def test_next_safety_step(state, step):
 
 # ---------------------------------------------------------------- DIET's crisis class alone on an intake answer
 
-from components.safety_policy import raises_check  # noqa: E402
+from components.safety_policy import answers_pending, raises_check  # noqa: E402
 
 CHECK = {"entity": "safety_check", "value": "my mom watches my daughter"}
 ANSWER = {"entity": "commitments", "value": "caregiving"}
 
 
-@pytest.mark.parametrize("entities, requested_slot, classifier_only, asks", [
-    ([], "commitments", True, False),
-    ([CHECK], None, False, True),  # a rule's uncertain signal always asks
-    ([CHECK, ANSWER], "commitments", False, True),
-    ([CHECK], None, True, True),  # the classifier alone, outside the intake, asks
-    ([CHECK], "commitments", True, True),  # ... and on a message that does not answer the question
-    ([CHECK, {"entity": "support", "value": "some"}], "commitments", True, True),
-    ([CHECK, ANSWER], "commitments", True, False),  # an answer naming no acute danger is read as the answer
+@pytest.mark.parametrize("entities, answers, classifier_only, asks", [
+    ([], True, True, False),
+    ([CHECK], False, False, True),  # a rule's uncertain signal always asks
+    ([CHECK, ANSWER], True, False, True),
+    ([CHECK], False, True, True),  # the classifier alone asks on a message that does not answer the question
+    ([CHECK, ANSWER], True, True, False),  # an answer naming no acute danger is read as the answer
 ])
-def test_the_classifier_alone_does_not_question_a_plain_answer(entities, requested_slot, classifier_only, asks):
-    assert raises_check(entities, requested_slot, classifier_only) == asks
+def test_the_classifier_alone_does_not_question_a_plain_answer(entities, answers, classifier_only, asks):
+    assert raises_check(entities, answers, classifier_only) == asks
+
+
+@pytest.mark.parametrize("text, entities, requested, answers", [
+    ("crash. sleep 2 days, starving", [], "withdrawal", True),  # read with the question's own vocabulary
+    ("my mom watches my daughter", [ANSWER], "commitments", True),
+    ("my mom watches my daughter", [ANSWER], None, False),  # no question on the table
+    ("purple monkey dishwasher", [], "home", False),
+])
+def test_an_answer_to_the_pending_question_is_found_as_the_form_reads_it(text, entities, requested, answers):
+    assert answers_pending(text, entities, requested) == answers

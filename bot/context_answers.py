@@ -53,13 +53,16 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                    r"house"),
     ),
     "severity": (
-        ("severe", r"severe|really bad|very bad|so bad|terrible|out of control|worst|all day|constantly|"
+        ("severe", r"severe|really bad|very bad|so bad|(it'?s|its|it is|guess|say it'?s|say) bad|as bad as|"
+                   r"[7-9] (out of|outta|/) ?10|10 (out of|outta|/) ?10|terrible|out of control|worst|all day|constantly|"
                    r"can'?t stop|lost (my )?(job|house|license|kids)|ruin\w*|destroy\w*|taking over|"
                    r"big problem|serious|heavy|heavily"),
-        ("moderate", r"moderate|medium|middle|in between|pretty bad|getting worse|worse|most (days|nights)|"
+        ("moderate", r"moderate|medium|mid|middle|in between|pretty bad|bad enough|getting worse|worse|more and more|"
+                     r"[4-6] (out of|outta|/) ?10|most (days|nights)|"
                      r"messing( with)?|affect\w*|hurting|foggy|getting out of hand|a problem|every (night|day|shift)|"
                      r"daily|nightly"),
-        ("mild", r"mild|not (that|too|super) bad|manageable|small|little|a bit|occasional\w*|weekends?|"
+        ("mild", r"mild|not (that|too|super) (bad|deep)|not terrible|[1-3] (out of|outta|/) ?10|manageable|small|little|"
+                 r"a bit|occasional\w*|weekends?|"
                  r"now and then|once in a while|not much|habit|not (a )?big"),
     ),
     "withdrawal": (
@@ -182,12 +185,12 @@ def pattern_words(pattern: str) -> set[str]:
     return set(re.findall(r"[a-z]{4,}", re.sub(r"\\\w", " ", pattern)))
 
 
-WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+WORD_NUMBERS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3, "several": 4}
 NUMBER = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple|couple|a few|few|several|an|a)"
 RANGE = rf"{NUMBER}(?:\s*(?:-|to|or)\s*{NUMBER})?"
-SESSIONS = re.compile(rf"{RANGE}\s+(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?)"
-                      rf"(?:\s+(?:a|per|each|every)\s+week)?")
+SESSIONS = re.compile(rf"\b{RANGE}\s+(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?)"
+                      rf"(?:\s+(?:a|per|each|every)\s+week)?|\b(once|twice)\b")
 HOURS = re.compile(rf"{RANGE}\s*(?:hours?|hrs?|h)\b(?:\s+or\s+{NUMBER}\b)?")
 DAILY = re.compile(r"\b(weekdays|every ?day|daily|a day|per day|each day)\b")
 OPEN = re.compile(r"\b(all day|any ?time|whenever|whatever|full days?|full time|as much as|as many as|"
@@ -244,7 +247,8 @@ def hours_from(message: str) -> int | None:
     """Hours a week from an availability answer: sessions times hours, a range's top, or open availability."""
     text = clean(message)
     hours = HOURS.search(text)
-    sessions = SESSIONS.search(text)
+    # "5 hours a day, five days": the count of days, not the "a" of "a day" (that one means every weekday)
+    sessions = next((m for m in SESSIONS.finditer(text) if m.group(1) not in ("a", "an")), None)
     per_session = upper(hours) if hours else None
     count = upper(sessions) if sessions else None
     if count is None and DAILY.search(text):

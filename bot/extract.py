@@ -414,6 +414,8 @@ def hours_answer(words: list[str]) -> list[str | int]:
     hours = first_number([w for w in words if w not in ("a", "an")])
     if hours is None:
         return []
+    if (span := re.fullmatch(r"(\d{1,2}) (?:to |or )?(\d{1,2})", " ".join(words))) is not None:
+        hours = max(int(span.group(1)), int(span.group(2)))  # "1-2": the top of the range
     per_day = any(w in ("day", "daily", "night", "nightly") for w in words)
     return [min(hours * WEEKDAYS if per_day else hours, MAX_HOURS)]
 

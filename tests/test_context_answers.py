@@ -46,3 +46,35 @@ def test_only_when_the_question_is_pending_and_the_patterns_found_nothing():
     facts = extract_facts("roomie parties a lot, theres always stuff around", asked="home")
     assert [(f.criterion, f.value) for f in facts] == [("home", "triggering")]
     assert not [f for f in extract_facts("is the program at night?", asked="home") if f.criterion == "home"]
+
+
+# ---------------------------------------------------------------- answers read with their qualifiers
+
+from bot.extract import extract_facts  # noqa: E402
+
+
+def read(text: str, asked: str) -> list:
+    return [f.value for f in extract_facts(text, asked=asked) if f.criterion == asked]
+
+
+@pytest.mark.parametrize("text, asked, values", [
+    ("I'm an apprentice electrician", "commitments", ["work"]),
+    ("nursing school and waitressing", "commitments", ["school", "work"]),
+    ("full time student", "commitments", ["school"]),
+    ("I'm home with my 2 year old", "commitments", ["caregiving"]),
+    ("nothing now, I lost my construction job", "commitments", ["none"]),
+    ("no relapse, but I worry", "relapse", ["at_risk"]),
+    ("relapsed more times than i can count", "relapse", ["multiple_relapses"]),
+    ("I quit for about ten days last month and went right back", "relapse", ["recent_relapse"]),
+    ("my sister kinda but we fight about it", "support", ["strained"]),
+    ("n/a", "relapse", ["none"]),
+    ("qiuet house", "home", ["stable"]),
+    ("relasped 2 wks ago", "relapse", ["recent_relapse"]),
+    ("daytmie", "schedule", ["daytime"]),
+    ("like a 5 outta 10", "severity", ["moderate"]),
+    ("I could do school hours, so like 5 hours a day, five days", "hours_available", [25]),
+    ("once a week", "hours_available", [3]),
+    ("1-2", "hours_available", [2]),
+])
+def test_replies_are_read_with_the_pending_question_s_vocabulary(text, asked, values):
+    assert sorted(map(str, read(text, asked))) == sorted(map(str, values))

@@ -50,7 +50,6 @@ def test_only_when_the_question_is_pending_and_the_patterns_found_nothing():
 
 # ---------------------------------------------------------------- answers read with their qualifiers
 
-from bot.extract import extract_facts  # noqa: E402
 
 
 def read(text: str, asked: str) -> list:

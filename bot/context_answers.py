@@ -54,15 +54,16 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "severity": (
         ("severe", r"severe|really bad|very bad|so bad|(it'?s|its|it is|guess|say it'?s|say) bad|as bad as|"
-                   r"[7-9] (out of|outta|/) ?10|10 (out of|outta|/) ?10|terrible|out of control|worst|all day|constantly|"
+                   r"[7-9] (out of|outta|/) ?10|10 (out of|outta|/) ?10|terrible|out of control|worst|all day|"
+                   r"constantly|"
                    r"can'?t stop|lost (my )?(job|house|license|kids)|ruin\w*|destroy\w*|taking over|"
                    r"big problem|serious|heavy|heavily"),
         ("moderate", r"moderate|medium|mid|middle|in between|pretty bad|bad enough|getting worse|worse|more and more|"
                      r"[4-6] (out of|outta|/) ?10|most (days|nights)|"
                      r"messing( with)?|affect\w*|hurting|foggy|getting out of hand|a problem|every (night|day|shift)|"
                      r"daily|nightly"),
-        ("mild", r"mild|not (that|too|super) (bad|deep)|not terrible|[1-3] (out of|outta|/) ?10|manageable|small|little|"
-                 r"a bit|occasional\w*|weekends?|"
+        ("mild", r"mild|not (that|too|super) (bad|deep)|not terrible|[1-3] (out of|outta|/) ?10|manageable|small|"
+                 r"little|a bit|occasional\w*|weekends?|"
                  r"now and then|once in a while|not much|habit|not (a )?big"),
     ),
     "withdrawal": (
@@ -185,8 +186,9 @@ def pattern_words(pattern: str) -> set[str]:
     return set(re.findall(r"[a-z]{4,}", re.sub(r"\\\w", " ", pattern)))
 
 
-WORD_NUMBERS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3, "several": 4}
+WORD_NUMBERS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3,
+                "several": 4}
 NUMBER = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple|couple|a few|few|several|an|a)"
 RANGE = rf"{NUMBER}(?:\s*(?:-|to|or)\s*{NUMBER})?"
 SESSIONS = re.compile(rf"\b{RANGE}\s+(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?)"

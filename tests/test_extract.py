@@ -916,3 +916,8 @@ def test_bare_yes_or_no_belongs_to_the_fact_it_introduces_not_the_question():
 ])
 def test_a_negation_covers_the_whole_list_it_governs(text):
     assert [(f.criterion, f.value) for f in extract_facts(text)] == [("withdrawal", "none")]
+
+
+@pytest.mark.parametrize("text", ["I'm a line cook and I drink after shifts", "yo so i bartend", "tattoo artist here lol"])
+def test_a_job_title_is_work(nlp, text):
+    assert ("commitments", "work") in {(f.criterion, f.value) for f in extract_facts(text, nlp=nlp)}

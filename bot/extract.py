@@ -32,7 +32,7 @@ from bot.context_answers import (
 )
 from bot.criteria import BY_ID, UNKNOWN
 from bot.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
-from bot.text import clean_text
+from bot.text import AUX_WORDS, WH_WORDS, clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +122,6 @@ FILLER_WORDS = frozenset(
      "like", "pretty", "just", "think", "honestly", "well", "hmm", "definitely", "more", "so", "the", "is", "it",
      "im", "i'm", "would", "be", "am", "a", "an", "my", "oh", "ok", "okay", "only", "really"}
 )
-WH_WORDS = frozenset({"how", "what", "what's", "whats", "why", "when", "where", "which", "who"})
-AUX_WORDS = frozenset({"is", "are", "do", "does", "can", "could", "will", "would", "should", "did", "am"})
 ASKED_ABOUT = frozenset({"you", "i", "it", "iop", "there", "we", "they", "the", "that", "this", "u"})
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.shorthand import spell_out
+from bot.text import AUX_WORDS, WH_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_FILE = ROOT / "data" / "knowledge" / "faq.yml"
@@ -179,8 +180,8 @@ def choose_answer(
 
 
 QUESTION_START = re.compile(
-    r"^\s*(is|are|do|does|did|can|could|will|would|should|any|anything)\b", re.IGNORECASE)
-QUESTION_WORD = re.compile(r"\b(what|what's|whats|how|when|where|why|who|which)\b", re.IGNORECASE)
+    rf"^\s*({'|'.join(sorted((AUX_WORDS - {'am'}) | {'any', 'anything'}))})\b", re.IGNORECASE)
+QUESTION_WORD = re.compile(rf"\b({'|'.join(sorted(WH_WORDS, key=len, reverse=True))})\b", re.IGNORECASE)
 # A question clause after a story: "my son uses every day, does he have to detox first",
 # "I have a DUI and the court wants rehab, would IOP count": an auxiliary verb, then its subject.
 QUESTION_CLAUSE = re.compile(

@@ -24,6 +24,8 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+import bot.text as text_rules
+
 ROOT = Path(__file__).resolve().parent.parent
 PATTERN_DIR = ROOT / "data" / "patterns"
 DEFAULT_CACHE_DIR = ROOT / ".cache" / "nlp"
@@ -33,15 +35,11 @@ IGNORE_ID = "_ignore"
 LIST_SEPARATORS = frozenset({",", "or", "and", "nor", "/", "&", "even"})
 NEGATION_WINDOW = 8  # tokens a negation word reaches forward
 
-NEGATION_WORDS = frozenset(
-    {"not", "no", "never", "without", "nobody", "none", "neither", "nor", "nothing", "noone", "nowhere"}
-)
-CLAUSE_PUNCT = frozenset({",", ";", ".", "!", "?", ":", "…", "(", ")", "—", "–", "\n"})
-CLAUSE_WORDS = frozenset(
-    {"but", "though", "although", "however", "except", "so", "because", "cause", "cuz", "since", "yet",
-     "whereas", "while", "plus", "also", "then", "unless", "tho", "otherwise"}
-)
-SUBJECT_WORDS = frozenset({"i", "my", "we", "our", "he", "she", "they", "it", "its", "me", "im", "there", "that"})
+# The shared lists of bot/text.py, plus what facts need (see there).
+NEGATION_WORDS = text_rules.NEGATION_WORDS | {"nowhere"}
+CLAUSE_PUNCT = text_rules.CLAUSE_PUNCT | {"\n"}
+CLAUSE_WORDS = text_rules.CLAUSE_WORDS | {"so", "since", "plus", "also"}
+SUBJECT_WORDS = text_rules.SUBJECT_WORDS | {"me"}
 LIST_WORDS = frozenset({"or", "nor"})
 
 if not Doc.has_extension("negations"):

@@ -35,6 +35,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+import bot.text as text_rules
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -82,8 +83,7 @@ def mentions_danger(text: str) -> bool:
     return bool(DANGER_WORDS.search(text or ""))
 
 
-NEGATION_WORDS = frozenset({"not", "no", "never", "without", "nobody", "noone", "none", "nothing", "neither", "nor",
-                            "denies", "denied", "deny", "w/o"})
+NEGATION_WORDS = text_rules.NEGATION_WORDS | {"denies", "denied", "deny", "w/o"}  # clinical denials (bot/text.py)
 CESSATION_WORDS = frozenset({"stopped", "quit"})  # negate only right before the match: "I stopped cutting"
 INTERJECTION_NEGATIONS = frozenset({"no", "nope", "nah"})
 PRONOUNS = frozenset({"i", "im", "he", "she", "we", "they", "you", "it", "u", "my"})
@@ -106,16 +106,13 @@ DENIAL_NOUNS = frozenset({"thoughts", "thought", "ideation", "urges", "feelings"
                           "behaviour", "behaviors", "plan", "plans", "intent", "risk", "symptoms", "si", "hi"})
 LIST_WORDS = frozenset({"or", "nor", "/", ","})
 
-SENTENCE_PUNCT = frozenset({".", "!", "?", "…", "?!", "!?", "??", "!!"})
-CLAUSE_PUNCT = SENTENCE_PUNCT | {",", ";", ":", "(", ")", "—", "–"}
-CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "except", "because", "cause", "cuz", "whereas",
-                          "while", "yet", "unless", "tho", "otherwise", "then"})
+SENTENCE_PUNCT = text_rules.SENTENCE_PUNCT
+CLAUSE_PUNCT = text_rules.CLAUSE_PUNCT
+CLAUSE_WORDS = text_rules.CLAUSE_WORDS
 JOIN_WORDS = frozenset({"and", "so", "or"})  # clause breaks when a subject follows: "..., and now I'm fine"
-SUBJECT_WORDS = frozenset({"i", "my", "we", "our", "he", "she", "they", "it", "its", "im", "there", "that", "now",
-                           "am", "have", "things", "everything", "life", "today", "honestly"})
-QUESTION_STARTS = frozenset({"how", "what", "what's", "whats", "why", "when", "where", "which", "who", "is", "are",
-                             "do", "does", "can", "could", "will", "would", "should", "did", "am", "was", "were"})
-WH_WORDS = frozenset({"how", "what", "why", "when", "where", "which", "who", "whenever"})
+SUBJECT_WORDS = text_rules.SUBJECT_WORDS | {"now", "am", "have", "things", "everything", "life", "today", "honestly"}
+QUESTION_STARTS = text_rules.WH_WORDS | text_rules.AUX_WORDS | {"was", "were"}
+WH_WORDS = (text_rules.WH_WORDS - {"what's", "whats"}) | {"whenever"}
 CLAUSE_SUBJECTS = frozenset({"i", "im", "i'm", "he", "she", "we", "they", "my", "it", "hes", "shes", "theyre"})
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
                           "her", "his", "this"})

@@ -1,9 +1,31 @@
-"""Message text as the rule pipelines read it: cut to a length, invalid characters and HTML tags blanked,
-quotes straightened. Every change keeps the length, so offsets still point into the original message."""
+"""Message text as the rule readers see it, and the word lists they share.
+
+Cleaning: cut to a length, invalid characters and HTML tags blanked, quotes straightened; every change
+keeps the length, so offsets still point into the original message.
+
+The text rules of the fact reader (`bot/nlp.py`, `bot/extract.py`), the crisis reader (`bot/safety.py`),
+the knowledge search (`bot/knowledge.py`) and the form's short answers start from the word lists below.
+Where a reader needs more, it adds to them in its own module and says why there:
+- the fact reader also breaks clauses at "so", "since", "plus", "also" (facts come in runs: "I drink daily,
+  so my wife...") and at a new line; "nowhere" also negates ("nowhere to live" is not a home);
+- the crisis reader also negates with "denies", "denied", "deny", "w/o" (clinical denials), breaks a
+  clause at "and", "so", "or" when a subject follows, and counts "whenever" as a question word but not
+  "what's" (its questions are read per sentence);
+- the knowledge search takes "any" / "anything" first as a question ("any evening groups?").
+"""
 
 from __future__ import annotations
 
 import re
+
+NEGATION_WORDS = frozenset({"not", "no", "never", "without", "nobody", "noone", "none", "nothing", "neither", "nor"})
+SENTENCE_PUNCT = frozenset({".", "!", "?", "…", "?!", "!?", "??", "!!"})
+CLAUSE_PUNCT = SENTENCE_PUNCT | {",", ";", ":", "(", ")", "—", "–"}
+CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "except", "because", "cause", "cuz", "whereas",
+                          "while", "yet", "unless", "tho", "otherwise", "then"})
+SUBJECT_WORDS = frozenset({"i", "my", "we", "our", "he", "she", "they", "it", "its", "im", "there", "that"})
+WH_WORDS = frozenset({"how", "what", "what's", "whats", "why", "when", "where", "which", "who"})
+AUX_WORDS = frozenset({"is", "are", "do", "does", "can", "could", "will", "would", "should", "did", "am"})
 
 TAG = re.compile(r"<[^<>]{0,300}>")
 # Lone surrogates (not encodable), C0/C1 controls other than tab and newlines, and the noncharacters.

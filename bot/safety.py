@@ -113,6 +113,7 @@ JOIN_WORDS = frozenset({"and", "so", "or"})  # clause breaks when a subject foll
 SUBJECT_WORDS = text_rules.SUBJECT_WORDS | {"now", "am", "have", "things", "everything", "life", "today", "honestly"}
 QUESTION_STARTS = text_rules.WH_WORDS | text_rules.AUX_WORDS | {"was", "were"}
 WH_WORDS = (text_rules.WH_WORDS - {"what's", "whats"}) | {"whenever"}
+LEADING_FILLERS = frozenset({"like", "so", "and", "but", "also", "ok", "okay", "um", "uh", "well", "hey", "then"})
 CLAUSE_SUBJECTS = frozenset({"i", "im", "i'm", "he", "she", "we", "they", "my", "it", "hes", "shes", "theyre"})
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
                           "her", "his", "this"})
@@ -259,7 +260,8 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     """The crisis a matched span states after idioms, negation, questions and tense; None when it states none."""
     _, flags = parse_id(span.id_)
     cues = context.cues
-    if overlapping(cues.get("idiom", []), span.start, span.end):
+    idioms = [c for c in cues.get("idiom", []) if not overlapping(cues.get("not_idiom", []), c.start, c.end)]
+    if overlapping(idioms, span.start, span.end):
         return None
     clause = clause_bounds(doc, span.start, span.end)
     sentence = sentence_bounds(doc, span.start, span.end)
@@ -412,6 +414,8 @@ def is_question(doc: Doc, sentence: tuple[int, int]) -> bool:
     if end < len(doc) and "?" in doc[end].text:
         return True
     words = [t for t in doc[start:end] if not t.is_space and not t.is_punct]
+    while len(words) > 1 and words[0].lower_ in LEADING_FILLERS:  # "like, can you have seizures from it"
+        words = words[1:]
     if not words or words[0].lower_ not in QUESTION_STARTS:
         return False
     return not (words[0].lower_ in WH_WORDS and len(words) > 1 and words[1].lower_ in CLAUSE_SUBJECTS)

@@ -387,3 +387,17 @@ def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(n
     assert len(texts) > 4000
     alarms = [t for t in texts if (signal := detect_crisis(t, nlp=nlp)) and signal.certain]
     assert alarms == []
+
+
+@pytest.mark.parametrize("text, category", [
+    ("what i need is for the thoughts about dying to stop", "suicide"),
+    ("my friend sent me a pic of her arm all cut up", "self_harm"),
+    ("stopped the klonopin. everything is moving", "dangerous_withdrawal"),
+])
+def test_an_idiom_cue_is_cancelled_where_the_words_mean_it(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.category == category
+
+
+def test_a_question_after_a_filler_word_is_still_a_question(nlp):
+    assert detect_crisis("is detox from alcohol dangerous? like can you have seizures from it", nlp=nlp) is None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -14,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.model import ROOT, ensure_model
-
-SECRETS_FILE = ROOT / "var" / "secrets.json"
+from bot.tokens import SECRETS_FILE, ensure_secrets
 
 
 @dataclass(frozen=True)
@@ -25,17 +22,6 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     web: int = 8080
-
-
-def ensure_secrets(path: Path = SECRETS_FILE) -> dict:
-    """Tokens for Rasa's HTTP API and the counselor console, generated on first start."""
-    if path.exists():
-        return json.loads(path.read_text())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tokens = {"rasa_token": secrets.token_urlsafe(32), "counselor_token": secrets.token_urlsafe(24)}
-    path.write_text(json.dumps(tokens, indent=2))
-    path.chmod(0o600)
-    return tokens
 
 
 def service_env(ports: Ports, var_dir: Path) -> dict:
@@ -110,7 +96,7 @@ def counselor_login_note(first_start: bool, tokens: dict) -> str:
 
 def run(ports: Ports = Ports()) -> None:
     """Train if needed, start everything, print where to go, and wait for Ctrl-C."""
-    from bot.web.auth import counselor_token
+    from bot.tokens import counselor_token
     from bot.web.server import WebConfig, serve
 
     model = ensure_model()

@@ -10,7 +10,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "models"
 # bot/shorthand.py: the tokenizer component reads its symbols while training.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "bot/shorthand.py")
 # Read at run time, not by training: the spaCy rules, the server-side pieces (channels, tracker store), and

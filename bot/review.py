@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timezone
 
 import sqlite_utils
 
 from bot.redact import redact
+from bot.storage import list_events, now
 
 DISPOSITIONS = {
     "agree": "Agree with the recommendation",
@@ -31,10 +31,6 @@ EXPORT_COLUMNS = (
 FREE_TEXT_COLUMNS = ("criteria", "reasons", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def now() -> str:
-    """The current UTC time, to the second, ISO 8601."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def ensure_review_schema(db: sqlite_utils.Database) -> None:
@@ -176,9 +172,7 @@ def export_csv(rows: list[dict]) -> str:
 
 def open_events(db: sqlite_utils.Database) -> dict[str, list[dict]]:
     """Open handoff requests and crisis events, newest first."""
-    if "events" not in db.table_names():
-        return {"handoff": [], "crisis": []}
-    rows = list(db["events"].rows_where("status = 'open'", order_by="id desc", limit=200))
+    rows = list_events(db, status="open", limit=200)
     return {kind: [row for row in rows if row["kind"] == kind] for kind in ("handoff", "crisis")}
 
 

@@ -35,15 +35,21 @@ def default_db() -> sqlite_utils.Database:
 BUSY_TIMEOUT_MS = 5000
 
 
-def open_db(path: Path | str) -> sqlite_utils.Database:
-    """Open (and create if needed) the intake database in WAL mode with a busy timeout."""
+def connect(path: Path | str) -> sqlite_utils.Database:
+    """Open (and create if needed) a SQLite database of this project: WAL mode, a busy timeout, and full
+    sync, so a written row survives a crash. The intake and the replay databases both open this way."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    db = sqlite_utils.Database(conn)
+    return sqlite_utils.Database(conn)
+
+
+def open_db(path: Path | str) -> sqlite_utils.Database:
+    """Open (and create if needed) the intake database."""
+    db = connect(path)
     ensure_schema(db)
     return db
 
@@ -91,9 +97,9 @@ def save_intake(
         "missing": json.dumps(list(recommendation.missing)),
         "rule_version": recommendation.rule_version,
         "consent_version": consent_version,
-        "consented_at": consented_at or _now(),
-        "started_at": previous["started_at"] if previous else _now(),
-        "completed_at": _now(),
+        "consented_at": consented_at or now(),
+        "started_at": previous["started_at"] if previous else now(),
+        "completed_at": now(),
     }
     db["intakes"].insert(row, replace=True, alter=True)
 
@@ -125,7 +131,8 @@ def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _now() -> str:
+def now() -> str:
+    """The current UTC time, to the second, ISO 8601 (every stored timestamp)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
@@ -138,17 +145,19 @@ def record_event(db: sqlite_utils.Database, kind: str, conversation_id: str, cat
         raise ValueError(f"unknown event kind {kind!r}")
     db["events"].insert(
         {"kind": kind, "conversation_id": conversation_id, "category": category, "status": "open",
-         "created_at": _now()},
+         "created_at": now()},
         pk="id", alter=True,
     )
 
 
-def list_events(db: sqlite_utils.Database, kind: str | None = None, status: str | None = "open") -> list[dict]:
+def list_events(db: sqlite_utils.Database, kind: str | None = None, status: str | None = "open",
+                limit: int | None = None) -> list[dict]:
     """Recorded events, newest first, optionally of one kind and status."""
     if "events" not in db.table_names():
         return []
     where = " and ".join(clause for clause, value in (("kind = :kind", kind), ("status = :status", status)) if value)
-    return list(db["events"].rows_where(where or None, {"kind": kind, "status": status}, order_by="id desc"))
+    return list(db["events"].rows_where(where or None, {"kind": kind, "status": status}, order_by="id desc",
+                                        limit=limit))
 
 
 def delete_conversation(db: sqlite_utils.Database, conversation_id: str) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot import tokens
 from bot.web import auth
 
 TOKEN = "a-counselor-token-for-tests"
@@ -71,10 +72,16 @@ def test_cookie_is_httponly_samesite_strict_and_parsed_back():
 
 def test_token_from_the_environment_first(monkeypatch, tmp_path):
     monkeypatch.setenv("COUNSELOR_TOKEN", "from-the-environment-123")
-    assert auth.counselor_token(tmp_path / "secrets.json") == "from-the-environment-123"
+    assert tokens.counselor_token(tmp_path / "secrets.json") == "from-the-environment-123"
     monkeypatch.delenv("COUNSELOR_TOKEN")
-    generated = auth.counselor_token(tmp_path / "secrets.json")
-    assert len(generated) >= 16 and auth.counselor_token(tmp_path / "secrets.json") == generated
+    generated = tokens.counselor_token(tmp_path / "secrets.json")
+    assert len(generated) >= 16 and tokens.counselor_token(tmp_path / "secrets.json") == generated
+
+
+def test_secrets_are_private_from_the_moment_they_exist(tmp_path):
+    path = tmp_path / "var" / "secrets.json"
+    tokens.ensure_secrets(path)
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_make_run_prints_the_token_only_on_first_start(monkeypatch):

@@ -7,23 +7,18 @@ JSON) and `errors` (files or calls that could not be read). Default path: var/re
 from __future__ import annotations
 
 import json
-import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
+from bot.storage import connect, now
+
 DEFAULT_DB = Path("var/replay.db")
-BUSY_TIMEOUT_MS = 5000
 
 
 def open_runs_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
-    """Open (and create if needed) the replay database, in WAL mode with a busy timeout."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    db = sqlite_utils.Database(conn)
+    """Open (and create if needed) the replay database."""
+    db = connect(path)
     ensure_schema(db)
     return db
 
@@ -44,10 +39,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                             foreign_keys=[("run_id", "runs", "id")])
         db["errors"].create_index(["run_id"])
 
-
-def now() -> str:
-    """The current UTC time, to the second."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def start_run(db: sqlite_utils.Database, **info: object) -> int:

@@ -1,6 +1,6 @@
 """Counselor login for the console: one shared counselor token, a name for the audit trail.
 
-The token comes from $COUNSELOR_TOKEN, else var/secrets.json (written by bot.launcher). A login
+The token comes from $COUNSELOR_TOKEN, else var/secrets.json (bot.tokens). A login
 compares it in constant time, then issues a random session id in an HttpOnly, SameSite=Strict
 cookie. Sessions live in memory, expire after a fixed lifetime or when idle, and end at logout.
 Repeated wrong tokens slow down: after MAX_FAILURES in a minute, logins wait out the minute.
@@ -9,30 +9,18 @@ Repeated wrong tokens slow down: after MAX_FAILURES in a minute, logins wait out
 from __future__ import annotations
 
 import hmac
-import os
 import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from pathlib import Path
 
 COOKIE = "console_session"
 LIFETIME_S = 8 * 3600
 IDLE_S = 30 * 60
 MAX_FAILURES = 10
 NAME = re.compile(r"^[\w .'-]{1,60}$")
-
-
-def counselor_token(secrets_file: Path | None = None) -> str:
-    """$COUNSELOR_TOKEN when set, else the counselor_token in var/secrets.json (generated on first start)."""
-    from_env = os.environ.get("COUNSELOR_TOKEN", "").strip()
-    if from_env:
-        return from_env
-    from bot.launcher import SECRETS_FILE, ensure_secrets
-
-    return ensure_secrets(secrets_file or SECRETS_FILE)["counselor_token"]
 
 
 @dataclass

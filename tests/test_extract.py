@@ -918,6 +918,6 @@ def test_a_negation_covers_the_whole_list_it_governs(text):
     assert [(f.criterion, f.value) for f in extract_facts(text)] == [("withdrawal", "none")]
 
 
-@pytest.mark.parametrize("text", ["I'm a line cook and I drink after my shift", "yo so i bartend", "tattoo artist here"])
+@pytest.mark.parametrize("text", ["I'm a line cook", "yo so i bartend", "tattoo artist here"])
 def test_a_job_title_is_work(nlp, text):
     assert ("commitments", "work") in {(f.criterion, f.value) for f in extract_facts(text, nlp=nlp)}

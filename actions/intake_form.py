@@ -162,7 +162,94 @@ class AskCriterion(Action, ABC):
         return []
 
 
-for _criterion in CRITERIA:
-    if _criterion.asked:
-        _name = "Ask" + "".join(part.title() for part in _criterion.id.split("_"))
-        globals()[_name] = type(_name, (AskCriterion,), {"criterion_id": _criterion.id, "__module__": __name__})
+# One ask action per asked criterion of bot/criteria.py (tests/test_domain.py checks none is missing).
+
+
+class AskSubstances(AskCriterion):
+    """action_ask_substances"""
+
+    criterion_id = "substances"
+
+
+class AskSeverity(AskCriterion):
+    """action_ask_severity"""
+
+    criterion_id = "severity"
+
+
+class AskWithdrawal(AskCriterion):
+    """action_ask_withdrawal"""
+
+    criterion_id = "withdrawal"
+
+
+class AskRecentTreatment(AskCriterion):
+    """action_ask_recent_treatment"""
+
+    criterion_id = "recent_treatment"
+
+
+class AskRelapse(AskCriterion):
+    """action_ask_relapse"""
+
+    criterion_id = "relapse"
+
+
+class AskMentalHealth(AskCriterion):
+    """action_ask_mental_health"""
+
+    criterion_id = "mental_health"
+
+
+class AskHome(AskCriterion):
+    """action_ask_home"""
+
+    criterion_id = "home"
+
+
+class AskSupport(AskCriterion):
+    """action_ask_support"""
+
+    criterion_id = "support"
+
+
+class AskCommitments(AskCriterion):
+    """action_ask_commitments"""
+
+    criterion_id = "commitments"
+
+
+class AskHoursAvailable(AskCriterion):
+    """action_ask_hours_available"""
+
+    criterion_id = "hours_available"
+
+
+class AskSchedule(AskCriterion):
+    """action_ask_schedule"""
+
+    criterion_id = "schedule"
+
+
+class AskCourtOrdered(AskCriterion):
+    """action_ask_court_ordered"""
+
+    criterion_id = "court_ordered"
+
+
+class AskCanLiveAtFacility(AskCriterion):
+    """action_ask_can_live_at_facility"""
+
+    criterion_id = "can_live_at_facility"
+
+
+class AskPayment(AskCriterion):
+    """action_ask_payment"""
+
+    criterion_id = "payment"
+
+
+class AskAttendCommitment(AskCriterion):
+    """action_ask_attend_commitment"""
+
+    criterion_id = "attend_commitment"

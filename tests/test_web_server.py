@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from bot import review
+from bot import console_store
 from bot.intake import make_intake
 from bot.placement import recommend_level
 from bot.storage import open_db, record_event, save_intake
@@ -196,19 +196,19 @@ def test_filters_disposition_export_and_audit(site, cookie):
     for secret in ("Sarah", "Miller", "555", "example.com"):
         assert secret not in text
     assert len(list(csv.DictReader(io.StringIO(text)))) == 2
-    actions = {(row["counselor"], row["action"]) for row in review.list_audit(db)}
+    actions = {(row["counselor"], row["action"]) for row in console_store.list_audit(db)}
     for action in ("log in", "view overview", "view intake list", "view intake", "edit disposition",
                    "export intakes CSV"):
         assert ("Dana Counselor", action) in actions, action
-    assert not any(note in (row["detail"] or "") for row in review.list_audit(db))
+    assert not any(note in (row["detail"] or "") for row in console_store.list_audit(db))
 
 
 def test_mark_a_handoff_handled(site, cookie):
     url, db = site
-    handoff = review.open_events(db)["handoff"][0]["id"]
+    handoff = console_store.open_events(db)["handoff"][0]["id"]
     body = json.dumps({"id": handoff}).encode()
     assert call(url + "/console/api/events/handled", body, cookie, {"Content-Type": "application/json"})[0] == 200
-    assert review.open_events(db)["handoff"] == []
+    assert console_store.open_events(db)["handoff"] == []
 
 
 def test_logout_ends_the_session(site):

@@ -52,7 +52,7 @@ class Outcome:
 
 def replay_file(path: Path, parse: Callable, out_dir: Path, dispositions: dict[str, str]) -> list[dict]:
     """Replay every call in one file; each item is {"summary": row, "detail": json} or {"error": row}."""
-    from bot.replay.replay import replay_call  # imports spaCy: only in the processes that replay
+    from bot.replay.calls import replay_call  # imports spaCy: only in the processes that replay
     from bot.replay.report import write_call
 
     items = []

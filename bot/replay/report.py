@@ -1,5 +1,5 @@
 """The outputs of a replay: one JSON and one HTML page per call, the summary CSV, the agreement figures and
-the HTML report. Everything written here is already redacted (bot.replay.replay redacts CallResults;
+the HTML report. Everything written here is already redacted (bot.replay.calls redacts CallResults;
 error rows are redacted here). The HTML is self-contained (inline CSS, no JavaScript).
 """
 
@@ -20,7 +20,7 @@ from bot.redact import redact
 from bot.replay.transcripts import DISPOSITION_LEVELS, TranscriptError
 
 if TYPE_CHECKING:  # the replay itself imports spaCy (and TensorFlow); the report does not need them
-    from bot.replay.replay import CallResult
+    from bot.replay.calls import CallResult
 
 SUMMARY_COLUMNS = ("status", "call_id", "source", "line", "disposition", "level", "agrees", "track", "review",
                    "crisis", "missing", "criteria", "rules", "error", "detail")

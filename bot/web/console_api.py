@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 
 import sqlite_utils
 
-from bot import review
+from bot import console_store
 from bot.criteria import ASAM_DIMENSIONS, CRITERIA
 from bot.web.inspector import tracker_view, what_if
 
@@ -66,20 +66,20 @@ class Console:
     scenarios_file: Path = SCENARIOS_FILE
 
     def __post_init__(self) -> None:
-        review.ensure_review_schema(self.db)
+        console_store.ensure_review_schema(self.db)
 
 
 def overview(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """Who is logged in, the open handoffs and crisis events, and what the forms need."""
-    events = review.open_events(console.db)
-    review.audit(console.db, counselor, "view overview", "events",
+    events = console_store.open_events(console.db)
+    console_store.audit(console.db, counselor, "view overview", "events",
                  f"{len(events['handoff'])} handoffs, {len(events['crisis'])} crisis events open")
     return json_reply({
         "counselor": counselor,
         "rasa_url": console.rasa_url,
         "events": events,
-        "dispositions": review.DISPOSITIONS,
-        "levels": list(review.LEVEL_FILTERS),
+        "dispositions": console_store.DISPOSITIONS,
+        "levels": list(console_store.LEVEL_FILTERS),
         "dimensions": ASAM_DIMENSIONS,
         "criteria": [{"id": c.id, "label": c.label, "values": list(c.values), "numeric": c.numeric,
                       "multiple": c.multiple, "dimension": c.dimension} for c in CRITERIA],
@@ -95,7 +95,7 @@ def inspect(console: Console, counselor: str, query: Mapping[str, str], body: di
         tracker = console.fetch_tracker(conversation_id)
     except OSError:
         return error(502, "the assistant's API did not answer")
-    review.audit(console.db, counselor, "view conversation", conversation_id)
+    console_store.audit(console.db, counselor, "view conversation", conversation_id)
     return json_reply(tracker_view(tracker))
 
 
@@ -110,7 +110,7 @@ def whatif(console: Console, counselor: str, query: Mapping[str, str], body: dic
         return error(400, f"unknown criterion {criterion_id!r}")
     except ValueError as problem:
         return error(400, str(problem))
-    review.audit(console.db, counselor, "view what-if", criterion_id)
+    console_store.audit(console.db, counselor, "view what-if", criterion_id)
     return json_reply(result)
 
 
@@ -124,7 +124,7 @@ def _filters(query: Mapping[str, str]) -> dict:
         return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
 
     level = query.get("level") or None
-    return {"level": level if level in review.LEVEL_FILTERS else None, "date_from": day("from"),
+    return {"level": level if level in console_store.LEVEL_FILTERS else None, "date_from": day("from"),
             "date_to": day("to"), "review": flag("review"), "crisis": flag("crisis")}
 
 
@@ -135,18 +135,18 @@ def _describe_filters(filters: dict) -> str:
 def intakes(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """Stored intakes, filtered by level, date range, review flag and crisis."""
     filters = _filters(query)
-    rows = review.list_intakes(console.db, **filters)
-    review.audit(console.db, counselor, "view intake list", "intakes", _describe_filters(filters))
+    rows = console_store.list_intakes(console.db, **filters)
+    console_store.audit(console.db, counselor, "view intake list", "intakes", _describe_filters(filters))
     return json_reply({"intakes": rows, "filters": filters})
 
 
 def intake(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """One intake with its disposition and events."""
     intake_id = query.get("id", "")
-    row = review.intake_detail(console.db, intake_id)
+    row = console_store.intake_detail(console.db, intake_id)
     if row is None:
         return error(404, "no such intake")
-    review.audit(console.db, counselor, "view intake", intake_id)
+    console_store.audit(console.db, counselor, "view intake", intake_id)
     return json_reply(row)
 
 
@@ -156,31 +156,31 @@ def disposition(console: Console, counselor: str, query: Mapping[str, str], body
     if not isinstance(intake_id, str) or not isinstance(choice, str) or not isinstance(note, str):
         return error(400, "send {intake_id, disposition, note}")
     try:
-        row = review.save_disposition(console.db, intake_id, choice, note, counselor)
+        row = console_store.save_disposition(console.db, intake_id, choice, note, counselor)
     except ValueError as problem:
         return error(400, str(problem))
     except KeyError:
         return error(404, "no such intake")
-    review.audit(console.db, counselor, "edit disposition", intake_id, choice)
+    console_store.audit(console.db, counselor, "edit disposition", intake_id, choice)
     return json_reply(row)
 
 
 def export(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """The filtered intakes as CSV, identifiers redacted; the export is audited."""
     filters = _filters(query)
-    rows = review.list_intakes(console.db, **filters, limit=100000)
-    review.audit(console.db, counselor, "export intakes CSV", "intakes",
+    rows = console_store.list_intakes(console.db, **filters, limit=100000)
+    console_store.audit(console.db, counselor, "export intakes CSV", "intakes",
                  f"{len(rows)} rows; {_describe_filters(filters)}")
-    return Reply(200, review.export_csv(rows).encode(), "text/csv; charset=utf-8",
+    return Reply(200, console_store.export_csv(rows).encode(), "text/csv; charset=utf-8",
                  {"Content-Disposition": 'attachment; filename="intakes-redacted.csv"'})
 
 
 def handled(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """Mark an open handoff request or crisis event as handled."""
     event_id = body.get("id")
-    if not isinstance(event_id, int) or not review.mark_event_handled(console.db, event_id, counselor):
+    if not isinstance(event_id, int) or not console_store.mark_event_handled(console.db, event_id, counselor):
         return error(404, "no such open event")
-    review.audit(console.db, counselor, "mark event handled", str(event_id))
+    console_store.audit(console.db, counselor, "mark event handled", str(event_id))
     return json_reply({"id": event_id, "status": "handled"})
 
 
@@ -191,8 +191,8 @@ def scenarios(console: Console, counselor: str, query: Mapping[str, str], body: 
 
 def audit_log(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """The newest audit rows."""
-    review.audit(console.db, counselor, "view audit log", "audit")
-    return json_reply({"audit": review.list_audit(console.db)})
+    console_store.audit(console.db, counselor, "view audit log", "audit")
+    return json_reply({"audit": console_store.list_audit(console.db)})
 
 
 ROUTES: dict[tuple[str, str], Callable[..., Reply]] = {

@@ -19,7 +19,7 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.review import audit
+from bot.console_store import audit
 from bot.storage import open_db
 from bot.web import console_api
 from bot.web.auth import Sessions, clear_cookie, session_id_from, set_cookie

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot import review
+from bot import console_store
 from bot.storage import open_db, record_event
 from tests.e2e.conftest import COUNSELOR_TOKEN
 from tests.e2e.webpage import screenshot, serious_violations
@@ -133,7 +133,7 @@ def test_save_a_disposition_and_export_it_redacted(console, web):
     page.get_by_label("Note", exact=True).fill(NOTE)
     page.get_by_role("button", name="Save disposition").click()
     page.locator("#disposition-status", has_text="Disposition saved.").wait_for()
-    stored = review.intake_detail(db, intake_id)
+    stored = console_store.intake_detail(db, intake_id)
     assert (stored["disposition"], stored["note"], stored["counselor"]) == ("follow_up", NOTE, COUNSELOR)
     assert "Needs a follow-up call" in page.locator(f'#intake-rows tr[data-intake="{intake_id}"]').inner_text()
     assert f"Needs a follow-up call by {COUNSELOR}" in page.locator("#detail-facts").inner_text()
@@ -150,7 +150,7 @@ def test_save_a_disposition_and_export_it_redacted(console, web):
 
 def test_every_view_edit_and_export_is_audited(console):
     page, db, _ = console
-    audit = review.list_audit(db)
+    audit = console_store.list_audit(db)
     actions = {row["action"] for row in audit if row["counselor"] == COUNSELOR}
     assert {"log in", "view overview", "view conversation", "view what-if", "view intake list", "view intake",
             "edit disposition", "export intakes CSV"} <= actions

@@ -96,7 +96,7 @@ def test_logs_carry_no_identifiers_from_a_conversation(assistant, sender):
 
 
 def test_the_counselor_export_carries_no_identifiers_from_a_conversation(assistant, sender):
-    from bot.review import export_csv, list_intakes, save_disposition
+    from bot.console_store import export_csv, list_intakes, save_disposition
     from bot.storage import open_db
 
     talk(assistant, sender, INTRODUCTION, CALM)

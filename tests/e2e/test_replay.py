@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.replay.batch import run_batch
-from bot.replay.replay import replay_call
+from bot.replay.calls import replay_call
 from bot.replay.transcripts import Transcript, Turn
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -1,6 +1,6 @@
 """One call through the form's turn logic and the placement (rule-layer parse; the trained NLU is in tests/e2e)."""
 
-from bot.replay.replay import replay_call
+from bot.replay.calls import replay_call
 from bot.replay.transcripts import Transcript, Turn
 
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from bot import review
+from bot import console_store
 from bot.intake import make_intake
 from bot.placement import recommend_level
 from bot.storage import open_db, record_event, save_intake
@@ -32,33 +32,33 @@ def ids(rows):
 
 
 def test_filters_by_level_review_crisis_and_date(db):
-    assert ids(review.list_intakes(db, level="op")) == ["conv-op:0"]
-    assert ids(review.list_intakes(db, level="iop")) == ["conv-iop2:0", "conv-iop:0"]
-    assert ids(review.list_intakes(db, crisis=True)) == ["conv-iop:0"]
-    assert ids(review.list_intakes(db, crisis=False)) == ["conv-iop2:0", "conv-op:0"]
-    assert ids(review.list_intakes(db, review=True)) == ["conv-iop2:0"]  # an essential answer is missing
-    assert len(review.list_intakes(db, review=False)) == 2
-    today = review.now()[:10]
-    assert len(review.list_intakes(db, date_from=today, date_to=today)) == 3
-    assert review.list_intakes(db, date_to="2000-01-01") == []
+    assert ids(console_store.list_intakes(db, level="op")) == ["conv-op:0"]
+    assert ids(console_store.list_intakes(db, level="iop")) == ["conv-iop2:0", "conv-iop:0"]
+    assert ids(console_store.list_intakes(db, crisis=True)) == ["conv-iop:0"]
+    assert ids(console_store.list_intakes(db, crisis=False)) == ["conv-iop2:0", "conv-op:0"]
+    assert ids(console_store.list_intakes(db, review=True)) == ["conv-iop2:0"]  # an essential answer is missing
+    assert len(console_store.list_intakes(db, review=False)) == 2
+    today = console_store.now()[:10]
+    assert len(console_store.list_intakes(db, date_from=today, date_to=today)) == 3
+    assert console_store.list_intakes(db, date_to="2000-01-01") == []
 
 
 def test_disposition_is_stored_per_intake_and_the_latest_wins(db):
-    review.save_disposition(db, "conv-op:0", "follow_up", "first note", "Dana")
-    review.save_disposition(db, "conv-op:0", "agree", "second note", "Lee")
-    detail = review.intake_detail(db, "conv-op:0")
+    console_store.save_disposition(db, "conv-op:0", "follow_up", "first note", "Dana")
+    console_store.save_disposition(db, "conv-op:0", "agree", "second note", "Lee")
+    detail = console_store.intake_detail(db, "conv-op:0")
     assert (detail["disposition"], detail["note"], detail["counselor"]) == ("agree", "second note", "Lee")
     assert detail["disposition_at"]
     assert [e["kind"] for e in detail["events"]] == ["handoff"]
     with pytest.raises(ValueError):
-        review.save_disposition(db, "conv-op:0", "whatever", "", "Lee")
+        console_store.save_disposition(db, "conv-op:0", "whatever", "", "Lee")
     with pytest.raises(KeyError):
-        review.save_disposition(db, "no-such:0", "agree", "", "Lee")
+        console_store.save_disposition(db, "no-such:0", "agree", "", "Lee")
 
 
 def test_csv_export_redacts_names_phones_and_emails(db):
-    review.save_disposition(db, "conv-op:0", "follow_up", NOTE, "Dana")
-    text = review.export_csv(review.list_intakes(db))
+    console_store.save_disposition(db, "conv-op:0", "follow_up", NOTE, "Dana")
+    text = console_store.export_csv(console_store.list_intakes(db))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 3
     for secret in ("Sarah", "Miller", "555", "123-4567", "example.com"):
@@ -69,32 +69,32 @@ def test_csv_export_redacts_names_phones_and_emails(db):
 
 
 def test_audit_rows_say_who_what_and_when(db):
-    review.audit(db, "Dana", "view intake", "conv-op:0")
-    review.audit(db, "Lee", "export intakes CSV", "intakes", "3 rows")
-    rows = review.list_audit(db)
+    console_store.audit(db, "Dana", "view intake", "conv-op:0")
+    console_store.audit(db, "Lee", "export intakes CSV", "intakes", "3 rows")
+    rows = console_store.list_audit(db)
     assert [(r["counselor"], r["action"]) for r in rows] == [("Lee", "export intakes CSV"), ("Dana", "view intake")]
     assert all(r["at"] for r in rows)
 
 
 def test_open_events_and_marking_one_handled(db):
-    events = review.open_events(db)
+    events = console_store.open_events(db)
     assert [e["conversation_id"] for e in events["handoff"]] == ["conv-op"]
     assert [e["category"] for e in events["crisis"]] == ["suicide"]
     handoff = events["handoff"][0]["id"]
-    assert review.mark_event_handled(db, handoff, "Dana")
-    assert not review.mark_event_handled(db, handoff, "Dana")  # already handled
-    assert review.open_events(db)["handoff"] == []
+    assert console_store.mark_event_handled(db, handoff, "Dana")
+    assert not console_store.mark_event_handled(db, handoff, "Dana")  # already handled
+    assert console_store.open_events(db)["handoff"] == []
 
 
 def test_an_empty_database(tmp_path):
     db = open_db(tmp_path / "empty.db")
-    assert review.list_intakes(db, crisis=True) == []
-    assert review.open_events(db) == {"handoff": [], "crisis": []}
-    assert review.intake_detail(db, "x") is None
+    assert console_store.list_intakes(db, crisis=True) == []
+    assert console_store.open_events(db) == {"handoff": [], "crisis": []}
+    assert console_store.intake_detail(db, "x") is None
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(db):
-    review.save_disposition(db, "conv-op:0", "agree", '=HYPERLINK("http://x.example","click")', "Dana")
-    rows = list(csv.DictReader(io.StringIO(review.export_csv(review.list_intakes(db)))))
+    console_store.save_disposition(db, "conv-op:0", "agree", '=HYPERLINK("http://x.example","click")', "Dana")
+    rows = list(csv.DictReader(io.StringIO(console_store.export_csv(console_store.list_intakes(db)))))
     note = next(row["note"] for row in rows if row["intake_id"] == "conv-op:0")
     assert note.startswith("'=")

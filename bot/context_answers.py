@@ -58,7 +58,8 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                    r"constantly|"
                    r"can'?t stop|lost (my )?(job|house|license|kids)|ruin\w*|destroy\w*|taking over|"
                    r"big problem|serious|heavy|heavily"),
-        ("moderate", r"moderate|medium|mid|middle|in between|pretty bad|bad enough|getting worse|worse|more and more|"
+        ("moderate", r"moderate|medium|mid|middle|in between|pretty bad|bad enough|rough|getting worse|worse|"
+                     r"more and more|"
                      r"[4-6] (out of|outta|/) ?10|most (days|nights)|"
                      r"messing( with)?|affect\w*|hurting|foggy|getting out of hand|a problem|every (night|day|shift)|"
                      r"daily|nightly"),

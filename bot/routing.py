@@ -24,6 +24,7 @@ CRISIS = "crisis"
 FAQ = "faq"  # the retrieval intent whose answers live in data/knowledge/faq.yml
 FALLBACK = "nlu_fallback"
 INFORM = "inform"  # an answer to an intake question
+OUT_OF_SCOPE = "out_of_scope"
 INTAKE_INTENTS = (INFORM, "start_intake")
 CATEGORY_ENTITY = "crisis_category"  # the crisis category, which fills the slot the crisis response names
 CHECK_ENTITY = "safety_check"  # an uncertain signal: the words the safety question quotes
@@ -112,6 +113,8 @@ def statement_or_question(reading: Reading, intent: str, confidence: float) -> s
         return INFORM  # "completed intensive outpatient 2 weeks ago" states a fact; it asks nothing
     if intent == FALLBACK and reading.best_guess()[0] in INTAKE_INTENTS:
         return INFORM  # unsure, but most likely an intake message, and it states facts
+    if intent == OUT_OF_SCOPE:
+        return INFORM  # "my PO said I gotta do a program, I'm on probation" states facts: not off-topic
     return intent
 
 

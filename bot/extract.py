@@ -89,8 +89,8 @@ HEDGE_VALUES = {"attend_commitment": "unsure"}
 ANSWER_WORDS: dict[str, dict[str, str]] = {
     "substances": {"drinking": "alcohol", "pills": "other", "mental health": "none", "mainly mental health": "none"},
     "severity": {"bad": "severe", "bad enough": "moderate", "really bad": "severe", "very": "severe",
-                 "medium": "moderate", "in between": "moderate", "so so": "moderate", "not bad": "mild", "a little": "mild",
-                 "low": "mild", "high": "severe", "middle": "moderate"},
+                 "medium": "moderate", "in between": "moderate", "so so": "moderate", "not bad": "mild",
+                 "a little": "mild", "low": "mild", "high": "severe", "middle": "moderate"},
     "use_frequency": {"every day": "daily", "weekends": "weekly", "sometimes": "occasional"},
     "withdrawal": {"mild ones": "mild", "some": "mild", "a little": "mild", "bad": "dangerous",
                    "serious": "dangerous", "severe": "dangerous", "serious ones": "dangerous", "shakes": "mild"},

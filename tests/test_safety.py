@@ -401,3 +401,18 @@ def test_an_idiom_cue_is_cancelled_where_the_words_mean_it(nlp, text, category):
 
 def test_a_question_after_a_filler_word_is_still_a_question(nlp):
     assert detect_crisis("is detox from alcohol dangerous? like can you have seizures from it", nlp=nlp) is None
+
+
+@pytest.mark.parametrize("text, category", [
+    ("got my dads pistol out of the safe. loaded. its on my lap", "suicide"),
+    ("burned my arm with a lighter like 10 min ago, its blistering up", "self_harm"),
+    ("had a few shots and a handful of xans, getting hard to keep my eyes open", "overdose"),
+    ("my uncle fall down and he not wake up, I shake him but nothing", "medical_emergency"),
+])
+def test_the_final_set_s_first_misses_are_caught_now(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.category == category
+
+
+def test_a_question_about_past_self_harm_is_not_a_crisis(nlp):
+    assert detect_crisis("can I still come if I've self harmed in the past", nlp=nlp) is None

@@ -37,9 +37,23 @@ def service_env(ports: Ports, var_dir: Path) -> dict:
     }
 
 
-def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None):
+def allowed_origins(ports: Ports) -> tuple[str, ...]:
+    """The web origins that may call the Rasa server from a browser: $INTAKE_ALLOWED_ORIGINS (space or comma
+    separated; a provider's sites), else this install's own chat page and console."""
+    configured = os.environ.get("INTAKE_ALLOWED_ORIGINS", "").replace(",", " ").split()
+    return tuple(configured) or (f"http://localhost:{ports.web}", f"http://127.0.0.1:{ports.web}")
+
+
+def private_files() -> None:
+    """In a server process: files it creates are readable by the owner only (databases, logs)."""
+    os.umask(0o077)
+
+
+def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None,
+                   origins: tuple[str, ...] | None = None):
     """Start the action server and the Rasa server; returns the two processes."""
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    var_dir.chmod(0o700)
     env = service_env(ports, var_dir)
     python = sys.executable
 
@@ -48,13 +62,13 @@ def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir
 
     actions = subprocess.Popen(
         [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
-        cwd=ROOT, env=env, stdout=output("actions"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=output("actions"), stderr=subprocess.STDOUT, preexec_fn=private_files,
     )
     rasa = subprocess.Popen(
         [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(ports.rasa),
-         "--enable-api", "--auth-token", token, "--cors", "*",
+         "--enable-api", "--auth-token", token, "--cors", *(origins or allowed_origins(ports)),
          "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-        cwd=ROOT, env=env, stdout=output("rasa"), stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=output("rasa"), stderr=subprocess.STDOUT, preexec_fn=private_files,
     )
     return actions, rasa
 

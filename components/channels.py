@@ -20,12 +20,13 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.payloads import as_plain_text
+from bot.text import clean_text
 from components.speedups import compile_action_response_validation
 
 logger = logging.getLogger(__name__)
 
 MAX_CHARS = 2000
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 EMPTY_REPLY = "I didn't catch any text there. Could you type your message again?"
 TRUNCATED_NOTE = (
     f"Your message was very long, so I read the first {MAX_CHARS} characters. "
@@ -88,10 +89,12 @@ class OneMessageOutput(OutputChannel):
         await self.send_response(recipient_id, {"text": text})
 
 
-def clean_text(text: str | None) -> tuple[str, bool]:
-    """The message without control characters, cut to MAX_CHARS; True when it was cut."""
-    text = CONTROL_CHARS.sub(" ", text or "").strip()
-    return text[:MAX_CHARS], len(text) > MAX_CHARS
+def clean_message(text: object) -> tuple[str, bool]:
+    """The message as the assistant reads it (bot.text.clean_text: invalid characters and tags blanked), cut
+    to MAX_CHARS, and with a leading "/" dropped unless it is a payload the assistant offers (bot.payloads);
+    True when it was cut."""
+    full = clean_text(text, len(text) if isinstance(text, str) else 0).strip()
+    return as_plain_text(full[:MAX_CHARS]), len(full) > MAX_CHARS
 
 
 def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
@@ -102,7 +105,7 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
     async def handle(message: UserMessage) -> None:
         output = OneMessageOutput(message.output_channel)
         message.output_channel = output
-        text, truncated = clean_text(message.text)
+        text, truncated = clean_message(message.text)
         if not text:
             await output.send_response(message.sender_id, {"text": EMPTY_REPLY})
             return

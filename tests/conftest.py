@@ -1,9 +1,12 @@
-"""Shared test setup: tests under tests/e2e are marked e2e (they need the trained assistant)."""
+"""Shared test setup: tests under tests/e2e and tests/security are marked e2e (they need the trained assistant,
+whose fixtures, one per run, are in tests/e2e/stack.py)."""
 
 import pytest
+
+from tests.e2e.stack import assistant, browser, sender, web  # noqa: F401  (fixtures, registered once)
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "/e2e/" in str(item.fspath):
+        if "/e2e/" in str(item.fspath) or "/security/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)

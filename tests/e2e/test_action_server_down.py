@@ -4,7 +4,7 @@ import pytest
 
 from bot.launcher import Ports, start_services, stop, wait_until_up
 from bot.model import ensure_model
-from tests.e2e.conftest import TOKEN, Assistant, free_port
+from tests.e2e.stack import TOKEN, Assistant, free_port
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 
 from bot import console_store
 from bot.storage import open_db, record_event
-from tests.e2e.conftest import COUNSELOR_TOKEN
+from tests.e2e.stack import COUNSELOR_TOKEN
 from tests.e2e.webpage import screenshot, serious_violations
 
 COUNSELOR = "Dana Counselor"

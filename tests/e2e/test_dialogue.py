@@ -133,7 +133,7 @@ def test_message_text_is_not_logged(assistant, sender):
 def test_missing_sender_is_rejected(assistant):
     import urllib.error
 
-    from tests.e2e.conftest import post_json
+    from tests.e2e.stack import post_json
     try:
         post_json(assistant.webhook, {"message": "hi"})
         raise AssertionError("expected HTTP 400")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bench.simulate import MODES, Client, load_personas, report, run_conversation
-from tests.e2e.conftest import TOKEN
+from tests.e2e.stack import TOKEN
 
 SAMPLE = 12  # every eighth development persona
 

@@ -6,7 +6,7 @@ import re
 import time
 from pathlib import Path
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.stack import SCREENSHOTS
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 BOT_MESSAGES = "#intake-widget .msg.bot, #intake-widget .msg.crisis"

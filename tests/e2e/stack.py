@@ -15,6 +15,7 @@ from bot.launcher import Ports, start_services, stop, wait_until_up
 from bot.model import ensure_model
 
 TOKEN = "e2e-test-token"
+TEST_ORIGINS = r"http://(localhost|127\.0\.0\.1):\d+$"  # the test web app runs on a free port
 
 
 def free_port() -> int:
@@ -66,7 +67,8 @@ def assistant(tmp_path_factory) -> Assistant:
     ports = Ports(rasa=free_port(), actions=free_port())
     running = Assistant(ports, base / "var", base / "logs")
     running.log_dir.mkdir()
-    actions, rasa = start_services(model, ports, running.var_dir, TOKEN, log_dir=running.log_dir)
+    actions, rasa = start_services(model, ports, running.var_dir, TOKEN, log_dir=running.log_dir,
+                                   origins=(TEST_ORIGINS,))
     running.processes = (actions, rasa)
     try:
         wait_until_up(f"http://localhost:{ports.actions}/health", actions)

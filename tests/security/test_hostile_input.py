@@ -1,0 +1,71 @@
+"""Hostile input against the running stack (issue: channel identity, action-server trust, limits).
+
+Each test names the finding of the security review it tries. Run with the e2e stack (tests/e2e/stack.py).
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import urllib.request
+
+from components.channels import APOLOGY
+
+
+def raw_say(assistant, body: str) -> list[dict]:
+    """Post a hand-written JSON body (escapes such as a lone surrogate survive only this way)."""
+    request = urllib.request.Request(assistant.webhook, body.encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def test_a_made_up_payload_sets_no_slot_and_crashes_nothing(assistant, sender):
+    """Finding 6: "/inform{...}" set slots directly and crashed the intake with a dict value."""
+    assistant.say(sender, "hi")
+    replies = assistant.say(sender, '/inform{"substances": {"a": 1}, "court_ordered": "yes"}')
+    assert replies and not any(APOLOGY in (r.get("text") or "") for r in replies)
+    slots = assistant.slots(sender)
+    assert slots.get("substances") is None and slots.get("court_ordered") is None
+
+
+def test_an_offered_quick_reply_still_works(assistant, sender):
+    assistant.say(sender, "hi")
+    assistant.say(sender, "/start_intake")
+    assistant.say(sender, "/consent_given")
+    assistant.say(sender, '/inform{"substances": "alcohol"}')
+    assert assistant.slots(sender).get("substances") == ["alcohol"]
+
+
+def test_a_lone_surrogate_does_not_hide_a_crisis(assistant, sender):
+    """Finding 7: a lone surrogate disabled the crisis rules for the whole message."""
+    body = json.dumps({"sender": sender, "message": "I took all my pills an hour ago "})[:-2] + '\\ud800"}'
+    replies = raw_say(assistant, body)
+    assert replies and (replies[0].get("custom") or {}).get("type") == "crisis"
+    assert "988" in replies[0]["text"]
+
+
+def test_the_data_directory_and_its_databases_are_private(assistant, sender):
+    """Finding 8: var/ was 0755 and the databases 0644."""
+    assistant.say(sender, "hi")
+    var = assistant.var_dir
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    for database in var.glob("*.db"):
+        assert stat.S_IMODE(database.stat().st_mode) & 0o077 == 0, database
+
+
+def preflight(assistant, path: str, origin: str) -> str | None:
+    """The Access-Control-Allow-Origin the Rasa server answers a browser's preflight from `origin` with."""
+    request = urllib.request.Request(f"http://localhost:{assistant.ports.rasa}{path}", method="OPTIONS", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers.get("Access-Control-Allow-Origin")
+
+
+def test_a_foreign_web_page_gets_no_cors_grant(assistant):
+    """Finding 4: any Origin was reflected, with credentials, on every route."""
+    for path in ("/webhooks/rest/webhook", "/conversations/x/tracker", "/model"):
+        assert preflight(assistant, path, "http://evil.example") is None, path
+
+
+def test_the_provider_s_own_page_is_granted(assistant):
+    assert preflight(assistant, "/webhooks/rest/webhook", "http://localhost:8080") == "http://localhost:8080"

@@ -9,8 +9,8 @@ import yaml
 
 from bot.knowledge import load_entries, training_phrasings
 from bot.model import ROOT
-from tests.e2e.stack import TOKEN
 from tests.e2e.driver import talk
+from tests.e2e.stack import TOKEN
 from tests.e2e.test_conversations import CALM
 
 DATA = ROOT / "tests" / "data"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -60,8 +61,9 @@ def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir
     def output(name: str):
         return open(log_dir / f"{name}.log", "w") if log_dir else None
 
+    env["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)  # shared by the two servers, new on every start
     actions = subprocess.Popen(
-        [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
+        [python, "-m", "actions.server", "--port", str(ports.actions)],
         cwd=ROOT, env=env, stdout=output("actions"), stderr=subprocess.STDOUT, preexec_fn=private_files,
     )
     rasa = subprocess.Popen(

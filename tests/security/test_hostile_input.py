@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import stat
+import urllib.error
 import urllib.request
 
 from components.channels import APOLOGY
@@ -69,3 +70,49 @@ def test_a_foreign_web_page_gets_no_cors_grant(assistant):
 
 def test_the_provider_s_own_page_is_granted(assistant):
     assert preflight(assistant, "/webhooks/rest/webhook", "http://localhost:8080") == "http://localhost:8080"
+
+
+def post_to_actions(assistant, body: bytes, headers: dict) -> tuple[int, dict]:
+    """POST to the action server directly, as an attacker on the same machine or a web page would."""
+    request = urllib.request.Request(f"http://localhost:{assistant.ports.actions}/webhook", body, headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def action_token(assistant) -> str:
+    """The shared secret, read from the action server's environment (same user, /proc)."""
+    actions = assistant.processes[0]
+    environ = open(f"/proc/{actions.pid}/environ", "rb").read().split(b"\0")
+    return next(item.split(b"=", 1)[1].decode() for item in environ if item.startswith(b"ACTION_SERVER_TOKEN="))
+
+
+CALL = json.dumps({"next_action": "action_recommend", "sender_id": "x",
+                   "tracker": {"sender_id": "x", "slots": {"consent": "given"}, "events": [],
+                               "latest_message": {"text": "call me at 555-123-4567"}},
+                   "domain": {}, "version": "3.6.0"}).encode()
+
+
+def test_the_action_server_answers_only_the_rasa_server(assistant):
+    """Finding 3: no authentication; text/plain from a foreign origin ran an action."""
+    status, _ = post_to_actions(assistant, CALL, {"Content-Type": "application/json"})
+    assert status == 401
+    status, _ = post_to_actions(assistant, CALL, {"Content-Type": "text/plain", "Origin": "http://evil.example"})
+    assert status == 401
+
+
+def test_the_action_server_takes_json_only(assistant):
+    headers = {"Content-Type": "text/plain", "X-Action-Token": action_token(assistant)}
+    status, _ = post_to_actions(assistant, CALL, headers)
+    assert status == 415
+
+
+def test_a_failing_action_does_not_echo_the_request(assistant):
+    """Finding 2: a failing action answered 500 with the whole request body (the tracker, every message)."""
+    broken = json.dumps({"next_action": "action_ask_severity", "tracker": {"note": "555-123-4567"}}).encode()
+    status, body = post_to_actions(assistant, broken, {"Content-Type": "application/json",
+                                                       "X-Action-Token": action_token(assistant)})
+    assert status == 500 and "555-123-4567" not in json.dumps(body) and "request_body" not in body
+    assert "555-123-4567" not in assistant.logs()

@@ -19,7 +19,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
@@ -56,7 +55,8 @@ async def conversation(
     session: aiohttp.ClientSession, url: str, latencies: list[float], think: float = 0.0
 ) -> str | None:
     """Run one scripted conversation; returns the recommended level."""
-    sender = f"bench-{uuid.uuid4().hex}"
+    async with session.post(url.rsplit("/", 1)[0] + "/session") as response:
+        sender = (await response.json())["sender"]  # a conversation id issued by the server
     level = None
     for number, text in enumerate(SCRIPT):
         if number and think:

@@ -27,7 +27,6 @@ import random
 import statistics
 import sys
 import urllib.request
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +102,12 @@ class Client:
 
     def __init__(self, url: str, token: str):
         self.url, self.token = url.rstrip("/"), token
+
+    def new_sender(self) -> str:
+        """A conversation id issued by the server (the REST channel refuses any other)."""
+        request = urllib.request.Request(f"{self.url}/webhooks/rest/session", b"", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())["sender"]
 
     def say(self, sender: str, text: str) -> list[dict]:
         body = json.dumps({"sender": sender, "message": text}).encode()
@@ -189,7 +194,7 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
     rng = random.Random(f"{persona['id']}-{mode}-{seed}")
     person = Person(persona, mode, rng)
     result = Result(persona["id"], mode, expected_level(persona))
-    sender = f"sim-{uuid.uuid4().hex}"
+    sender = client.new_sender()
     asked: list[str] = []
     pending = list(persona.get("opening") or ["hi, I need help"])
     text = pending.pop(0)

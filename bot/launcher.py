@@ -51,7 +51,7 @@ def private_files() -> None:
 
 
 def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None,
-                   origins: tuple[str, ...] | None = None):
+                   origins: tuple[str, ...] | None = None, session_key: str | None = None):
     """Start the action server and the Rasa server; returns the two processes."""
     var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     var_dir.chmod(0o700)
@@ -62,6 +62,7 @@ def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir
         return open(log_dir / f"{name}.log", "w") if log_dir else None
 
     env["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)  # shared by the two servers, new on every start
+    env["INTAKE_SESSION_KEY"] = session_key or secrets.token_urlsafe(32)  # signs conversation ids (bot.sessions)
     actions = subprocess.Popen(
         [python, "-m", "actions.server", "--port", str(ports.actions)],
         cwd=ROOT, env=env, stdout=output("actions"), stderr=subprocess.STDOUT, preexec_fn=private_files,
@@ -118,7 +119,7 @@ def run(ports: Ports = Ports()) -> None:
     model = ensure_model()
     first_start = not SECRETS_FILE.exists()
     tokens = ensure_secrets()
-    actions, rasa = start_services(model, ports, ROOT / "var", tokens["rasa_token"])
+    actions, rasa = start_services(model, ports, ROOT / "var", tokens["rasa_token"], session_key=tokens["session_key"])
     web = None
     try:
         wait_until_up(f"http://localhost:{ports.actions}/health", actions)

@@ -16,18 +16,24 @@ from bot.model import ROOT
 SECRETS_FILE = ROOT / "var" / "secrets.json"
 
 
+NEW_TOKENS = {"rasa_token": 32, "counselor_token": 24, "session_key": 32}  # name -> random bytes
+
+
 def ensure_secrets(path: Path = SECRETS_FILE) -> dict:
-    """Tokens for Rasa's HTTP API and the counselor console, generated on first start."""
-    if path.exists():
-        return json.loads(path.read_text())
+    """Tokens for Rasa's HTTP API, the counselor console and the conversation ids, generated on first start
+    (and a token added later to an older file)."""
+    tokens = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: secrets.token_urlsafe(size) for name, size in NEW_TOKENS.items() if name not in tokens}
+    if not missing:
+        return tokens
+    tokens.update(missing)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tokens = {"rasa_token": secrets.token_urlsafe(32), "counselor_token": secrets.token_urlsafe(24)}
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process wrote it first: use theirs
-        return json.loads(path.read_text())
+    partial = path.with_name(path.name + ".new")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
         json.dump(tokens, file, indent=2)
+    partial.replace(path)
     return tokens
 
 

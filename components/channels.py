@@ -10,17 +10,16 @@ from __future__ import annotations
 import contextvars
 import inspect
 import logging
-import re
-import secrets
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot.payloads import as_plain_text
+from bot.sessions import is_issued, new_session_id
 from bot.text import clean_text
 from components.speedups import compile_action_response_validation
 
@@ -41,6 +40,7 @@ NOT_FOLLOWED = (
     "I'm not sure how to answer that. You can tell me what's going on in your own words, ask about our "
     "programs, say \"start\" to find a program that fits, or \"talk to a person\"."
 )
+NO_SESSION = "Please reload the page to start a conversation."
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
 ACTION_FAILED = "Encountered an exception while running action"
 _turn_failures: contextvars.ContextVar[list | None] = contextvars.ContextVar("turn_failures", default=None)
@@ -128,8 +128,13 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
     return handle
 
 
+UNKNOWN_SENDER = ("Unknown conversation id. Start a conversation with POST /webhooks/rest/session and send "
+                  "the 'sender' it returns with every message.")
+
+
 class IntakeRestInput(RestInput):
-    """The REST channel at /webhooks/rest/webhook, guarded; a sender id is required."""
+    """The REST channel at /webhooks/rest/webhook, guarded. A conversation starts with POST
+    /webhooks/rest/session, which issues its id (bot.sessions); a message with any other id is refused."""
 
     @classmethod
     def name(cls) -> str:
@@ -144,12 +149,20 @@ class IntakeRestInput(RestInput):
         async def health(request: Request) -> Any:
             return response.json({"status": "ok"})
 
+        @webhook.route("/session", methods=["POST"])
+        async def start(request: Request) -> Any:
+            body = request.json if isinstance(request.json, dict) else {}
+            purpose = body.get("purpose") if isinstance(body.get("purpose"), str) else None
+            return response.json({"sender": new_session_id(purpose=purpose)})
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
             body = request.json if isinstance(request.json, dict) else {}
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip():
                 return response.json({"error": "A 'sender' conversation id is required."}, status=400)
+            if not is_issued(sender.strip()):
+                return response.json({"error": UNKNOWN_SENDER}, status=403)
             message = body.get("message")
             collector = CollectingOutputChannel()
             await handle(UserMessage(
@@ -161,15 +174,9 @@ class IntakeRestInput(RestInput):
         return webhook
 
 
-SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
-
-
 def session_id_or_new(requested: object) -> str:
-    """The requested conversation id when it is long enough not to be guessed (32+ characters, at least
-    128 bits from a random source), else a new random one."""
-    if isinstance(requested, str) and SESSION_ID.match(requested):
-        return requested
-    return secrets.token_hex(24)
+    """The requested conversation id when this server issued it (bot.sessions), else a new one."""
+    return requested if is_issued(requested) else new_session_id()
 
 
 class IntakeSocketIOInput(SocketIOInput):
@@ -177,8 +184,9 @@ class IntakeSocketIOInput(SocketIOInput):
 
     Its session_request handler replaces Rasa 3.6's, which calls python-socketio's `enter_room` without
     awaiting it (a coroutine in the python-socketio 5.x installed with it), so with session persistence
-    the browser never joined its conversation's room and no reply reached it. Short or malformed session
-    ids are replaced by a new random one, so nobody can join another person's conversation by guessing.
+    the browser never joined its conversation's room and no reply reached it. A session id this server did
+    not issue is replaced by a new one, and a socket's messages go to the session confirmed to that socket
+    only (whatever session id the message names), so nobody can speak in another person's conversation.
     """
 
     @classmethod
@@ -186,17 +194,36 @@ class IntakeSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(guarded(on_new_message))
+        webhook = super().blueprint(on_new_message)
         sio = self.sio
+
+        confirmed: Dict[str, str] = {}  # socket id -> its conversation id
+        handle = guarded(on_new_message)
 
         async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = session_id_or_new(requested)
+            confirmed[sid] = session_id
             if self.session_persistence:
                 entered = sio.enter_room(sid, session_id, namespace=self.namespace)
                 if inspect.isawaitable(entered):
                     await entered
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
+        async def user_uttered(sid: str, data: Any = None) -> None:
+            session_id = confirmed.get(sid)
+            if session_id is None:  # no session_request first: there is no conversation to speak in
+                await sio.emit(self.bot_message_evt, {"text": NO_SESSION}, room=sid, namespace=self.namespace)
+                return
+            message = data.get("message") if isinstance(data, dict) else None
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await handle(UserMessage(message if isinstance(message, str) else "", output, session_id,
+                                     input_channel=self.name()))
+
+        async def disconnect(sid: str) -> None:
+            confirmed.pop(sid, None)
+
         sio.on("session_request", namespace=self.namespace)(session_request)
+        sio.on(self.user_message_evt, namespace=self.namespace)(user_uttered)
+        sio.on("disconnect", namespace=self.namespace)(disconnect)
         return webhook

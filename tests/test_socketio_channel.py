@@ -1,10 +1,12 @@
-"""The socket.io channel's session_request: joins the conversation's room (awaited), refuses guessable ids."""
+"""The socket.io channel: session_request joins the conversation's room (awaited) and keeps only ids this
+server issued; a socket speaks only in the conversation confirmed to it."""
 
 import asyncio
 
-from components.channels import IntakeSocketIOInput, session_id_or_new
+from bot.sessions import is_issued, new_session_id
+from components.channels import NO_SESSION, IntakeSocketIOInput, session_id_or_new
 
-LONG_ID = "a1b2c3d4" * 6
+LONG_ID = new_session_id()
 
 
 class RecordingServer:
@@ -18,9 +20,10 @@ class RecordingServer:
         self.emitted.append((event, data, room))
 
 
-def session_request(channel):
+def session_request(channel, received=None):
     async def on_new_message(message):
-        return None
+        if received is not None:
+            received.append((message.sender_id, message.text))
 
     channel.blueprint(on_new_message)
     handler = channel.sio.handlers["/"]["session_request"]
@@ -29,23 +32,37 @@ def session_request(channel):
     return handler, server
 
 
-def test_a_long_random_id_is_kept_and_the_socket_joins_its_room():
+def test_an_issued_id_is_kept_and_the_socket_joins_its_room():
     handler, server = session_request(IntakeSocketIOInput(session_persistence=True))
     asyncio.run(handler("sid-1", {"session_id": LONG_ID}))
     assert server.rooms == [("sid-1", LONG_ID)]
     assert server.emitted == [("session_confirm", LONG_ID, "sid-1")]
 
 
-def test_a_short_or_missing_id_is_replaced_by_a_random_one():
+def test_a_made_up_or_missing_id_is_replaced_by_an_issued_one():
     handler, server = session_request(IntakeSocketIOInput(session_persistence=True))
-    asyncio.run(handler("sid-1", {"session_id": "alice"}))
+    asyncio.run(handler("sid-1", {"session_id": "alice-" + "a1b2c3d4" * 6}))
     asyncio.run(handler("sid-2", None))
     first, second = server.emitted[0][1], server.emitted[1][1]
-    assert first != "alice" and len(first) >= 32 and first != second
+    assert is_issued(first) and is_issued(second) and first != second
     assert server.rooms == [("sid-1", first), ("sid-2", second)]
 
 
 def test_session_ids():
     assert session_id_or_new(LONG_ID) == LONG_ID
-    for bad in (None, "", "1234", "x" * 200, "has spaces " * 4, {"id": LONG_ID}):
-        assert len(session_id_or_new(bad)) == 48
+    altered = LONG_ID[:-2] + ("AA" if not LONG_ID.endswith("AA") else "BB")
+    for bad in (None, "", "1234", "x" * 200, "has spaces " * 4, {"id": LONG_ID}, altered):
+        assert is_issued(session_id_or_new(bad)) and session_id_or_new(bad) != bad
+
+
+def test_a_socket_speaks_only_in_its_confirmed_conversation():
+    """Finding 9: a socket that never sent session_request could speak into any session id's room."""
+    received = []
+    channel = IntakeSocketIOInput(session_persistence=True)
+    handler, server = session_request(channel, received)
+    uttered = channel.sio.handlers["/"]["user_uttered"]
+    asyncio.run(uttered("stranger", {"message": "skip", "session_id": LONG_ID}))
+    assert received == [] and server.emitted[-1][1] == {"text": NO_SESSION}
+    asyncio.run(handler("sid-1", {"session_id": LONG_ID}))
+    asyncio.run(uttered("sid-1", {"message": "hello", "session_id": "someone-else"}))
+    assert received == [(LONG_ID, "hello")]

@@ -22,7 +22,7 @@ from bot.criteria import ASAM_DIMENSIONS, CRITERIA
 from bot.web.inspector import tracker_view, what_if
 
 CONSOLE_PREFIX = "console-"
-CONVERSATION_ID = re.compile(rf"^{CONSOLE_PREFIX}[A-Za-z0-9_-]{{16,100}}$")
+CONVERSATION_ID = re.compile(rf"^{CONSOLE_PREFIX}[A-Za-z0-9_.-]{{16,130}}$")  # issued by Rasa (bot.sessions)
 SCENARIOS_FILE = Path(__file__).resolve().parent / "scenarios.json"
 
 

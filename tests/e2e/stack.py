@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +42,12 @@ class Assistant:
     def webhook(self) -> str:
         return f"http://localhost:{self.ports.rasa}/webhooks/rest/webhook"
 
+    def new_sender(self) -> str:
+        """A conversation id issued by the server (the REST channel refuses any other)."""
+        request = urllib.request.Request(self.webhook.rsplit("/", 1)[0] + "/session", b"", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())["sender"]
+
     def say(self, sender: str, text: str) -> list[dict]:
         """Send one message and return the bot's replies."""
         return post_json(self.webhook, {"sender": sender, "message": text})
@@ -79,9 +84,9 @@ def assistant(tmp_path_factory) -> Assistant:
 
 
 @pytest.fixture
-def sender() -> str:
-    """A fresh, unguessable conversation id."""
-    return f"test-{uuid.uuid4().hex}"
+def sender(assistant) -> str:
+    """A fresh conversation id, issued by the server."""
+    return assistant.new_sender()
 
 
 COUNSELOR_TOKEN = "e2e-counselor-token"

@@ -7,7 +7,6 @@ written: docs/safety.md. The floors sit at or just below the figures measured th
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 
 import pytest
@@ -46,7 +45,7 @@ def run_state(assistant, state: str, texts: list[str]) -> dict[str, str]:
     outcomes: dict[str, str] = {}
     for index, text in enumerate(texts):
         if index % FRESH_EVERY == 0:
-            sender = f"test-{uuid.uuid4().hex}"
+            sender = assistant.new_sender()
             put_in_state(assistant, sender, state)
         replies = assistant.say(sender, text)
         outcomes[text] = outcome(replies)

@@ -116,3 +116,20 @@ def test_a_failing_action_does_not_echo_the_request(assistant):
                                                        "X-Action-Token": action_token(assistant)})
     assert status == 500 and "555-123-4567" not in json.dumps(body) and "request_body" not in body
     assert "555-123-4567" not in assistant.logs()
+
+
+def test_a_conversation_id_the_server_did_not_issue_is_refused(assistant):
+    """Finding 1: any sender id was accepted, so whoever reused one got that conversation's replies."""
+    for made_up in ("alice", "a1b2c3d4e5", "test-" + "0" * 32):
+        request = urllib.request.Request(assistant.webhook, json.dumps({"sender": made_up, "message": "skip"}).encode(),
+                                         {"Content-Type": "application/json"})
+        try:
+            urllib.request.urlopen(request, timeout=30)
+            raise AssertionError(f"{made_up} was accepted")
+        except urllib.error.HTTPError as error:
+            assert error.code == 403 and "/webhooks/rest/session" in json.loads(error.read())["error"]
+
+
+def test_an_issued_id_works(assistant):
+    sender = assistant.new_sender()
+    assert assistant.say(sender, "hi")

@@ -59,10 +59,18 @@
   }
 
   // ---- test chat ---------------------------------------------------------------------------------------
-  function newConversation() {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    conversation = "console-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    sessionStorage.setItem("console-conversation", conversation);
+  async function newConversation() {
+    // The Rasa server issues conversation ids (bot/sessions.py); "console" gives the prefix the inspector reads.
+    conversation = null;
+    try {
+      const response = await fetch(meta.rasa_url + "/webhooks/rest/session", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ purpose: "console" }),
+      });
+      conversation = (await response.json()).sender;
+      sessionStorage.setItem("console-conversation", conversation);
+    } catch (error) {
+      $("chat-status").textContent = "The assistant did not answer (" + error.message + ").";
+    }
     clear($("chat-log"));
     view = null;
     renderInspector();
@@ -102,6 +110,7 @@
   }
 
   async function say(text, shown) {
+    if (!conversation) await newConversation();
     addChat(shown || text, "user");
     $("chat-status").textContent = "Waiting for the assistant…";
     try {
@@ -292,7 +301,7 @@
   async function runScenario() {
     const scenario = scenarios.find((s) => s.id === $("scenario").value);
     if (!scenario) return;
-    newConversation();
+    await newConversation();
     $("run-scenario").disabled = true;
     for (const message of scenario.messages) await say(message);
     $("run-scenario").disabled = false;
@@ -394,7 +403,7 @@
     await loadScenarios();
     conversation = sessionStorage.getItem("console-conversation");
     if (conversation) await refreshInspector();
-    else newConversation();
+    else await newConversation();
     await loadIntakes();
     $("chat-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -402,7 +411,7 @@
       $("chat-input").value = "";
       if (text) say(text);
     });
-    $("reset").addEventListener("click", () => { newConversation(); $("chat-input").focus(); });
+    $("reset").addEventListener("click", async () => { await newConversation(); $("chat-input").focus(); });
     $("run-scenario").addEventListener("click", runScenario);
     $("whatif-criterion").addEventListener("change", fillWhatIfValues);
     $("whatif-form").addEventListener("submit", runWhatIf);

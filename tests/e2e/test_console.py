@@ -161,7 +161,8 @@ def test_every_view_edit_and_export_is_audited(console):
 def test_reset_starts_a_new_conversation(console):
     page, _, _ = console
     old = page.evaluate("() => sessionStorage.getItem('console-conversation')")
-    page.get_by_role("button", name="Reset conversation").click()
+    page.get_by_role("button", name="Reset conversation").click()  # asks the Rasa server for a new id
+    page.wait_for_function("(old) => sessionStorage.getItem('console-conversation') !== old", arg=old)
     new = page.evaluate("() => sessionStorage.getItem('console-conversation')")
     assert new != old and new.startswith("console-")
     assert page.locator("#chat-log .msg").count() == 0

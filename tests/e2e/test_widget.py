@@ -81,8 +81,8 @@ def test_a_full_conversation_ends_in_the_recommendation_card(finished):
     assert finished["errors"] == []
 
 
-def test_the_session_id_is_long_random_and_kept_in_session_storage(finished):
-    assert re.fullmatch(r"[0-9a-f]{48}", finished["session"])  # 192 bits from crypto.getRandomValues
+def test_the_session_id_is_issued_by_the_server_and_kept_in_session_storage(finished):
+    assert re.fullmatch(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{24}", finished["session"])  # bot/sessions.py
     assert finished["tracker"]["sender_id"] == finished["session"]
 
 

@@ -47,21 +47,19 @@
   ];
 
   // ---- state: one conversation per tab -----------------------------------------------------------
-  const state = load() || { id: newSessionId(), transcript: [], open: options.open, crisis: false };
+  // The conversation id is issued by the server on the first session_request (bot/sessions.py) and kept here.
+  const state = load() || { id: null, transcript: [], open: options.open, crisis: false };
   save();
   let socket = null;
   let ready = false;
   const outbox = [];
   let typingTimer = null;
 
-  function newSessionId() {
-    const bytes = crypto.getRandomValues(new Uint8Array(24)); // 192 random bits: not guessable
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
   function load() {
     try {
       const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || "null");
-      return stored && typeof stored.id === "string" && Array.isArray(stored.transcript) ? stored : null;
+      return stored && (typeof stored.id === "string" || stored.id === null) && Array.isArray(stored.transcript)
+        ? stored : null;
     } catch (e) {
       return null;
     }
@@ -302,7 +300,7 @@
     socket.on("session_confirm", (confirmed) => {
       const id = typeof confirmed === "string" ? confirmed : confirmed && confirmed.session_id;
       if (typeof id !== "string" || !id) return;
-      if (id !== state.id) { state.id = id; save(); } // the server replaced an id too short to be safe
+      if (id !== state.id) { state.id = id; save(); } // a new conversation, or one the server no longer knows
       ready = true;
       status.textContent = "";
       if (!state.transcript.length && !state.greeted) {

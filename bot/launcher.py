@@ -132,7 +132,7 @@ def run(ports: Ports = Ports()) -> None:
             f"  Chat page:         http://localhost:{ports.web}/   <- open this to talk to it\n"
             f"  Widget demo:       http://localhost:{ports.web}/demo.html (embed: <script src=.../widget.js>)\n"
             f"  Counselor console: http://localhost:{ports.web}/console  ({login})\n"
-            f"  REST channel:      POST http://localhost:{ports.rasa}/webhooks/rest/webhook\n"
+            f"  REST channel:      POST http://localhost:{ports.rasa}/webhooks/rest/session, then .../webhook\n"
             f"  socket.io channel: http://localhost:{ports.rasa}/socket.io/\n"
             f"  Rasa HTTP API:     http://localhost:{ports.rasa}/ (token in var/secrets.json)\n"
             f"  Action server:     http://localhost:{ports.actions}/health\n"

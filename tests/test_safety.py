@@ -390,29 +390,24 @@ def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(n
 
 
 @pytest.mark.parametrize("text, category", [
+    # idiom cues cancelled where the words mean it
     ("what i need is for the thoughts about dying to stop", "suicide"),
     ("my friend sent me a pic of her arm all cut up", "self_harm"),
     ("stopped the klonopin. everything is moving", "dangerous_withdrawal"),
-])
-def test_an_idiom_cue_is_cancelled_where_the_words_mean_it(nlp, text, category):
-    signal = detect_crisis(text, nlp=nlp)
-    assert signal is not None and signal.category == category
-
-
-def test_a_question_after_a_filler_word_is_still_a_question(nlp):
-    assert detect_crisis("is detox from alcohol dangerous? like can you have seizures from it", nlp=nlp) is None
-
-
-@pytest.mark.parametrize("text, category", [
+    # the final set's misses at its first measurement
     ("got my dads pistol out of the safe. loaded. its on my lap", "suicide"),
     ("burned my arm with a lighter like 10 min ago, its blistering up", "self_harm"),
     ("had a few shots and a handful of xans, getting hard to keep my eyes open", "overdose"),
     ("my uncle fall down and he not wake up, I shake him but nothing", "medical_emergency"),
 ])
-def test_the_final_set_s_first_misses_are_caught_now(nlp, text, category):
+def test_caught_in_the_words_people_use(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is not None and signal.category == category
 
 
-def test_a_question_about_past_self_harm_is_not_a_crisis(nlp):
-    assert detect_crisis("can I still come if I've self harmed in the past", nlp=nlp) is None
+@pytest.mark.parametrize("text", [
+    "is detox from alcohol dangerous? like can you have seizures from it",  # a question after a filler word
+    "can I still come if I've self harmed in the past",
+])
+def test_questions_about_the_past_or_in_general_are_not_crises(nlp, text):
+    assert detect_crisis(text, nlp=nlp) is None

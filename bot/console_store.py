@@ -13,6 +13,7 @@ import json
 
 import sqlite_utils
 
+from bot.levels import ALL_CODES
 from bot.redact import redact
 from bot.storage import list_events, now
 
@@ -23,7 +24,7 @@ DISPOSITIONS = {
     "referred_out": "Referred elsewhere",
     "no_action": "No action needed",
 }
-LEVEL_FILTERS = ("op", "iop", "php", "residential", "withdrawal_management", "crisis")
+LEVEL_FILTERS = ALL_CODES  # bot/levels.py
 EXPORT_COLUMNS = (
     "intake_id", "conversation_id", "level", "track", "review", "crisis", "started_at", "completed_at",
     "rule_version", "criteria", "reasons", "missing", "disposition", "note", "counselor", "disposition_at",

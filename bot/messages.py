@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from bot.criteria import CRITERIA
 from bot.intake import Intake
+from bot.levels import PLACEMENT
 from bot.placement import Recommendation
 from bot.programs import program_for
 
-LEVEL_NAMES = {
-    "op": "a standard outpatient program (OP)",
-    "iop": "an intensive outpatient program (IOP)",
-    "php": "a partial hospitalization program (PHP)",
-    "residential": "residential (inpatient) treatment",
-    "withdrawal_management": "medically supervised withdrawal management (detox) first",
-}
+LEVEL_NAMES = {level.code: level.in_sentence for level in PLACEMENT}  # bot/levels.py
 TRACK_NAMES = {
     "dual_diagnosis": "dual-diagnosis", "mental_health": "mental-health", "family": "family-focused",
     "step_down": "step-down", "aftercare": "aftercare",

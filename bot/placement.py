@@ -11,10 +11,11 @@ from dataclasses import dataclass
 
 from bot.criteria import missing_essentials
 from bot.intake import Intake, derive_severity
+from bot.levels import BY_CODE, PLACEMENT_CODES
 from bot.programs import Program, program_for
 
 RULE_VERSION = "2026.11.1"
-LEVELS = ("op", "iop", "php", "residential", "withdrawal_management")
+LEVELS = PLACEMENT_CODES  # bot/levels.py
 TRACKS = ("standard", "dual_diagnosis", "mental_health", "family", "step_down", "aftercare")
 RISKY_WITHDRAWAL_SUBSTANCES = ("alcohol", "benzodiazepines")
 MINIMUM_HOURS = {"iop": 9, "php": 30}
@@ -66,6 +67,7 @@ class Recommendation:
         return {
             "type": "recommendation",
             "level": self.level,
+            "level_title": BY_CODE[self.level].title if self.level in BY_CODE else self.level,
             "track": self.track,
             "review": self.review,
             "reasons": [reason.to_dict() for reason in self.reasons],

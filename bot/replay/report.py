@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, TextIO
 
 from bot.criteria import BY_ID
+from bot.levels import BY_CODE
 from bot.redact import redact
 from bot.replay.transcripts import DISPOSITION_LEVELS, TranscriptError
 
@@ -25,8 +26,7 @@ if TYPE_CHECKING:  # the replay itself imports spaCy (and TensorFlow); the repor
 SUMMARY_COLUMNS = ("status", "call_id", "source", "line", "disposition", "level", "agrees", "track", "review",
                    "crisis", "missing", "criteria", "rules", "error", "detail")
 CALLS_DIR = "calls"
-LEVEL_NAMES = {"op": "OP", "iop": "IOP", "php": "PHP", "residential": "Residential",
-               "withdrawal_management": "Withdrawal management", "crisis": "Crisis"}
+LEVEL_NAMES = {code: level.short for code, level in BY_CODE.items()}  # bot/levels.py
 
 
 # ---------------------------------------------------------------- per call

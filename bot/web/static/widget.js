@@ -27,14 +27,6 @@
   };
   const STORAGE_KEY = "intake-widget:" + options.serverUrl;
   const MAX_STORED = 300;
-  const LEVELS = {
-    op: "Outpatient program (OP)",
-    iop: "Intensive outpatient program (IOP)",
-    php: "Partial hospitalization program (PHP)",
-    residential: "Residential treatment",
-    withdrawal_management: "Medically supervised withdrawal management (detox)",
-    crisis: "Crisis services first",
-  };
   const PROGRAM_FIELDS = [
     ["days_per_week", "Days"], ["hours_per_week", "Hours"], ["session_length", "Sessions"],
     ["typical_length", "How long"], ["setting", "Setting"],
@@ -164,7 +156,7 @@
       el("span", { className: "visually-hidden", text: "Assistant: " }),
     ]);
     if (custom.type === "recommendation") {
-      box.appendChild(el("h3", { text: "Suggested: " + (LEVELS[custom.level] || String(custom.level)) }));
+      box.appendChild(el("h3", { text: "Suggested: " + String(custom.level_title || custom.level) }));
     }
     if (custom.type === "faq" && custom.title) {
       // Which question the answer is about, so a person sees at once when it was misunderstood.

@@ -9,13 +9,13 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V | tail -1); do \
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
-.PHONY: run test setup browser nlp train validate lint unit e2e bench replay bench-replay nlu-report simulate \
+.PHONY: run test setup browser nlp train validate lint stories unit e2e bench replay bench-replay nlu-report simulate \
 	crisis-eval clean
 
 run: setup nlp train
 	$(PY) -m bot run
 
-test: setup browser nlp validate lint train
+test: setup browser nlp validate lint train stories
 	$(PY) -m pytest -q
 
 setup: $(VENV)/.installed node_modules/.installed
@@ -54,6 +54,14 @@ validate: setup
 	problems=$$(echo "$$out" | grep -E "UserWarning|ERROR" | grep -v "$(KNOWN_RASA_WARNING)"); \
 	if [ $$status -ne 0 ] || [ -n "$$problems" ]; then echo "$$out" | grep -v -E "Deprecat|declare_namespace" | tail -30; \
 		echo "rasa data validate is not clean"; exit 1; fi; echo "rasa data validate: clean"
+
+# Test stories (tests/stories/) for the crisis, consent, deletion and handoff rules: any wrong prediction fails.
+stories: setup train
+	@mkdir -p results
+	@$(VENV)/bin/rasa test core --stories tests/stories --fail-on-prediction-errors --out results/stories \
+		--model "$$($(PY) -c 'from bot.model import model_path; print(model_path())' 2>/dev/null)" >results/stories.log 2>&1 \
+		|| { echo "test stories failed: results/stories/failed_test_stories.yml, results/stories.log"; exit 1; }
+	@echo "test stories: every action predicted"
 
 lint: setup
 	$(VENV)/bin/ruff check bot actions components tests bench

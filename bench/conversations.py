@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -113,6 +114,7 @@ def main() -> int:
     if not base:
         var = Path(tempfile.mkdtemp(prefix="bench-"))
         ports = Ports(rasa=5105, actions=5155)
+        os.environ.setdefault("INTAKE_RATE_BURST", "100000")  # a load test, not a person: no rate limit
         processes = start_services(ensure_model(), ports, var, "bench-token", log_dir=var)
         wait_until_up(f"http://localhost:{ports.actions}/health", processes[0])
         wait_until_up(f"http://localhost:{ports.rasa}/", processes[1])

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -337,6 +338,7 @@ def start_assistant(token: str) -> tuple[str, tuple]:
 
     ports = Ports(rasa=free_port(), actions=free_port())
     base = Path(tempfile.mkdtemp(prefix="simulate-"))
+    os.environ.setdefault("INTAKE_RATE_BURST", "100000")  # a load test, not a person: no rate limit
     actions, rasa = start_services(ensure_model(), ports, base / "var", token, log_dir=base)
     wait_until_up(f"http://localhost:{ports.actions}/health", actions)
     wait_until_up(f"http://localhost:{ports.rasa}/", rasa)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import inspect
 import logging
+import os
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
@@ -18,6 +19,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot.limits import RateLimit
 from bot.payloads import as_plain_text
 from bot.sessions import is_issued, new_session_id
 from bot.text import clean_text
@@ -41,6 +43,15 @@ NOT_FOLLOWED = (
     "programs, say \"start\" to find a program that fits, or \"talk to a person\"."
 )
 NO_SESSION = "Please reload the page to start a conversation."
+MAX_BODY_BYTES = 64 * 1024  # a REST request: a message of MAX_CHARS with plenty of room
+SLOW_DOWN = ("You're sending messages faster than I can read them. Please wait {seconds} seconds and try again. "
+             "If you need help now, call or text 988, or call 911 in an emergency.")
+# Per conversation (messages) and per client address (new conversations); $INTAKE_RATE_PER_MINUTE and
+# $INTAKE_RATE_BURST raise them for load tests.
+MESSAGES = RateLimit(per_minute=float(os.environ.get("INTAKE_RATE_PER_MINUTE", 60)),
+                     burst=int(os.environ.get("INTAKE_RATE_BURST", 30)))
+NEW_CONVERSATIONS = RateLimit(per_minute=float(os.environ.get("INTAKE_RATE_PER_MINUTE", 60)) / 2,
+                              burst=int(os.environ.get("INTAKE_RATE_BURST", 30)))
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
 ACTION_FAILED = "Encountered an exception while running action"
 _turn_failures: contextvars.ContextVar[list | None] = contextvars.ContextVar("turn_failures", default=None)
@@ -128,6 +139,11 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
     return handle
 
 
+def too_many(wait: int) -> Any:
+    """429 with Retry-After, and the words a person sees (with the crisis numbers: safety first)."""
+    return response.json([{"text": SLOW_DOWN.format(seconds=wait)}], status=429, headers={"Retry-After": str(wait)})
+
+
 UNKNOWN_SENDER = ("Unknown conversation id. Start a conversation with POST /webhooks/rest/session and send "
                   "the 'sender' it returns with every message.")
 
@@ -151,23 +167,29 @@ class IntakeRestInput(RestInput):
 
         @webhook.route("/session", methods=["POST"])
         async def start(request: Request) -> Any:
+            if wait := NEW_CONVERSATIONS.wait(request.ip or "unknown"):
+                return too_many(wait)
             body = request.json if isinstance(request.json, dict) else {}
             purpose = body.get("purpose") if isinstance(body.get("purpose"), str) else None
             return response.json({"sender": new_session_id(purpose=purpose)})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> Any:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": f"The request is larger than {MAX_BODY_BYTES} bytes."}, status=413)
             body = request.json if isinstance(request.json, dict) else {}
             sender = body.get("sender")
             if not isinstance(sender, str) or not sender.strip():
                 return response.json({"error": "A 'sender' conversation id is required."}, status=400)
             if not is_issued(sender.strip()):
                 return response.json({"error": UNKNOWN_SENDER}, status=403)
+            if wait := MESSAGES.wait(sender.strip()):
+                return too_many(wait)
             message = body.get("message")
             collector = CollectingOutputChannel()
             await handle(UserMessage(
                 message if isinstance(message, str) else "", collector, sender.strip()[:128],
-                input_channel=self.name(), metadata=body.get("metadata"),
+                input_channel=self.name(),  # client metadata is not taken: it is never needed, and unbounded
             ))
             return response.json(collector.messages)
 
@@ -214,6 +236,10 @@ class IntakeSocketIOInput(SocketIOInput):
             session_id = confirmed.get(sid)
             if session_id is None:  # no session_request first: there is no conversation to speak in
                 await sio.emit(self.bot_message_evt, {"text": NO_SESSION}, room=sid, namespace=self.namespace)
+                return
+            if wait := MESSAGES.wait(session_id):
+                await sio.emit(self.bot_message_evt, {"text": SLOW_DOWN.format(seconds=wait)}, room=sid,
+                               namespace=self.namespace)
                 return
             message = data.get("message") if isinstance(data, dict) else None
             output = SocketIOOutput(sio, self.bot_message_evt)

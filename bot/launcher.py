@@ -116,6 +116,7 @@ def run(ports: Ports = Ports()) -> None:
     from bot.tokens import counselor_token
     from bot.web.server import WebConfig, serve
 
+    private_files()  # this process writes the intake database too (the console)
     model = ensure_model()
     first_start = not SECRETS_FILE.exists()
     tokens = ensure_secrets()

@@ -69,7 +69,7 @@ class Assistant:
 def assistant(tmp_path_factory) -> Assistant:
     """Start both servers once for the whole run (the model is trained at most once)."""
     model = ensure_model()
-    os.environ.setdefault("INTAKE_RATE_BURST", "1000")  # the sets are said faster than any person types
+    os.environ.setdefault("INTAKE_RATE_BURST", "100000")  # the sets are said faster than any person types
     base = tmp_path_factory.mktemp("assistant")
     ports = Ports(rasa=free_port(), actions=free_port())
     running = Assistant(ports, base / "var", base / "logs")

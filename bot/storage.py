@@ -39,7 +39,9 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     """Open (and create if needed) a SQLite database of this project: WAL mode, a busy timeout, and full
     sync, so a written row survives a crash. The intake and the replay databases both open this way."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():  # private from the start, whichever process creates it (SQLite's -wal and -shm follow)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -57,3 +57,18 @@ def test_crisis_and_handoff_events_are_recorded_without_text(tmp_path):
     assert [e["kind"] for e in list_events(db)] == ["handoff", "crisis"]
     assert list_events(db, kind="crisis")[0]["category"] == "suicide"
     assert set(db["events"].columns_dict) == {"id", "kind", "conversation_id", "category", "status", "created_at"}
+
+
+def test_a_new_database_is_private(tmp_path):
+    import os
+    import stat
+
+    from bot.storage import open_db
+
+    old = os.umask(0o022)
+    try:
+        open_db(tmp_path / "var" / "intake.db")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "var" / "intake.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700

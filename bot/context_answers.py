@@ -78,22 +78,23 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
 
 # Commitments name several things at once ("nursing school and waitressing"), so each value has its own
 # vocabulary and a reply may match several; a job title or shift hours is work.
-COMMITMENTS: tuple[tuple[str, str], ...] = (
-    ("school", r"school|student|college|university|uni|class|classes|courses?|semester|grad|phd|masters?|"
-               r"master'?s|degree|study|studying|studies|cc|ged|sophomore|freshman|junior year|senior year|clinicals"),
-    ("caregiving", r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newborn|infant|twins|"
-                   r"\d+[- ]?(year|yr)s?[- ]?old|parenting|single (mom|dad|parent)|take care of|taking care of|"
-                   r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
-                   r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd"),
-    ("work", r"jobs?|work|working|works|shifts?|boss|employer|employed|career|business|company|firm|office|clients|"
+SCHOOL_WORDS = (r"school|student|college|university|uni|class|classes|courses?|semester|grad|phd|masters?|"
+                r"master'?s|degree|study|studying|studies|cc|ged|sophomore|freshman|junior year|senior year|clinicals")
+CAREGIVING_WORDS = (r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newborn|infant|twins|"
+                    r"\d+[- ]?(year|yr)s?[- ]?old|parenting|single (mom|dad|parent)|take care of|taking care of|"
+                    r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
+                    r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd")
+JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|career|business|company|firm|office|clients|"
              r"gig|bartend\w*|server|serving|waitress\w*|waiter|waiting tables|cook|chef|kitchen|restaurant|"
              r"construction|electrician|plumb\w*|hvac|mechanic|driver|uber|lyft|doordash|truck\w*|nurse|cna|"
              r"teach\w*|ta|professor|cpa|accountant|manager|engineer|developer|programmer|sales|retail|cashier|"
              r"warehouse|factory|plant|labou?r\w*|landscap\w*|roof\w*|carpenter|welder|welding|painter|cleaner|"
              r"janitor|security|guard|cop|officer|firefighter|paramedic|emt|military|army|navy|self[- ]employed|"
              r"freelanc\w*|contractor|apprentice|barista|stylist|hairdresser|realtor|lawyer|attorney|doctor|"
-             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|full[- ]time|part[- ]time|"
-             r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri"),
+             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|"
+             r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri")
+COMMITMENTS: tuple[tuple[str, str], ...] = (
+    ("school", SCHOOL_WORDS), ("caregiving", CAREGIVING_WORDS), ("work", JOB_WORDS + r"|full[- ]time|part[- ]time"),
 )
 NO_COMMITMENTS = re.compile(r"\b(lost (my |the |a )?(\w+ )?job|(look|looking) (for )?(a )?(job|work)|unemployed|"
                             r"between jobs|laid off|got fired|on leave|on disability|retired|not working|"
@@ -115,8 +116,7 @@ def no_work(message: str) -> bool:
     text = clean(message)
     if NO_COMMITMENTS.search(text):
         return True
-    other_work_words = COMMITMENTS[2][1].replace(r"full[- ]time|part[- ]time|", "")
-    return cue_found(COMMITMENTS[0][1], text) and not cue_found(other_work_words, text)
+    return cue_found(SCHOOL_WORDS, text) and not cue_found(JOB_WORDS, text)
 
 
 # A relapse answer often states one thing and qualifies it: "no relapse, but I worry" is at risk, "relapsed more

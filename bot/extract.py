@@ -179,14 +179,23 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
 
 
 @cache
+def phrase_patterns() -> dict[str, list[str]]:
+    """The plain-string fact patterns of data/patterns/facts.jsonl, by criterion (read once)."""
+    by_label: dict[str, list[str]] = {}
+    for pattern in srsly.read_jsonl(PATTERN_DIR / "facts.jsonl"):
+        if isinstance(pattern.get("pattern"), str):
+            by_label.setdefault(pattern.get("label"), []).append(pattern["pattern"])
+    return by_label
+
+
+@cache
 def answer_vocabulary(criterion_id: str) -> frozenset[str]:
     """The words of 4+ letters that answer a criterion: its values, labels and buttons, its short answer words,
     its phrase patterns and its context cues. Typos are mended toward these (correct_typos)."""
     criterion = BY_ID[criterion_id]
     texts = [*criterion.values, *criterion.value_labels.values(), *(title for title, _ in criterion.buttons),
              *ANSWER_WORDS.get(criterion_id, {}), *(p for _, p in CUES.get(criterion_id, ()))]
-    texts += [str(p["pattern"]) for p in srsly.read_jsonl(PATTERN_DIR / "facts.jsonl")
-              if p.get("label") == criterion_id and isinstance(p.get("pattern"), str)]
+    texts += phrase_patterns().get(criterion_id, [])
     if criterion_id == "commitments":
         texts += [pattern for _, pattern in COMMITMENTS]
     words: set[str] = set()

@@ -5,7 +5,6 @@ payloads below keep that meaning, and anything else starting with "/" is read as
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,14 +16,15 @@ from bot.privacy import CONSENT_BUTTONS
 DOMAIN = Path(__file__).resolve().parent.parent / "domain.yml"
 WIDGET_OPENING = "greet"  # the widget says "/greet" when it opens
 RECOMMENDATION_BUTTONS = ("affirm", "deny")  # actions/recommendation.py: the summary's confirmation
-PAYLOAD = re.compile(r"payload:\s*/(\w+)\s*$", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
 def offered_intents(domain: Path = DOMAIN) -> frozenset[str]:
     """Every intent a button of the assistant sends: the domain's buttons, consent, the summary, the widget."""
-    yaml.safe_load(domain.read_text(encoding="utf-8"))  # a domain that does not parse fails here, loudly
-    from_domain = set(PAYLOAD.findall(domain.read_text(encoding="utf-8")))
+    responses = (yaml.safe_load(domain.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    payloads = (str(button.get("payload") or "") for variants in responses.values() for variant in variants or []
+                for button in (variant or {}).get("buttons") or [])
+    from_domain = {payload[1:] for payload in payloads if payload.startswith("/") and payload[1:].isidentifier()}
     consent = {payload.lstrip("/") for _, payload in CONSENT_BUTTONS}
     return frozenset(from_domain | consent | set(RECOMMENDATION_BUTTONS) | {WIDGET_OPENING})
 

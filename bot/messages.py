@@ -42,7 +42,7 @@ def explain(recommendation: Recommendation) -> str:
     head = f"Based on what you told me, {level} looks like the best fit"
     head += f", in a {track} track." if track else "."
     why = [f"- {reason.explanation} [{', '.join(reason.sources)}]" for reason in rec.reasons]
-    parts = [head, "Why:\n" + "\n".join(why)]
+    parts = [head] + ([f"First step: {rec.first_step}."] if rec.first_step else []) + ["Why:\n" + "\n".join(why)]
     program = rec.program
     if program:
         parts.append(

@@ -14,7 +14,7 @@ from bot.intake import Intake, derive_severity
 from bot.levels import BY_CODE, PLACEMENT_CODES
 from bot.programs import Program, program_for
 
-RULE_VERSION = "2026.11.1"
+RULE_VERSION = "2026.12.1"
 LEVELS = PLACEMENT_CODES  # bot/levels.py
 TRACKS = ("standard", "dual_diagnosis", "mental_health", "family", "step_down", "aftercare")
 RISKY_WITHDRAWAL_SUBSTANCES = ("alcohol", "benzodiazepines")
@@ -47,6 +47,7 @@ class Recommendation:
     review: bool
     reasons: tuple[Reason, ...]
     missing: tuple[str, ...] = ()
+    first_step: str = ""
     rule_version: str = RULE_VERSION
 
     @property
@@ -74,6 +75,7 @@ class Recommendation:
             "sources": self.sources,
             "program": self.program.to_dict() if self.program else {},
             "missing": list(self.missing),
+            "first_step": self.first_step,
             "rule_version": self.rule_version,
         }
 
@@ -91,10 +93,12 @@ def recommend_level(intake: Intake) -> Recommendation:
             break
     else:
         level, reasons, needed = undecided(intake)
-    reasons = reasons + track_reasons(intake, level) + review_reasons(intake, level)
+    reasons = reasons + first_step_reasons(intake, level) + track_reasons(intake, level) + review_reasons(
+        intake, level)
     missing = tuple(dict.fromkeys(missing_essentials(intake.answers) + needed))
-    review = bool(missing) or any(reason.rule.startswith("review") for reason in reasons)
-    return Recommendation(level, choose_track(intake, level), review, tuple(reasons), missing)
+    review = bool(missing) or any(reason.rule.startswith(("review", "R2 first step")) for reason in reasons)
+    return Recommendation(level, choose_track(intake, level), review, tuple(reasons), missing,
+                          first_step=first_step(intake, level))
 
 
 Decision = tuple[str, list[Reason], list[str]]
@@ -107,14 +111,27 @@ def withdrawal_rule(intake: Intake) -> Decision | None:
             "withdrawal", "dangerous", "R2 withdrawal management first",
             "Dangerous withdrawal signs mean medically supervised detox comes before an IOP.",
             ("000",))], []
-    if intake.is_("withdrawal", "mild") and intake.is_("substances", *RISKY_WITHDRAWAL_SUBSTANCES):
-        return "withdrawal_management", [Reason(
-            "withdrawal", "mild", "R2 withdrawal management first (expected)",
-            "Withdrawal from alcohol or benzodiazepines can turn dangerous, so a medical check "
-            "for detox comes first.", ("000",)), Reason(
-            "withdrawal", "mild", "review: expected withdrawal",
-            "A clinician should confirm whether detox is needed.", ("000",))], []
     return None
+
+
+MEDICAL_CHECK = "a medical check for withdrawal, which is often done as an outpatient"
+
+
+def first_step(intake: Intake, level: str) -> str:
+    """A step before the program starts: a medical check when mild withdrawal could still turn risky."""
+    risky = intake.is_("withdrawal", "mild") and intake.is_("substances", *RISKY_WITHDRAWAL_SUBSTANCES)
+    return MEDICAL_CHECK if risky and level in ("iop", "op", "php") else ""
+
+
+def first_step_reasons(intake: Intake, level: str) -> list[Reason]:
+    """Why the first step is there (R2, mild withdrawal): a check, not detox, with a clinician to confirm."""
+    if not first_step(intake, level):
+        return []
+    return [Reason(
+        "withdrawal", "mild", "R2 first step: medical check for mild withdrawal",
+        "Withdrawal from alcohol or benzodiazepines can turn dangerous, so a doctor or nurse checks it "
+        "first; when it is mild this is often done as an outpatient, alongside the program (000 says "
+        "some people need detox first; it does not say when, so a clinician decides).", ("000",))]
 
 
 def residential_rule(intake: Intake) -> Decision | None:

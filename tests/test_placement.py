@@ -35,10 +35,26 @@ def test_dangerous_withdrawal_goes_to_withdrawal_management():
     assert rec.reasons[0].sources == ("000",)
 
 
-def test_mild_alcohol_withdrawal_is_expected_danger_and_flagged_for_review():
-    rec = place(withdrawal="mild", substances=["alcohol"])
-    assert rec.level == "withdrawal_management"
+@pytest.mark.parametrize("substance", ["alcohol", "benzodiazepines"])
+def test_mild_risky_withdrawal_keeps_the_level_and_adds_a_medical_check_first(substance):
+    rec = place(withdrawal="mild", substances=[substance])
+    assert rec.level == "op"
+    assert rec.first_step.startswith("a medical check for withdrawal")
     assert rec.review is True
+    assert any(r.rule.startswith("R2 first step") and r.sources == ("000",) for r in rec.reasons)
+    assert rec.to_payload()["first_step"] == rec.first_step
+
+
+def test_mild_alcohol_withdrawal_with_moderate_use_and_a_job_is_iop_not_detox():
+    rec = place(withdrawal="mild", substances=["alcohol"], severity="moderate", commitments=["work"])
+    assert rec.level == "iop" and rec.first_step
+
+
+def test_no_medical_check_without_withdrawal_or_at_residential():
+    assert place(withdrawal="none", substances=["alcohol"]).first_step == ""
+    rec = place(withdrawal="mild", substances=["alcohol"], severity="severe", home="triggering",
+                can_live_at_facility="yes")
+    assert rec.level == "residential" and rec.first_step == ""
 
 
 def test_mild_cannabis_withdrawal_is_not_detox():

@@ -97,7 +97,7 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
             continue
         updates = dict(outcome.updates)
         unclear = outcome.unclear_turns
-        if asked and asked.criterion not in updates and asked.yes_value and is_plain_yes(turn.text):
+        if asked and asked.yes_value and is_plain_yes(turn.text):  # what the agent's question named wins
             updates[asked.criterion] = [asked.yes_value] if BY_ID[asked.criterion].multiple else asked.yes_value
             unclear = 0
         for criterion_id, value in updates.items():

@@ -68,8 +68,9 @@ PERSONAS = [
      {"substances": "crack", "severity": "severe", "withdrawal": "no", "home": "I'm couch surfing",
       "can_live_at_facility": "yes"}),
     # --- withdrawal management ------------------------------------------------------------------
-    ("withdrawal_management", "standard", ["I get the shakes and sweats when I stop drinking"],
-     {"severity": "severe"}),
+    # mild withdrawal keeps the level that fits and adds a medical check first (see the test below)
+    ("iop", "standard", ["I get the shakes and sweats when I stop drinking"],
+     {"severity": "moderate"}),
     ("withdrawal_management", "standard", ["I had a seizure last time I quit benzos, I need help"],
      {"substances": "benzos", "severity": "moderate"}),
     ("withdrawal_management", "standard", ["can you help me find the right program"],
@@ -95,3 +96,11 @@ def test_at_least_three_scripted_conversations_per_level():
     levels = [p[0] for p in PERSONAS]
     assert len(PERSONAS) >= 20
     assert all(levels.count(level) >= 3 for level in set(levels))
+
+
+def test_mild_alcohol_withdrawal_gets_a_medical_check_not_detox(assistant, sender):
+    convo = talk(assistant, sender, ["I get a bit sweaty and jittery when I stop drinking, never had a seizure"],
+                 {**CALM, "severity": "moderate"})
+    rec = convo.recommendation
+    assert rec is not None and rec["level"] == "iop", convo.texts()
+    assert rec["first_step"].startswith("a medical check for withdrawal"), rec

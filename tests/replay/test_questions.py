@@ -67,7 +67,8 @@ def test_turns_that_ask_about_no_criterion(text):
 
 
 def test_yes_values_say_what_a_plain_yes_means():
-    assert asked_about("Do you get the shakes when you stop?").yes_value == "dangerous"
+    assert asked_about("Do you get the shakes when you stop?").yes_value == "mild"
+    assert asked_about("Any shakes or seizures when you stop?").yes_value == "dangerous"
     assert asked_about("Are you working right now?").yes_value == "work"
     assert asked_about("Any treatment before?").yes_value is None
 

@@ -188,6 +188,9 @@
   }
 
   function renderRecommendation(box, custom) {
+    if (custom.first_step) {
+      box.appendChild(el("p", { className: "first-step", text: "First step: " + String(custom.first_step) + "." }));
+    }
     if (custom.review) {
       box.appendChild(el("p", { className: "review", text: "A counselor will go over this with you before anything is decided." }));
     }

@@ -66,6 +66,8 @@ CLASSIFIER_MIN_WORDS = 4  # and a message of at least this many words: on "purpl
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
                     "anydrug": "drug", "other": "other", "passed_out": "passed_out"}
 ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
+# "lol", "lmao", "jk": said as a joke, a death or violence word is worth the safety question, not the full response
+SOFTENED_BY_JOKE = frozenset({"suicide", "self_harm", "danger_to_others"})
 # Words of acute danger. DIET's crisis class alone, on a message that answers the pending intake question,
 # asks the safety question only when one of these is in it: the classifier also fires on plain answers
 # ("my mom watches my daughter"), and an answer naming none of these is read as the answer it is.
@@ -289,7 +291,8 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     if category in ACUTE and not recent and within(cues.get("past_sentence", []), *sentence):
         return None  # "I had DTs last year, hallucinations, I was in the ICU": history, told as an intake answer
     start = doc[word_start(doc, span.start)].idx
-    return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, UNSURE_FLAG not in flags)
+    certain = UNSURE_FLAG not in flags and not (category in SOFTENED_BY_JOKE and cues.get("joke"))
+    return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
 
 
 def word_start(doc: Doc, i: int) -> int:
@@ -446,6 +449,14 @@ def fronted(cues: list[Span], doc: Doc, clause_start: int, sentence_start: int, 
     return False
 
 
+def told_after_the_past(doc: Doc, sentence: tuple[int, int], past: list[Span], cues: dict[str, list[Span]]) -> bool:
+    """True when the sentence before sets the story in the past and this one has no now cue ("I had the DTs
+    two years ago. Hallucinating, sweating buckets.")."""
+    if sentence[0] == 0 or within(cues.get("now", []), *sentence):
+        return False
+    return bool(within(past, *sentence_bounds(doc, sentence[0] - 1, sentence[0])))
+
+
 def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], clause: tuple[int, int],
                sentence: tuple[int, int], cues: dict[str, list[Span]]) -> bool:
     """True when the span tells of the past (or, for acute categories, a habit), with no now cue around."""
@@ -456,11 +467,11 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
         return True
     if category not in ACUTE:
         return False
-    if flags & {"was", "habit"}:
+    if flags & {"was", "habit"} or told_after_the_past(doc, sentence, past + cues.get("past_sentence", []), cues):
         return True
     habits = cues.get("habit", [])
     if within(cues.get("past_weak", []), *clause) or within(habits, *clause):
         return True
-    if fronted(habits, doc, clause[0], sentence[0], crises):
+    if fronted(habits, doc, clause[0], sentence[0], []):  # "When I stop drinking I see things, and shake"
         return True
     return any(span.start - 2 <= cue.end <= span.start for cue in within(cues.get("had", []), *clause))

@@ -3,7 +3,8 @@
 RulePolicy lets an active form run before any rule; this policy outranks it (priority 7 > 6)
 only where safety requires it:
 - after a crisis message it answers with the crisis response and pauses the intake, and until the
-  person says they are safe keeps answering with the crisis follow-up;
+  person says they are safe keeps answering with the crisis follow-up, then goes straight back to
+  the question the crisis interrupted;
 - after a message with an uncertain signal (the `safety_check` entity) it asks a direct safety
   question, pausing the intake; "yes" gets the crisis response, "no" goes back to where the
   conversation was, and anything else is handled as usual (the paused intake resumes with it).
@@ -33,6 +34,7 @@ CRISIS_RESPONSE = "utter_crisis"
 FOLLOW_UP = "utter_crisis_followup"
 SAFETY_CHECK = "utter_safety_check"
 CHECK_CLEARED = "utter_safety_check_ok"
+SAFE_NOW = "utter_safe_now"
 PAUSE_FORM = "action_deactivate_loop"
 INTAKE_FORM = "intake_form"
 IN_CRISIS_SLOT = "in_crisis"
@@ -55,6 +57,7 @@ class SafetyState:
     check: bool = False  # the latest message raised an uncertain signal
     answering_check: bool = False  # the latest message answers the safety question
     paused_by_check: bool = False  # the safety question paused the intake
+    paused_by_crisis: bool = False  # the latest crisis response paused the intake
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ def next_safety_step(state: SafetyState) -> SafetyStep | None:
         return SafetyStep(ACTION_LISTEN_NAME)
     if latest == CHECK_CLEARED:
         return SafetyStep(INTAKE_FORM if state.paused_by_check else ACTION_LISTEN_NAME)
+    if latest == SAFE_NOW and state.paused_by_crisis:
+        return SafetyStep(INTAKE_FORM)  # straight back to the question the crisis interrupted
     return None
 
 
@@ -134,6 +139,15 @@ def classifier_check_context(tracker: DialogueStateTracker) -> tuple[bool, bool]
     return answers_pending(message.text or "", message.entities or [], requested), True
 
 
+def crisis_paused_intake(tracker: DialogueStateTracker) -> bool:
+    """True when the latest crisis response paused the intake (the action after it closed the form)."""
+    actions = [e.action_name for e in tracker.events if isinstance(e, ActionExecuted) and e.action_name]
+    if CRISIS_RESPONSE not in actions:
+        return False
+    latest = len(actions) - 1 - actions[::-1].index(CRISIS_RESPONSE)
+    return actions[latest + 1:latest + 2] == [PAUSE_FORM]
+
+
 def read_state(tracker: DialogueStateTracker) -> SafetyState:
     """The safety state of a conversation."""
     message = tracker.latest_message
@@ -147,6 +161,7 @@ def read_state(tracker: DialogueStateTracker) -> SafetyState:
         check=bool(message) and raises_check(message.entities or [], *classifier_check_context(tracker)),
         answering_check=SAFETY_CHECK in last_turn,
         paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
+        paused_by_crisis=tracker.latest_action_name == SAFE_NOW and crisis_paused_intake(tracker),
     )
 
 

@@ -394,15 +394,48 @@ def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(n
     ("what i need is for the thoughts about dying to stop", "suicide"),
     ("my friend sent me a pic of her arm all cut up", "self_harm"),
     ("stopped the klonopin. everything is moving", "dangerous_withdrawal"),
-    # the final set's misses at its first measurement
+    # dev5's misses at its first measurement (it was the final set then)
     ("got my dads pistol out of the safe. loaded. its on my lap", "suicide"),
     ("burned my arm with a lighter like 10 min ago, its blistering up", "self_harm"),
     ("had a few shots and a handful of xans, getting hard to keep my eyes open", "overdose"),
     ("my uncle fall down and he not wake up, I shake him but nothing", "medical_emergency"),
+    # the final set's rule misses at its first measurement (docs/safety.md), fixed by class
+    ("if i take all my dads heart meds with a fifth of vodka would that do it", "suicide"),
+    ("Friday. that's the date. after friday none of this matters", "suicide"),
+    ("Im tired of being a weight for my family, soon they will be free of me", "suicide"),
+    ("my best friend gave me all his stuff today and asked me to take care of his cat, like forever", "suicide"),
+    ("roommate just seized, he's been trying to quit vodka on his own since saturday", "dangerous_withdrawal"),
+    ("I ran out of my ativan 4 days ago and now I keep blacking out and twitching", "dangerous_withdrawal"),
+    ("cocaine daily. btw my chest has been hurting real bad for the last hour", "medical_emergency"),
+    ("she keeps pulling at invisible things. she stopped drinking yesterday", "dangerous_withdrawal"),
 ])
 def test_caught_in_the_words_people_use(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is not None and signal.category == category
+
+
+@pytest.mark.parametrize("text", [
+    "monday mornings make me want to die lmao", "my manager is a nightmare, i swear i'm gonna strangle him lol",
+    "yes. doing it now. the lighter's still in my hand",
+    "When I stop drinking I see things, like animals on the wall, and shaking very bad. Is scary.",
+])
+def test_jokes_habits_and_a_bare_instrument_get_the_safety_question_not_the_full_response(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is None or not signal.certain
+
+
+@pytest.mark.parametrize("text", [
+    "old self-harm scars on my arms, haven't cut since high school",
+    "said goodbye to my drinking buddies, told them i'm out",
+    "my spot at the sober house fell through and I don't know where I'm going to stay",
+    "More like standing at the edge of the pool with one toe in.",
+    "I had the DTs two years ago. Hallucinating, sweating buckets, didn't know my own name.",
+    "When I stopped cold turkey last time I shook so hard I couldn't stand. They called it delirium tremens.",
+    "i dont wanna live somewhere, no",
+])
+def test_history_goodbyes_to_a_habit_and_everyday_words_are_not_crises(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is None or not signal.certain
 
 
 @pytest.mark.parametrize("text", [

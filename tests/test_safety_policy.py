@@ -18,6 +18,9 @@ L = "action_listen"
     (SafetyState(L, "inform", in_crisis=True, check=True), SafetyStep("utter_crisis_followup")),
     (SafetyState(L, "safe_now", in_crisis=True), None),
     (SafetyState(L, "ask_human", in_crisis=True), None),
+    # safe again: straight back to the question the crisis interrupted, or nothing more outside the intake
+    (SafetyState("utter_safe_now", None, paused_by_crisis=True), SafetyStep("intake_form")),
+    (SafetyState("utter_safe_now", None), None),
     # an uncertain signal: a direct safety question, the intake paused meanwhile
     (SafetyState(L, "inform", form_active=True, check=True), SafetyStep("utter_safety_check")),
     (SafetyState(L, "nlu_fallback", check=True), SafetyStep("utter_safety_check")),

@@ -52,8 +52,6 @@ def test_every_crisis_message_is_caught_in_every_state(assistant, sender, state)
             assert "thank you for telling me" in assistant.say(sender, "no")[0]["text"].lower()
             continue
         assert "safe" in assistant.say(sender, "I'm safe now, thank you")[0]["text"].lower()
-        if state == "mid_form":  # back into the form for the next message
-            assistant.say(sender, "continue")
 
 
 def test_near_misses_rarely_trigger_the_crisis_response(assistant, sender):
@@ -70,10 +68,22 @@ def test_the_intake_waits_until_the_person_is_safe_then_resumes(assistant, sende
     follow_up = assistant.say(sender, "it's pretty severe")
     assert crisis_reply(follow_up) and "make sure you are safe" in follow_up[0]["text"]
     assert not any("withdrawal" in m.get("text", "") for m in follow_up), "the intake must not go on"
-    assistant.say(sender, "I'm safe, I was just venting")
-    assistant.say(sender, "continue")
+    replies = assistant.say(sender, "I'm safe, I was just venting")
     tracker = assistant.tracker(sender)
     assert tracker["active_loop"]["name"] == "intake_form" and tracker["slots"]["requested_slot"]
+    assert "glad you're safe" in replies[0]["text"] and replies[-1]["text"].endswith("?"), replies
+
+
+def test_are_you_safe_has_yes_and_no_buttons(assistant, sender):
+    assistant.say(sender, "help me find a program")
+    assistant.say(sender, "alcohol")
+    crisis = assistant.say(sender, "I have the pills in my hand right now")
+    assert [b["payload"] for b in crisis[0]["buttons"]] == ["/safe_now", "/deny"]
+    not_safe = assistant.say(sender, "/deny")
+    assert crisis_reply(not_safe) and "make sure you are safe" in not_safe[0]["text"]
+    safe = assistant.say(sender, "/safe_now")
+    assert "glad you're safe" in safe[0]["text"] and safe[-1]["text"].endswith("?"), safe
+    assert assistant.tracker(sender)["active_loop"]["name"] == "intake_form"
 
 
 def test_crisis_and_handoff_are_recorded_without_text(assistant, sender):

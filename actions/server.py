@@ -17,6 +17,8 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot.answers import warm_up
+
 TOKEN_HEADER = "X-Action-Token"
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a tracker of a long conversation, with room to spare
@@ -51,6 +53,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5055)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
+    warm_up()  # the answer classifiers train in about a second, before the first conversation rather than in it
     build_app(os.environ.get(TOKEN_ENV, "")).run(os.environ.get("SANIC_HOST", "127.0.0.1"), args.port,
                                                  workers=1, access_log=False)
 

@@ -27,7 +27,7 @@ from bot.nlp import build_pipeline  # noqa: E402
 
 def read_right(text: str, criterion: str, true: object, nlp) -> tuple[bool, list]:
     """Whether the answer reads as the true value, and what it read."""
-    got = [f.value for f in extract_facts(text, nlp=nlp, asked=criterion) if f.criterion == criterion]
+    got = [f.value for f in extract_facts(text, nlp=nlp, asked=criterion, learned=True) if f.criterion == criterion]
     if isinstance(true, list):
         return bool(got) and set(got) == set(true), got
     return bool(got) and got[-1] == true, got

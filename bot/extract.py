@@ -18,6 +18,7 @@ from functools import cache
 
 import srsly
 
+from bot.answers import MIN_CONFIDENCE, learned_value
 from bot.context_answers import (
     COMMITMENTS,
     CUES,
@@ -156,9 +157,10 @@ class _Found:
     derived: bool
 
 
-def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = False) -> list[Fact]:
-    """Facts stated in `text`; `asked` is the criterion id the assistant just asked about,
-    used to read short answers."""
+def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = False,
+                  learned: bool = False) -> list[Fact]:
+    """Facts stated in `text`; `asked` is the criterion id the assistant just asked about, used to read short
+    answers; `learned` lets its classifier read the answer (bot/answers.py), for a message meant as an answer."""
     message = clean_text(text, MAX_CHARS)
     if not message.strip():
         return []
@@ -168,10 +170,12 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
         facts = resolve(found)
         if asked in BY_ID:
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
+            if learned:
+                facts = with_learned_answer(facts, message, asked)
             if not any(f.criterion == asked for f in facts) and not _retry:
                 corrected = correct_typos(message, answer_vocabulary(asked))
                 if corrected != message:  # "qiuet house", "relasped 2 wks ago": read again, typos mended
-                    return extract_facts(corrected, asked, nlp, _retry=True)
+                    return extract_facts(corrected, asked, nlp, _retry=True, learned=learned)
         return sorted((f for f in facts if is_valid(f)), key=lambda f: (f.start, f.criterion))
     except Exception:  # a chat turn must never fail because of the extractor
         logger.exception("fact extraction failed for a %d-character message", len(message))
@@ -435,6 +439,30 @@ def prefer_asked(facts: list[Fact], asked: str) -> list[Fact]:
         if f.criterion not in GENERIC_CRITERIA or f.criterion == asked
         or not any(f.start < a.end and a.start < f.end for a in answers)
     ]
+
+
+KEPT_FROM_PATTERNS = frozenset({("withdrawal", "dangerous")})  # safety first: overruled only by a sure reading
+SURE = 0.9
+OVERRULE = 0.6  # what the patterns read ("out of control": severe) gives way only to a fairly sure reading
+
+
+def with_learned_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
+    """The pending question's answer as its classifier reads it, when confident (bot/answers.py). A message that
+    states other facts and none for the question is about something else ("my wife is supportive" to the home
+    question), and a question asked back is no answer."""
+    if is_question(answer_words(message) or [""], message):
+        return facts
+    if facts and not any(f.criterion == asked for f in facts):
+        return facts
+    found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
+    if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found):
+        needed = SURE
+    else:
+        needed = OVERRULE if found else MIN_CONFIDENCE
+    value = learned_value(asked, message, needed)
+    if value is None:
+        return facts
+    return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, value, message)]
 
 
 def whole_message_fact(criterion_id: str, value: object, message: str) -> Fact:

@@ -62,10 +62,15 @@ def read_turn(
     entities filled from it. Off-topic intents with no answer reject the turn so rules can reply.
     """
     updates = {k: v for k, v in set_this_turn.items() if k in BY_ID and BY_ID[k].accepts(v)}
-    if asked in BY_ID and asked not in updates:
-        for fact in extract_facts(text, asked=asked):
+    if asked in BY_ID:
+        # The pending question owns the turn: its own reading ("three mornings of three hours" is 9, not 3)
+        # replaces the NLU's reading of the same criterion.
+        answer = None
+        for fact in extract_facts(text, asked=asked, learned=intent in ANSWER_INTENTS):
             if fact.criterion == asked:
-                updates[asked] = _merge(asked, updates.get(asked), fact.value)
+                answer = _merge(asked, answer, fact.value)
+        if answer is not None:
+            updates[asked] = answer
     if intent not in ANSWER_INTENTS and not updates:
         return Turn(rejected=True, unclear_turns=unclear_turns)
     if updates.get("withdrawal") == "dangerous" and answers.get("withdrawal") != "dangerous":

@@ -99,7 +99,8 @@ def test_development_sets(assistant, name, state):
 @pytest.mark.e2e
 @pytest.mark.parametrize("state", STATES)
 def test_final_set_kept_unseen_until_the_final_measurement(assistant, state):
-    """Its first measurement (docs/safety.md): FIGURES."""
+    """Its first measurement (docs/safety.md): 117 of 125 caught in every state, 5 of 191 hard negatives with the
+    full response. Its misses and false alarms were fixed by class afterwards (tests/test_safety.py)."""
     crisis, negatives = load("final_crisis.yml"), load("final_negatives.yml")
     _, misses, alarms, _ = measure(assistant, "final", state)
     assert len(misses) <= 0.03 * len(crisis), misses

@@ -1,0 +1,60 @@
+"""The learned reading of an answer to the pending question (bot/answers.py) and how extraction uses it."""
+
+import pytest
+import yaml
+
+from bot.answers import ANSWERS_FILE, LEARNED, VAGUE, examples, learned_value, read_answer
+from bot.criteria import BY_ID
+from bot.extract import extract_facts
+from bot.model import ROOT
+
+
+def test_the_examples_cover_every_learned_criterion_with_valid_values():
+    data = examples()
+    for criterion in LEARNED:
+        values = set(data[criterion]) - {VAGUE}
+        assert values and values <= set(BY_ID[criterion].values), criterion
+
+
+def test_the_final_persona_set_is_never_learned_from():
+    learned = {text for by_value in examples().values() for texts in by_value.values() for text in texts}
+    final = set()
+    for path in sorted((ROOT / "tests" / "data" / "personas" / "final").glob("*.yml")):
+        for persona in yaml.safe_load(path.read_text(encoding="utf-8")):
+            final |= {str(t) for says in persona["say"].values() for t in says}
+    header = ANSWERS_FILE.read_text(encoding="utf-8").split("\n", 1)[0]
+    assert "dev" in header and "final" not in header
+    # common answers ("Yes, I can commit.") coincide across writers; the set itself would share nearly all
+    assert final and len(learned & final) < 0.05 * len(final)
+
+
+@pytest.mark.parametrize("criterion, text, value", [
+    ("severity", "it's messing with work and my marriage, but I still function", "moderate"),
+    ("support", "my mom and my sponsor are always there for me", "strong"),
+    ("can_live_at_facility", "no way, I have three kids at home", "no"),
+    ("relapse", "I went back to it last weekend after two months clean", "recent_relapse"),
+])
+def test_a_plain_answer_is_read(criterion, text, value):
+    assert learned_value(criterion, text) == value
+
+
+def test_no_reading_without_a_known_word_or_for_criteria_it_does_not_learn():
+    assert read_answer("severity", "qwxz vvbn") is None
+    assert read_answer("substances", "beer mostly") is None
+
+
+def test_a_question_back_or_a_message_about_something_else_is_not_read_as_the_answer():
+    assert not [f for f in extract_facts("how long does IOP last?", asked="severity", learned=True)
+                if f.criterion == "severity"]
+    facts = extract_facts("my wife is supportive", asked="home", learned=True)
+    assert [f.criterion for f in facts] == ["support"]
+
+
+def test_a_dangerous_withdrawal_the_patterns_found_needs_a_sure_reading_to_change():
+    facts = extract_facts("I had a seizure the last time I quit drinking", asked="withdrawal", learned=True)
+    assert [f.value for f in facts if f.criterion == "withdrawal"] == ["dangerous"]
+
+
+def test_what_the_patterns_read_gives_way_only_to_a_fairly_sure_reading():
+    facts = extract_facts("its completely out of control", asked="severity", learned=True)
+    assert [f.value for f in facts if f.criterion == "severity"] == ["severe"]

@@ -392,7 +392,8 @@ def is_negated(doc: Doc, span: Span, clause_start: int, pseudo: list[Span], cris
         if listed is not None:
             i, gap = listed.start - 1, gap + 1
             continue
-        if doc[i].lower_ not in BRIDGE_WORDS:
+        item = doc[i + 1].lower_ in LIST_WORDS and i + 1 < span.start  # "no seizures or hallucinations"
+        if doc[i].lower_ not in BRIDGE_WORDS and not item:
             return False
         i, gap = i - 1, gap + 1
     return False

@@ -84,7 +84,7 @@ def measure(assistant, name: str, state: str) -> tuple[dict, list, list, list]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "dev5"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6"])
 @pytest.mark.parametrize("state", STATES)
 def test_development_sets(assistant, name, state):
     crisis = load(f"{name}_crisis.yml")
@@ -99,7 +99,7 @@ def test_development_sets(assistant, name, state):
 @pytest.mark.e2e
 @pytest.mark.parametrize("state", STATES)
 def test_final_set_kept_unseen_until_the_final_measurement(assistant, state):
-    """Its first measurement (docs/safety.md): 117 of 125 caught in every state, 5 of 191 hard negatives with the
+    """Its first measurement (docs/safety.md): 112 of 117 caught in every state, 2 of 180 hard negatives with the
     full response. Its misses and false alarms were fixed by class afterwards (tests/test_safety.py)."""
     crisis, negatives = load("final_crisis.yml"), load("final_negatives.yml")
     _, misses, alarms, _ = measure(assistant, "final", state)

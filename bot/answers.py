@@ -9,16 +9,20 @@ confident, and the patterns decide otherwise.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from bot.text import NEGATION_WORDS
+
 ANSWERS_FILE = Path(__file__).resolve().parent.parent / "data" / "answers.yml"
 # Single-valued criteria with words for answers; lists (substances, commitments) and hours stay with the patterns.
 LEARNED = ("severity", "withdrawal", "recent_treatment", "relapse", "mental_health", "home", "support", "schedule",
            "court_ordered", "can_live_at_facility", "payment", "attend_commitment")
+NEGATED_REACH = re.compile(r"[.,;:!?]|\bbut\b")  # a negation reaches to the end of its clause
 VAGUE = "vague"  # an answer too vague to code ("depends", "eh"): the question is asked again
 MIN_CONFIDENCE = 0.5
 
@@ -29,6 +33,25 @@ class Reading:
 
     value: str
     confidence: float
+
+
+def marked(text: str) -> str:
+    """The text with every word a negation governs marked ("not crazy bad" -> "not not_crazy not_bad"), so
+    the classifier tells "not severe" from "severe" (negation marking, as in sentiment analysis)."""
+    words, negated = [], False
+    for token in re.findall(r"[\w']+|[^\w\s]", text.lower().replace("\u2019", "'")):
+        if NEGATED_REACH.fullmatch(token):
+            negated = False
+        elif negated:
+            token = "not_" + token
+        words.append(token)
+        if token in NEGATION_WORDS or token.endswith("n't") or (token.endswith("nt") and token[:-1] in CONTRACTED):
+            negated = True
+    return " ".join(words)
+
+
+CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "wasn", "aren", "weren", "haven", "hasn", "hadn", "won",
+                        "wouldn", "couldn", "shouldn", "can", "ain"})  # "dont", "wouldnt" typed without the apostrophe
 
 
 @cache
@@ -50,7 +73,8 @@ def classifier(criterion: str):
     labels = [value for value, texts in by_value.items() for _ in texts]
     if len(set(labels)) < 2:
         return None
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b")
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b",
+                                 preprocessor=marked)
     model = LogisticRegression(max_iter=3000, C=5.0).fit(vectorizer.fit_transform(texts), labels)
     return vectorizer, model
 

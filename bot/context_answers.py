@@ -139,6 +139,23 @@ def refine_relapse(value: str | None, message: str) -> str | None:
     return value
 
 
+# A severe word said only to deny it: "bad but not crazy bad" and "not so extreme, but serious for me" are
+# moderate; "I wouldn't call it serious, only a worrying trend" is mild.
+NOT_SEVERE = re.compile(r"\b(?:not|isn'?t|wasn'?t|wouldn'?t call it|no)\s+(?:so |that |too |like |really |super |"
+                        r"exactly |quite |a )?(?:extreme|crazy|severe|terrible|serious|catastrophic|disaster|crisis|"
+                        r"rock bottom|the worst|out of control|bad)\b")
+STILL_A_PROBLEM = r"bad|serious|hard|difficult|problems?|issues?|struggl\w*|affect\w*|costing|mess"
+
+
+def refine_severity(value: str | None, message: str) -> str | None:
+    """A severe reading whose severe words are denied: moderate when a problem is still named, else mild."""
+    text = clean(message)
+    if value != "severe" or not NOT_SEVERE.search(text):
+        return value
+    rest = NOT_SEVERE.sub(" ", text)
+    return "moderate" if re.search(rf"\b(?:{STILL_A_PROBLEM})\b", rest) else "mild"
+
+
 # Support answers name people and then qualify them: "my sister kinda, but we fight about it" is strained,
 # "my wife, very much" strong, "my husband and my sister, kind of" some.
 STRAINED = CUES["support"][0][1] + r"|frustrated|barely talk|not on board|doesn'?t know|don'?t know|supposed to"

@@ -29,11 +29,12 @@ from bot.context_answers import (
     no_work,
     pattern_words,
     refine_relapse,
+    refine_severity,
     refine_support,
 )
 from bot.criteria import BY_ID, UNKNOWN
 from bot.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
-from bot.text import AUX_WORDS, WH_WORDS, clean_text
+from bot.text import AUX_WORDS, WH_WORDS, clean_text, looks_english
 
 logger = logging.getLogger(__name__)
 
@@ -164,6 +165,7 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
     message = clean_text(text, MAX_CHARS)
     if not message.strip():
         return []
+    learned = learned and (_retry or looks_english(message))  # the classifiers know English answers only
     try:
         doc = (nlp or load_pipeline())(message)
         found = [item for span in doc.spans["facts"] if (item := read_span(doc, span)) is not None]
@@ -452,8 +454,8 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str) -> list[Fac
     question), and a question asked back is no answer."""
     if is_question(answer_words(message) or [""], message):
         return facts
-    if facts and not any(f.criterion == asked for f in facts):
-        return facts
+    if any(BY_ID[f.criterion].asked for f in facts) and not any(f.criterion == asked for f in facts):
+        return facts  # ("a bottle a day" states how often, a criterion the form never asks, so it may answer)
     found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
     if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found):
         needed = SURE
@@ -472,7 +474,7 @@ def whole_message_fact(criterion_id: str, value: object, message: str) -> Fact:
     return Fact(criterion_id, value, evidence, start, start + len(evidence))
 
 
-REFINERS = {"relapse": refine_relapse, "support": refine_support}
+REFINERS = {"relapse": refine_relapse, "support": refine_support, "severity": refine_severity}
 
 
 def refined_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
@@ -523,4 +525,6 @@ def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     combined = facts + [whole_message_fact(asked, value, message) for value in values]
     if criterion.multiple and len({f.value for f in combined if f.criterion == asked}) > 1:
         combined = [f for f in combined if not (f.criterion == asked and f.value in ("none", UNKNOWN))]
+    if asked in REFINERS and not asks_back:  # the qualifiers heard on the question's own reading too
+        combined = refined_answer(combined, message, asked)
     return combined

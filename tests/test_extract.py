@@ -442,7 +442,7 @@ def test_home_decoys(nlp, text):
     ("no one to lean on", "none"),
     ("I'm on my own", "none"),
     ("no support", "none"),
-    ("nobody", "none"),
+    ("I have nobody", "none"),
 ])
 def test_support(nlp, text, value):
     check(nlp, text, {"support": value})
@@ -921,3 +921,8 @@ def test_a_negation_covers_the_whole_list_it_governs(text):
 @pytest.mark.parametrize("text", ["I'm a line cook", "yo so i bartend", "tattoo artist here"])
 def test_a_job_title_is_work(nlp, text):
     assert ("commitments", "work") in {(f.criterion, f.value) for f in extract_facts(text, nlp=nlp)}
+
+
+def test_a_bare_nobody_is_support_only_as_the_answer_to_the_support_question(nlp):
+    assert "support" not in facts_of(nlp, "Honestly not that serious yet. No one's noticed.")
+    assert [f.value for f in extract_facts("nobody", asked="support", nlp=nlp) if f.criterion == "support"] == ["none"]

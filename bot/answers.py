@@ -25,6 +25,9 @@ LEARNED = ("severity", "withdrawal", "recent_treatment", "relapse", "mental_heal
 NEGATED_REACH = re.compile(r"[.,;:!?]|\bbut\b")  # a negation reaches to the end of its clause
 VAGUE = "vague"  # an answer too vague to code ("depends", "eh"): the question is asked again
 MIN_CONFIDENCE = 0.5
+# Safety first: "no withdrawal" read from a vague answer ("stopping doesn't agree with me") would skip the detox
+# check, so it is taken only when the classifier is fairly sure, even as a best guess.
+SURER_FOR = {("withdrawal", "none"): 0.7}
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,9 @@ def read_answer(criterion: str, text: str) -> Reading | None:
 def learned_value(criterion: str, text: str, min_confidence: float = MIN_CONFIDENCE) -> str | None:
     """The value to take from an answer by example: a confident reading that is not a vague answer."""
     reading = read_answer(criterion, text)
-    if reading is None or reading.value == VAGUE or reading.confidence < min_confidence:
+    if reading is None or reading.value == VAGUE:
+        return None
+    if reading.confidence < max(min_confidence, SURER_FOR.get((criterion, reading.value), 0.0)):
         return None
     return reading.value
 

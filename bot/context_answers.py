@@ -64,6 +64,7 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                      r"messing( with)?|affect\w*|hurting|foggy|getting out of hand|a problem|every (night|day|shift)|"
                      r"daily|nightly"),
         ("mild", r"mild|not (that|too|super) (bad|deep)|not terrible|[1-3] (out of|outta|/) ?10|manageable|small|"
+                 r"low|minor|minimal|light|lighter side|barely an issue|"
                  r"little|a bit|occasional\w*|weekends?|"
                  r"now and then|once in a while|not much|habit|not (a )?big"),
     ),
@@ -223,11 +224,15 @@ def clean(message: str) -> str:
     return " ".join(message.lower().replace("\u2019", "'").split())
 
 
+NEGATED_CLAUSE = re.compile(r"\b(?:nothing|nobody|no one|never anything)\s+(?:that|which|who)\b[^.,;!?]*$")
+
+
 def cue_found(pattern: str, text: str) -> bool:
     """True when a cue of `pattern` stands in `text` and is not negated."""
     for match in re.finditer(rf"\b(?:{pattern})\b", text):
-        if not NEGATIONS.search(text[:match.start()]):
-            return True
+        before = text[:match.start()]
+        if not (NEGATIONS.search(before) or NEGATED_CLAUSE.search(before) or before.rstrip().endswith(" than")):
+            return True  # not "more a habit than a problem", not "nothing that ever put me in a hospital"
     return False
 
 

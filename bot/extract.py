@@ -159,9 +159,10 @@ class _Found:
 
 
 def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = False,
-                  learned: bool = False) -> list[Fact]:
+                  learned: bool = False, guess: bool = False) -> list[Fact]:
     """Facts stated in `text`; `asked` is the criterion id the assistant just asked about, used to read short
-    answers; `learned` lets its classifier read the answer (bot/answers.py), for a message meant as an answer."""
+    answers; `learned` lets its classifier read the answer (bot/answers.py), for a message meant as an answer;
+    `guess` takes the classifier's best reading, for an answer to a question asked again."""
     message = clean_text(text, MAX_CHARS)
     if not message.strip():
         return []
@@ -169,15 +170,16 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
     try:
         doc = (nlp or load_pipeline())(message)
         found = [item for span in doc.spans["facts"] if (item := read_span(doc, span)) is not None]
-        facts = resolve(found)
+        found = [item for item in found if not inside_another(item, found)]
+        facts = resolve([item for item in found if not compared_away(message, item.fact.start)])
         if asked in BY_ID:
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
             if learned:
-                facts = with_learned_answer(facts, message, asked)
+                facts = with_learned_answer(facts, message, asked, guess)
             if not any(f.criterion == asked for f in facts) and not _retry:
                 corrected = correct_typos(message, answer_vocabulary(asked))
                 if corrected != message:  # "qiuet house", "relasped 2 wks ago": read again, typos mended
-                    return extract_facts(corrected, asked, nlp, _retry=True, learned=learned)
+                    return extract_facts(corrected, asked, nlp, _retry=True, learned=learned, guess=guess)
         return sorted((f for f in facts if is_valid(f)), key=lambda f: (f.start, f.criterion))
     except Exception:  # a chat turn must never fail because of the extractor
         logger.exception("fact extraction failed for a %d-character message", len(message))
@@ -256,6 +258,25 @@ def in_question(doc, span) -> bool:
 def is_hedged(doc, span) -> bool:
     """True when "not sure if", "I don't know whether" ... comes before the span in its clause."""
     return bool(cues_before(doc, span, "hedge"))
+
+
+def inside_another(item: _Found, found: list[_Found]) -> bool:
+    """True when a longer match of another criterion holds this one: the "mild" of "withdrawal is mild" (a list's
+    item still counts: the kids of "I can't leave my kids" are caregiving)."""
+    fact = item.fact
+    if BY_ID[fact.criterion].multiple:
+        return False
+    return any(other.fact.criterion != fact.criterion and other.fact.start <= fact.start <= fact.end <= other.fact.end
+               and other.fact.end - other.fact.start > fact.end - fact.start for other in found)
+
+
+COMPARED_AWAY = re.compile(r"\b(?:than|instead of|rather than|not(?: an?)?)\s*$")
+
+
+def compared_away(message: str, start: int) -> bool:
+    """True for the value a comparison or a negation sets aside: the "mild" of "more moderate than mild", the
+    "daily" of "not a daily drinker"."""
+    return bool(COMPARED_AWAY.search(message[:start].lower()))
 
 
 def resolve(found: list[_Found]) -> list[Fact]:
@@ -445,26 +466,35 @@ def prefer_asked(facts: list[Fact], asked: str) -> list[Fact]:
 
 KEPT_FROM_PATTERNS = frozenset({("withdrawal", "dangerous")})  # safety first: overruled only by a sure reading
 SURE = 0.9
+BEST_GUESS = 0.0  # the most likely value, unless that is "too vague to code"
 OVERRULE = 0.6  # what the patterns read ("out of control": severe) gives way only to a fairly sure reading
 
 
-def with_learned_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
-    """The pending question's answer as its classifier reads it, when confident (bot/answers.py). A message that
-    states other facts and none for the question is about something else ("my wife is supportive" to the home
-    question), and a question asked back is no answer."""
+def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool = False) -> list[Fact]:
+    """The pending question's answer as its classifier reads it, when confident (bot/answers.py), or its best
+    reading when the question was asked again (`guess`: better than leaving it unknown, and the summary lets
+    the person correct it). A message that states other facts and none for the question is about something
+    else ("my wife is supportive" to the home question), and a question asked back is no answer."""
     if is_question(answer_words(message) or [""], message):
         return facts
-    if any(BY_ID[f.criterion].asked for f in facts) and not any(f.criterion == asked for f in facts):
-        return facts  # ("a bottle a day" states how often, a criterion the form never asks, so it may answer)
+    if any(answers_another(f, asked) for f in facts) and not any(f.criterion == asked for f in facts):
+        return facts
     found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
     if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found):
         needed = SURE
     else:
-        needed = OVERRULE if found else MIN_CONFIDENCE
+        needed = OVERRULE if found else (BEST_GUESS if guess else MIN_CONFIDENCE)
     value = learned_value(asked, message, needed)
     if value is None:
         return facts
     return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, value, message)]
+
+
+def answers_another(fact: Fact, asked: str) -> bool:
+    """True when a fact answers another question of the form: not a list item named in passing ("missed a lot of
+    school", "the drinking") and not what the form never asks ("a bottle a day" is how often)."""
+    criterion = BY_ID[fact.criterion]
+    return fact.criterion != asked and criterion.asked and not criterion.multiple
 
 
 def whole_message_fact(criterion_id: str, value: object, message: str) -> Fact:

@@ -66,7 +66,8 @@ def read_turn(
         # The pending question owns the turn: its own reading ("three mornings of three hours" is 9, not 3)
         # replaces the NLU's reading of the same criterion.
         answer = None
-        for fact in extract_facts(text, asked=asked, learned=intent in ANSWER_INTENTS):
+        learned = intent in ANSWER_INTENTS and intent not in ("dont_know", "skip")  # "I don't know" is no guess
+        for fact in extract_facts(text, asked=asked, learned=learned, guess=unclear_turns > 0):
             if fact.criterion == asked:
                 answer = _merge(asked, answer, fact.value)
         if answer is not None:
@@ -122,9 +123,10 @@ def _merge(criterion_id: str, current: object, value: object) -> object:
 
 
 def _with_severity(updates: dict[str, object], answers: Mapping[str, object]) -> dict[str, object]:
-    """Fill severity from frequency and life impact when both are known and it is still open."""
+    """Fill severity from frequency and life impact when the severity question was asked and left unanswered
+    (the person is asked first: "I got a DUI" said in passing is not a rating of how much it affects them)."""
     merged = {**answers, **updates}
-    if merged.get("severity") in (None, UNKNOWN) and merged.get("use_frequency") and merged.get("life_impact"):
+    if merged.get("severity") == UNKNOWN and merged.get("use_frequency") and merged.get("life_impact"):
         derived = derive_severity(merged["use_frequency"], merged["life_impact"])
         if derived:
             updates = {**updates, "severity": derived}

@@ -926,3 +926,32 @@ def test_a_job_title_is_work(nlp, text):
 def test_a_bare_nobody_is_support_only_as_the_answer_to_the_support_question(nlp):
     assert "support" not in facts_of(nlp, "Honestly not that serious yet. No one's noticed.")
     assert [f.value for f in extract_facts("nobody", asked="support", nlp=nlp) if f.criterion == "support"] == ["none"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("more moderate than mild", {"severity": "moderate"}),
+    ("moderate instead of mild", {"severity": "moderate"}),
+    ("why detox? I said my withdrawal is mild", {"withdrawal": "mild"}),  # the "mild" is the withdrawal's only
+])
+def test_comparisons_and_nested_words_keep_one_reading(nlp, text, expected):
+    found = {f.criterion: f.value for f in extract_facts(text, nlp=nlp)}
+    assert {k: found.get(k) for k in ("severity", "withdrawal")} == {"severity": None, "withdrawal": None, **expected}
+
+
+def test_a_negated_frequency_is_not_read():
+    assert "use_frequency" not in {f.criterion for f in extract_facts("Low. I'm not a daily drinker or anything.")}
+
+
+@pytest.mark.parametrize("text, value", [
+    ("its bad but not like crazy bad", "moderate"),
+    ("I wouldn't call it serious, only a worrying trend", "mild"),
+    ("honestly its like more a habit than a problem rn", "mild"),
+])
+def test_severity_words_said_to_deny_them(text, value):
+    assert [f.value for f in extract_facts(text, asked="severity") if f.criterion == "severity"] == [value]
+
+
+def test_a_hospital_denied_in_a_relative_clause_is_not_dangerous_withdrawal():
+    facts = extract_facts("just the usual crash. nothing that ever put me in a hospital", asked="withdrawal",
+                          learned=True)
+    assert [f.value for f in facts if f.criterion == "withdrawal"] == ["mild"]

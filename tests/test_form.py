@@ -121,3 +121,11 @@ def test_a_message_the_form_cannot_use_gets_the_fitting_words():
 ])
 def test_not_applicable_and_fine_are_answers(asked, text, value):
     assert read_turn(asked, text, "inform", {}, {}).updates == {asked: value}
+
+
+def test_severity_is_derived_from_frequency_and_impact_only_after_the_question_went_unanswered():
+    said_in_passing = read_turn("substances", "I drink every day and got a DUI", "inform", {}, {})
+    assert "severity" not in said_in_passing.updates
+    answers = {"severity": UNKNOWN, "use_frequency": "daily"}
+    assert read_turn("home", "I lost my job over it", "inform", answers, {"life_impact": "major"}).updates.get(
+        "severity") == "severe"

@@ -466,6 +466,7 @@ def prefer_asked(facts: list[Fact], asked: str) -> list[Fact]:
 
 KEPT_FROM_PATTERNS = frozenset({("withdrawal", "dangerous")})  # safety first: overruled only by a sure reading
 SURE = 0.9
+SHORT_ANSWER_WORDS = 3
 BEST_GUESS = 0.0  # the most likely value, unless that is "too vague to code"
 OVERRULE = 0.6  # what the patterns read ("out of control": severe) gives way only to a fairly sure reading
 
@@ -480,6 +481,8 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     if any(answers_another(f, asked) for f in facts) and not any(f.criterion == asked for f in facts):
         return facts
     found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
+    if found and len(answer_words(message)) <= SHORT_ANSWER_WORDS:
+        return facts  # "yep", "no way": the short-answer words are exact, a bag of words is not
     if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found):
         needed = SURE
     else:

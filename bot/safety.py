@@ -470,6 +470,8 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
         return False
     if flags & {"was", "habit"} or told_after_the_past(doc, sentence, past + cues.get("past_sentence", []), cues):
         return True
+    if not within(cues.get("now", []), *sentence) and any(c.end <= span.start for c in within(past, *sentence)):
+        return True  # "I've had the DTs before, seeing shit that wasn't there": the sentence is set in the past
     habits = cues.get("habit", [])
     if within(cues.get("past_weak", []), *clause) or within(habits, *clause):
         return True

@@ -438,6 +438,7 @@ def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response
     "When I stopped cold turkey last time I shook so hard I couldn't stand. They called it delirium tremens.",
     "i dont wanna live somewhere, no",
     "I'm safe at home, no one is hurting me", "no seizures or hallucinations, just some sweating",
+    "My wife kicked me out and my foreman is running my jobs.",
     "When I stop drinking I see things, like animals on the wall, and shaking very bad. Is scary.",
 ])
 def test_history_goodbyes_to_a_habit_and_everyday_words_are_not_crises(nlp, text):

@@ -476,12 +476,13 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     reading when the question was asked again (`guess`: better than leaving it unknown, and the summary lets
     the person correct it). A message that states other facts and none for the question is about something
     else ("my wife is supportive" to the home question), and a question asked back is no answer."""
-    if is_question(answer_words(message) or [""], message):
+    words = answer_words(message)
+    if is_question(words or [""], message):
         return facts
     if any(answers_another(f, asked) for f in facts) and not any(f.criterion == asked for f in facts):
         return facts
     found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
-    if found and len(answer_words(message)) <= SHORT_ANSWER_WORDS:
+    if found and len(words) <= SHORT_ANSWER_WORDS:
         return facts  # "yep", "no way": the short-answer words are exact, a bag of words is not
     if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found):
         needed = SURE

@@ -93,12 +93,12 @@ def recommend_level(intake: Intake) -> Recommendation:
             break
     else:
         level, reasons, needed = undecided(intake)
-    reasons = reasons + first_step_reasons(intake, level) + track_reasons(intake, level) + review_reasons(
-        intake, level)
+    step = first_step(intake, level)
+    reasons = reasons + first_step_reasons(step) + track_reasons(intake, level) + review_reasons(intake, level)
     missing = tuple(dict.fromkeys(missing_essentials(intake.answers) + needed))
-    review = bool(missing) or any(reason.rule.startswith(("review", "R2 first step")) for reason in reasons)
-    return Recommendation(level, choose_track(intake, level), review, tuple(reasons), missing,
-                          first_step=first_step(intake, level))
+    # a first step is a clinician's call, so it is always reviewed
+    review = bool(missing) or bool(step) or any(reason.rule.startswith("review") for reason in reasons)
+    return Recommendation(level, choose_track(intake, level), review, tuple(reasons), missing, first_step=step)
 
 
 Decision = tuple[str, list[Reason], list[str]]
@@ -123,9 +123,9 @@ def first_step(intake: Intake, level: str) -> str:
     return MEDICAL_CHECK if risky and level in ("iop", "op", "php") else ""
 
 
-def first_step_reasons(intake: Intake, level: str) -> list[Reason]:
+def first_step_reasons(step: str) -> list[Reason]:
     """Why the first step is there (R2, mild withdrawal): a check, not detox, with a clinician to confirm."""
-    if not first_step(intake, level):
+    if not step:
         return []
     return [Reason(
         "withdrawal", "mild", "R2 first step: medical check for mild withdrawal",

@@ -450,12 +450,16 @@ def fronted(cues: list[Span], doc: Doc, clause_start: int, sentence_start: int, 
     return False
 
 
-def told_after_the_past(doc: Doc, sentence: tuple[int, int], past: list[Span], cues: dict[str, list[Span]]) -> bool:
-    """True when the sentence before sets the story in the past and this one has no now cue ("I had the DTs
-    two years ago. Hallucinating, sweating buckets.")."""
-    if sentence[0] == 0 or within(cues.get("now", []), *sentence):
+def set_in_the_past(doc: Doc, span: Span, sentence: tuple[int, int], past: list[Span],
+                    cues: dict[str, list[Span]]) -> bool:
+    """True when a sentence without a now cue is set in the past, earlier in it ("I've had the DTs before,
+    seeing ...") or by the sentence before ("I had the DTs two years ago. Hallucinating, sweating buckets.")."""
+    if within(cues.get("now", []), *sentence):
         return False
-    return bool(within(past, *sentence_bounds(doc, sentence[0] - 1, sentence[0])))
+    if any(cue.end <= span.start for cue in within(past, *sentence)):
+        return True
+    before = past + cues.get("past_sentence", [])
+    return sentence[0] > 0 and bool(within(before, *sentence_bounds(doc, sentence[0] - 1, sentence[0])))
 
 
 def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], clause: tuple[int, int],
@@ -468,10 +472,8 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
         return True
     if category not in ACUTE:
         return False
-    if flags & {"was", "habit"} or told_after_the_past(doc, sentence, past + cues.get("past_sentence", []), cues):
+    if flags & {"was", "habit"} or set_in_the_past(doc, span, sentence, past, cues):
         return True
-    if not within(cues.get("now", []), *sentence) and any(c.end <= span.start for c in within(past, *sentence)):
-        return True  # "I've had the DTs before, seeing shit that wasn't there": the sentence is set in the past
     habits = cues.get("habit", [])
     if within(cues.get("past_weak", []), *clause) or within(habits, *clause):
         return True

@@ -100,6 +100,7 @@ BRIDGE_WORDS = frozenset({
     "that", "urge", "urges", "desire", "tried", "try", "trying", "mean", "meant", "longer", "more", "considered",
     "considering", "contemplated", "experienced", "experiencing", "history", "signs", "symptoms", "sign", "risk",
     "current", "active", "slightest", "single", "bit", "little", "once", "or", "nor", "in", "my", "life",
+    "talking", "talked", "mentioned", "mentioning",  # "he's not talking about hurting himself"
 })
 NEGATION_REACH = 7  # bridge words a negation reaches across
 DENIAL_WORDS = frozenset({"no", "none", "never", "nope", "nah", "denies", "denied", "negative", "n/a"})

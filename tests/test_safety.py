@@ -412,6 +412,24 @@ def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(n
     ("I am very heavy for my family, I am only problem for them. Better I disappear for always.", "suicide"),
     ("someone at this party is burning up, skin is hot and dry, she took molly", "medical_emergency"),
     ("now hes passed out drunk with the stove on and the baby alone in the tub", "danger_at_home"),
+    # the fourth round's set (r4): misses at its first measurement, fixed by class
+    ("some nights i lie there hoping my heart just stops in my sleep", "suicide"),
+    ("my girlfriend just told me she wishes the pills had worked last time", "suicide"),
+    ("ngl the only thing keeping me from doing it is my dog and he's getting old", "suicide"),
+    ("i have enough of my moms oxy saved up. been counting them", "suicide"),
+    ("there's nothing left for me to stick around for tbh", "suicide"),
+    ("every morning im disappointed i woke up", "suicide"),
+    ("i have the razor out. trying to talk myself out of it", "suicide"),
+    ("sry kinda distracted, just burned myself on the stove on purpose and its blistering up bad", "self_harm"),
+    ("threw up what looks like coffee grounds, kinda a lot", "medical_emergency"),
+    ("cant feel the right side of my body", "medical_emergency"),
+    ("grandma ran out of her ativan, shes agitated, seeing kids in the yard that aren't there", "dangerous_withdrawal"),
+    ("had a fit this morning, day 2 of no drinking. im alone and i feel another one coming", "dangerous_withdrawal"),
+    ("my husband is on the bathroom floor, breathing maybe 4 times a minute, pupils tiny", "overdose"),
+    ("mom took her whole bottle of ambien with wine", "overdose"),
+    ("im so close to hurting my baby, she won't stop screaming and i'm shaking", "danger_to_others"),
+    ("My brother is high on meth and he's headed over there with a machete", "danger_to_others"),
+    ("my husband just put his hands on my throat because i said i wanted to go to detox", "danger_at_home"),
 ])
 def test_caught_in_the_words_people_use(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -422,6 +440,14 @@ def test_caught_in_the_words_people_use(nlp, text, category):
     "monday mornings make me want to die lmao", "my manager is a nightmare, i swear i'm gonna strangle him lol",
     "yes. doing it now. the lighter's still in my hand",
     "My roommate handed me her car keys and said she's walking to the train tracks after her shift",
+    # r4: signs that ask the safety question (a date picked, a place scouted, a calm decision, a burden)
+    "picked the date. it's after my daughter's graduation so i don't ruin it for her",
+    "I already know which overpass, I've driven past it to check",
+    "i feel at peace now. finally made my decision. dont need the intake anymore",
+    "I'm so tired of being the reason everyone is miserable",
+    "alcohol, about 2 bottles of wine a night. doesnt matter much, it won't be a problem for much longer",
+    "Sorry, he's home early and already broke the tv, I'm scared what he'll do",
+    "loaded it. waiting for him to get off work",
     "my husband fell while drunk, big bump on his head, now his speech is worse and he won't stay awake",
 ])
 def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response(nlp, text):
@@ -440,6 +466,13 @@ def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response
     "I'm safe at home, no one is hurting me", "no seizures or hallucinations, just some sweating",
     "My wife kicked me out and my foreman is running my jobs.",
     "When I stop drinking I see things, like animals on the wall, and shaking very bad. Is scary.",
+    # r4's full responses on hard negatives at its first measurement
+    "I'm cutting my brother off until he gets clean, can't keep doing this",
+    "overwhelmed. work, kids, bills, and the drinking on top of all of it",
+    "my brother has been pretty depressed since losing his job, he's not talking about hurting himself but i'm worried",
+    # and what the new patterns must leave alone
+    "I burned myself on the stove making dinner", "I set a quit date for next monday",
+    "I'm sorry for everything I put my family through", "I have enough money saved up to pay myself",
 ])
 def test_history_goodbyes_to_a_habit_and_everyday_words_are_not_crises(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
@@ -452,3 +485,10 @@ def test_history_goodbyes_to_a_habit_and_everyday_words_are_not_crises(nlp, text
 ])
 def test_questions_about_the_past_or_in_general_are_not_crises(nlp, text):
     assert detect_crisis(text, nlp=nlp) is None
+
+
+def test_every_crisis_category_has_a_name_for_counselors():
+    from bot.levels import CRISIS_LABELS
+    from bot.safety import CATEGORIES, UNSPECIFIED
+
+    assert set(CRISIS_LABELS) == {*CATEGORIES, UNSPECIFIED}

@@ -1,8 +1,8 @@
 """The counselor console's own tables, beside the intakes: dispositions and the audit trail.
 
 Both live in the intake database (bot.storage.open_db). This module only reads the intakes and
-events tables, except `mark_event_handled`, which sets an event's status. Every view, edit and
-export in the console is written with `audit()` (who, what, which record, when; no health data).
+events tables (the work queue is bot.work_queue). Every view, edit and export in the console is
+written with `audit()` (who, what, which record, when; no health data).
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import json
 
 import sqlite_utils
 
+from bot.criteria import CRITERIA
 from bot.levels import ALL_CODES
 from bot.redact import redact
-from bot.storage import list_events, now
+from bot.storage import now
+from bot.work_queue import reference
 
 DISPOSITIONS = {
     "agree": "Agree with the recommendation",
@@ -26,10 +28,11 @@ DISPOSITIONS = {
 }
 LEVEL_FILTERS = ALL_CODES  # bot/levels.py
 EXPORT_COLUMNS = (
-    "intake_id", "conversation_id", "level", "track", "review", "crisis", "started_at", "completed_at",
-    "rule_version", "criteria", "reasons", "missing", "disposition", "note", "counselor", "disposition_at",
+    "reference", "level", "track", "review", "crisis", "started_at", "completed_at", "rule_version",
+    *(criterion.id for criterion in CRITERIA), "reasons", "missing", "disposition", "placed_level", "note",
+    "counselor", "disposition_at",
 )
-FREE_TEXT_COLUMNS = ("criteria", "reasons", "note")
+FREE_TEXT_COLUMNS = ("reasons", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -38,7 +41,8 @@ def ensure_review_schema(db: sqlite_utils.Database) -> None:
     """Create the dispositions and audit tables when they are missing."""
     if "dispositions" not in db.table_names():
         db["dispositions"].create(
-            {"intake_id": str, "disposition": str, "note": str, "counselor": str, "updated_at": str},
+            {"intake_id": str, "disposition": str, "note": str, "counselor": str, "updated_at": str,
+             "placed_level": str},
             pk="intake_id",
         )
     if "audit" not in db.table_names():
@@ -60,16 +64,20 @@ def list_audit(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
     return list(db["audit"].rows_where(order_by="id desc", limit=limit))
 
 
-def save_disposition(db: sqlite_utils.Database, intake_id: str, disposition: str, note: str, counselor: str) -> dict:
-    """Store the counselor's disposition and note for an intake (one per intake, the latest wins)."""
+def save_disposition(db: sqlite_utils.Database, intake_id: str, disposition: str, note: str, counselor: str,
+                     level: str | None = None) -> dict:
+    """Store the counselor's disposition and note for an intake (one per intake, the latest wins); placing at a
+    different level names the level."""
     if disposition not in DISPOSITIONS:
         raise ValueError(f"unknown disposition {disposition!r}")
+    if disposition == "different_level" and level not in LEVEL_FILTERS:
+        raise ValueError("choose the level to place at")
     if "intakes" not in db.table_names() or not any(db["intakes"].rows_where("intake_id = ?", [intake_id])):
         raise KeyError(intake_id)
     ensure_review_schema(db)
     row = {"intake_id": intake_id, "disposition": disposition, "note": note.strip()[:4000], "counselor": counselor,
-           "updated_at": now()}
-    db["dispositions"].insert(row, replace=True)
+           "updated_at": now(), "placed_level": level if disposition == "different_level" else None}
+    db["dispositions"].insert(row, replace=True, alter=True)
     return row
 
 
@@ -119,7 +127,7 @@ def list_intakes(
 def _select(db: sqlite_utils.Database, where: str, params: dict, limit: int) -> list[dict]:
     """Intakes joined with their dispositions, JSON decoded, with a crisis flag."""
     sql = (
-        "select i.*, d.disposition, d.note, d.counselor, d.updated_at as disposition_at "
+        "select i.*, d.disposition, d.note, d.counselor, d.updated_at as disposition_at, d.placed_level "
         "from intakes i left join dispositions d on d.intake_id = i.intake_id "
         f"{'where ' + where if where else ''} order by i.completed_at desc, i.intake_id limit :limit"
     )
@@ -131,6 +139,7 @@ def _select(db: sqlite_utils.Database, where: str, params: dict, limit: int) -> 
                 row[key] = json.loads(row[key])
         row["review"] = bool(row["review"])
         row["crisis"] = row["conversation_id"] in in_crisis
+        row["reference"] = reference(row["conversation_id"])
         rows.append(row)
     return rows
 
@@ -152,37 +161,23 @@ def intake_detail(db: sqlite_utils.Database, intake_id: str) -> dict | None:
 
 
 def export_csv(rows: list[dict]) -> str:
-    """The intakes as CSV, with names, phone numbers, emails, dates of birth and addresses redacted
-    from every free-text field (the counselor's note especially); a cell that would start a spreadsheet
-    formula gets a leading apostrophe."""
+    """The intakes as CSV: a column per criterion, the reasons as sentences, the conversation named by its
+    pseudonymous reference only; names, phone numbers, emails, dates of birth and addresses redacted from
+    every free-text field (the counselor's note especially); no cell starts a spreadsheet formula."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
+        values = {**row, **(row.get("criteria") or {}), "reference": reference(row.get("conversation_id") or ""),
+                  "reasons": "; ".join(f"{r['explanation']} ({r['rule']}; sources {', '.join(r.get('sources', []))})"
+                                       for r in row.get("reasons") or []),
+                  "missing": ", ".join(row.get("missing") or [])}
         record = {}
         for column in EXPORT_COLUMNS:
-            value = row.get(column)
-            if isinstance(value, (dict, list)):
-                value = json.dumps(value, sort_keys=True)
+            value = values.get(column)
+            value = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
             value = "" if value is None else str(value)
             value = redact(value) if column in FREE_TEXT_COLUMNS else value
             record[column] = "'" + value if value[:1] in FORMULA_STARTS else value  # no spreadsheet formulas
         writer.writerow(record)
     return out.getvalue()
-
-
-def open_events(db: sqlite_utils.Database) -> dict[str, list[dict]]:
-    """Open handoff requests and crisis events, newest first."""
-    rows = list_events(db, status="open", limit=200)
-    return {kind: [row for row in rows if row["kind"] == kind] for kind in ("handoff", "crisis")}
-
-
-def mark_event_handled(db: sqlite_utils.Database, event_id: int, counselor: str) -> bool:
-    """Set an open event's status to handled; False when there is no such open event."""
-    if "events" not in db.table_names():
-        return False
-    found = list(db["events"].rows_where("id = ? and status = 'open'", [event_id]))
-    if not found:
-        return False
-    db["events"].update(event_id, {"status": "handled", "handled_by": counselor, "handled_at": now()}, alter=True)
-    return True

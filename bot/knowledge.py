@@ -20,6 +20,7 @@ from bot.text import AUX_WORDS, WH_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_FILE = ROOT / "data" / "knowledge" / "faq.yml"
+SOURCES_FILE = ROOT / "data" / "knowledge" / "sources.yml"
 FAQ_TRAINING_FILE = ROOT / "data" / "nlu" / "faq.yml"
 STOPWORDS = frozenset(
     "a an the and or of to in on for is are be do does did i im i'm me my you your it its this that "
@@ -63,6 +64,11 @@ def load_entries(path: Path = KNOWLEDGE_FILE) -> dict[str, Entry]:
                                tuple(custom.get("sources", ())), custom.get("figures", {}),
                                custom.get("disagreement", ""))
     return entries
+
+
+def source_titles(path: Path = SOURCES_FILE) -> dict[str, str]:
+    """Each source document's id and the short title people see for it."""
+    return {str(key): str(value) for key, value in yaml.safe_load(path.read_text(encoding="utf-8")).items()}
 
 
 def training_phrasings(path: Path = FAQ_TRAINING_FILE) -> dict[str, list[str]]:

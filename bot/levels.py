@@ -27,3 +27,11 @@ CRISIS = Level("crisis", "Crisis services first", "Crisis", "crisis services fir
 BY_CODE = {level.code: level for level in (*PLACEMENT, CRISIS)}
 PLACEMENT_CODES = tuple(level.code for level in PLACEMENT)
 ALL_CODES = (*PLACEMENT_CODES, CRISIS.code)
+
+# The crisis categories (bot/safety.py CATEGORIES and "unspecified") as counselors read them.
+CRISIS_LABELS = {
+    "suicide": "Suicide risk", "self_harm": "Self-harm", "overdose": "Overdose",
+    "medical_emergency": "Medical emergency", "dangerous_withdrawal": "Dangerous withdrawal",
+    "danger_to_others": "Risk to others", "danger_at_home": "Danger at home",
+    "unspecified": "Possible crisis (type not named)",
+}

@@ -14,15 +14,17 @@ CONSENT_SLOT = "consent"
 GIVEN = "given"
 DECLINED = "declined"
 # Bump the version whenever the consent wording changes (tests/test_privacy.py checks the digest).
-CONSENT_VERSION = "2026-11-23.1"
+CONSENT_VERSION = "2026-12-02.1"
 CONSENT_QUESTION = (
-    "Before we start: may I store your answers and my suggestion, without your name or contact details, so our "
-    "intake team can follow up with you? If you'd rather I store nothing, we can still go through the questions "
-    "and you can ask me anything; it just won't be saved."
+    "Before we start: may I store your answers and my suggestion, so our intake team has them if you contact us "
+    "or ask for a call back? They are kept confidential and without your name or contact details (a call back "
+    "asks for those separately, with its own consent). Say \"delete my information\" at any time to erase them. "
+    "If you'd rather I store nothing, we can still go through the questions and you can ask me anything; it just "
+    "won't be saved."
 )
 CONSENT_BUTTONS = (("Yes, you may store them", "/consent_given"), ("No, don't store anything", "/consent_declined"))
-GREETING_RESPONSE = "utter_greet"  # in domain.yml: says what is stored and why
-CONSENT_WORDING_SHA256 = "c4e9a8f0bae04cdd1562dd78bfae14770b8ea598b25ea542abf7f54b95af5ca5"
+GREETING_RESPONSE = "utter_greet"  # in domain.yml: says nothing is stored without consent
+CONSENT_WORDING_SHA256 = "37218bd8978302285c5158462154dd3c2afcff6a113e2e4271e5dfcc29b15fd7"
 ERASE_RESPONSE = "utter_data_deleted"
 ANONYMOUS = ""
 

@@ -165,7 +165,8 @@ def list_events(db: sqlite_utils.Database, kind: str | None = None, status: str 
 def delete_conversation(db: sqlite_utils.Database, conversation_id: str) -> dict[str, int]:
     """Erase every row kept about a conversation; returns the count per table.
 
-    Safety events (crisis, handoff) are kept for the record but lose the conversation id.
+    Safety events (crisis, handoff), and their items in the counselors' queue, are kept for the record
+    but lose the conversation id (and the queue's reference made from it).
     """
     if not conversation_id:
         raise ValueError("a conversation id is required")
@@ -181,8 +182,9 @@ def delete_conversation(db: sqlite_utils.Database, conversation_id: str) -> dict
             else:
                 continue
             deleted[table.name] = table.count_where(where, values)
-            if table.name == "events":
-                db.execute(f"update events set conversation_id = '' where {where}", values)
-            else:
-                table.delete_where(where, values)
+            if "kind" in columns:  # events and queue items: safety events stay, anonymous
+                kept = f"{where} and kind in ({', '.join(repr(kind) for kind in EVENT_KINDS)})"
+                blank = ", reference = ''" if "reference" in columns else ""
+                db.execute(f"update [{table.name}] set conversation_id = ''{blank} where {kept}", values)
+            table.delete_where(where, values)
     return {name: count for name, count in deleted.items() if count}

@@ -9,6 +9,7 @@ from bot import console_store
 from bot.intake import make_intake
 from bot.placement import recommend_level
 from bot.storage import open_db, record_event, save_intake
+from bot.work_queue import reference
 
 MILD = {"substances": ["alcohol"], "severity": "mild", "withdrawal": "none", "home": "stable", "support": "strong",
         "relapse": "none", "recent_treatment": "none", "mental_health": "no"}
@@ -63,9 +64,18 @@ def test_csv_export_redacts_names_phones_and_emails(db):
     assert len(rows) == 3
     for secret in ("Sarah", "Miller", "555", "123-4567", "example.com"):
         assert secret not in text
-    note = next(row["note"] for row in rows if row["intake_id"] == "conv-op:0")
+    note = next(row["note"] for row in rows if row["reference"] == reference("conv-op"))
     assert "[PHONE]" in note and "[EMAIL]" in note and "[NAME]" in note
     assert {row["level"] for row in rows} == {"op", "iop"}
+
+
+def test_csv_export_has_a_column_per_criterion_reasons_as_sentences_and_no_conversation_id(db):
+    text = console_store.export_csv(console_store.list_intakes(db))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert "conv-" not in text and "criteria" not in rows[0]
+    row = next(row for row in rows if row["reference"] == reference("conv-op"))
+    assert row["substances"] == "alcohol" and row["severity"] == "mild" and row["home"] == "stable"
+    assert row["reasons"] and "{" not in row["reasons"] and "sources" in row["reasons"]
 
 
 def test_audit_rows_say_who_what_and_when(db):
@@ -76,25 +86,14 @@ def test_audit_rows_say_who_what_and_when(db):
     assert all(r["at"] for r in rows)
 
 
-def test_open_events_and_marking_one_handled(db):
-    events = console_store.open_events(db)
-    assert [e["conversation_id"] for e in events["handoff"]] == ["conv-op"]
-    assert [e["category"] for e in events["crisis"]] == ["suicide"]
-    handoff = events["handoff"][0]["id"]
-    assert console_store.mark_event_handled(db, handoff, "Dana")
-    assert not console_store.mark_event_handled(db, handoff, "Dana")  # already handled
-    assert console_store.open_events(db)["handoff"] == []
-
-
 def test_an_empty_database(tmp_path):
     db = open_db(tmp_path / "empty.db")
     assert console_store.list_intakes(db, crisis=True) == []
-    assert console_store.open_events(db) == {"handoff": [], "crisis": []}
     assert console_store.intake_detail(db, "x") is None
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(db):
     console_store.save_disposition(db, "conv-op:0", "agree", '=HYPERLINK("http://x.example","click")', "Dana")
     rows = list(csv.DictReader(io.StringIO(console_store.export_csv(console_store.list_intakes(db)))))
-    note = next(row["note"] for row in rows if row["intake_id"] == "conv-op:0")
+    note = next(row["note"] for row in rows if row["reference"] == reference("conv-op"))
     assert note.startswith("'=")

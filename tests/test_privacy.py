@@ -6,6 +6,7 @@ from bot.intake import make_intake
 from bot.model import ROOT
 from bot.placement import recommend_level
 from bot.privacy import (
+    CONSENT_QUESTION,
     CONSENT_WORDING_SHA256,
     DECLINED,
     GIVEN,
@@ -26,11 +27,17 @@ def test_the_consent_wording_matches_its_version():
         "The consent wording changed: bump CONSENT_VERSION and update CONSENT_WORDING_SHA256 in bot/privacy.py")
 
 
-def test_the_greeting_says_what_is_stored_and_that_it_is_no_emergency_service():
+def test_the_greeting_is_short_and_says_nothing_is_stored_without_consent_and_it_is_no_emergency_service():
     text = " ".join(greeting().split())
-    assert "What is stored" in text and "without your name or contact details" in text
+    assert len(text.split()) <= 80
+    assert "nothing is stored unless you agree" in text
     assert "not an emergency service" in text and "911" in text and "988" in text
-    assert "delete my information" in text
+
+
+def test_the_consent_question_says_exactly_what_is_kept_and_how_to_erase_it():
+    assert "without your name or contact details" in CONSENT_QUESTION
+    assert "call back asks for those separately, with its own consent" in CONSENT_QUESTION
+    assert "delete my information" in CONSENT_QUESTION
 
 
 def test_yes_or_no_to_the_consent_question():

@@ -115,7 +115,7 @@ def test_console_api_answers_401_without_a_session(site, path):
     assert call(site[0] + "/console/api/" + path, cookie="console_session=guessed")[0] == 401
 
 
-@pytest.mark.parametrize("path", ["whatif", "disposition", "events/handled"])
+@pytest.mark.parametrize("path", ["whatif", "disposition", "queue/update"])
 def test_console_posts_answer_401_without_a_session(site, path):
     status, _, _ = call(site[0] + "/console/api/" + path, b"{}", headers={"Content-Type": "application/json"})
     assert status == 401
@@ -150,7 +150,7 @@ def test_console_with_a_session(site, cookie):
     assert headers["Cache-Control"] == "no-store" and headers["X-Frame-Options"] == "DENY"
     overview = json.loads(call(site[0] + "/console/api/overview", cookie=cookie)[2])
     assert overview["counselor"] == "Dana Counselor"
-    assert [e["category"] for e in overview["events"]["crisis"]] == ["suicide"]
+    assert overview["open"]["crisis"] == 1 and overview["open"]["handoff"] == 1
     assert "rasa_token" not in json.dumps(overview) and RASA_TOKEN not in json.dumps(overview)
 
 
@@ -203,12 +203,69 @@ def test_filters_disposition_export_and_audit(site, cookie):
     assert not any(note in (row["detail"] or "") for row in console_store.list_audit(db))
 
 
-def test_mark_a_handoff_handled(site, cookie):
+def post_json(url, payload, cookie=None, headers=None):
+    return call(url, json.dumps(payload).encode(), cookie, {"Content-Type": "application/json", **(headers or {})})
+
+
+def test_a_call_back_request_from_the_widget_reaches_the_queue_and_moves_through_its_statuses(site, cookie):
     url, db = site
-    handoff = console_store.open_events(db)["handoff"][0]["id"]
-    body = json.dumps({"id": handoff}).encode()
-    assert call(url + "/console/api/events/handled", body, cookie, {"Content-Type": "application/json"})[0] == 200
-    assert console_store.open_events(db)["handoff"] == []
+    status, _, body = call(url + "/api/callback")
+    wording = json.loads(body)
+    assert status == 200 and "never exported" in wording["consent"] and "evening" in wording["best_times"]
+    request = {"conversation_id": "conv-a", "first_name": "Ana", "contact": "(555) 201-3344",
+               "best_time": "evening", "consent": True}
+    assert post_json(url + "/api/callback", {**request, "consent": False})[0] == 400
+    status, _, body = post_json(url + "/api/callback", {**request, "contact": "call me"})
+    assert status == 400 and "phone number" in json.loads(body)["error"]
+    assert call(url + "/api/callback", json.dumps(request).encode(), headers={"Content-Type": "text/plain"})[0] == 415
+    assert post_json(url + "/api/callback", request, headers={"Origin": "http://evil.example"})[0] == 403
+    status, _, body = post_json(url + "/api/callback", request)
+    assert status == 201 and json.loads(body)["best_time"] == "Evening"
+
+    queue = json.loads(call(url + "/console/api/queue?kind=callback", cookie=cookie)[2])
+    assert queue["total"] == 1
+    item = queue["items"][0]
+    assert item["status"] == "new" and item["level"] == "op" and item["reference"].startswith("C-")
+    assert "conversation_id" not in item and "555" not in json.dumps(queue)  # contact only in the item view
+    detail = json.loads(call(url + f"/console/api/queue/item?id={item['id']}", cookie=cookie)[2])
+    assert detail["callback"]["contact"] == "5552013344" and detail["callback"]["first_name"] == "Ana"
+    for status_name in ("assigned", "contacted", "scheduled", "closed"):
+        answer = post_json(url + "/console/api/queue/update", {"id": item["id"], "status": status_name,
+                                                                "note": f"now {status_name}"}, cookie)
+        assert answer[0] == 200, answer
+    detail = json.loads(answer[2])
+    assert [entry["change"]["status"][1] for entry in detail["history"]] == ["assigned", "contacted", "scheduled",
+                                                                               "closed"]
+    assert detail["history"][0]["counselor"] == "Dana Counselor" and detail["history"][-1]["note"] == "now closed"
+    assert json.loads(call(url + "/console/api/queue?kind=callback", cookie=cookie)[2])["total"] == 0  # closed
+    closed = json.loads(call(url + "/console/api/queue?kind=callback&status=closed", cookie=cookie)[2])
+    assert closed["total"] == 1
+    assert post_json(url + "/console/api/queue/update", {"id": item["id"], "status": "done"}, cookie)[0] == 400
+    assert post_json(url + "/console/api/queue/update", {"id": 99999, "status": "closed"}, cookie)[0] == 404
+    actions = {row["action"] for row in console_store.list_audit(db)}
+    assert {"view queue", "view queue item", "update queue item"} <= actions
+    assert not any("555" in (row["detail"] or "") for row in console_store.list_audit(db))
+
+
+def test_the_queue_holds_handoffs_crisis_events_and_intakes_and_pages_on_the_server(site, cookie):
+    url, _ = site
+    everything = json.loads(call(url + "/console/api/queue?status=", cookie=cookie)[2])
+    kinds = {item["kind"] for item in everything["items"]}
+    assert {"handoff", "crisis", "intake"} <= kinds
+    page = json.loads(call(url + "/console/api/queue?status=&page=2", cookie=cookie)[2])
+    assert page["page"] == 2 and page["items"] == [] and page["pages"] == 1
+    reference = everything["items"][0]["reference"]
+    found = json.loads(call(url + f"/console/api/queue?status=&q={reference[:6]}", cookie=cookie)[2])
+    assert found["total"] >= 1 and all(item["reference"] == reference for item in found["items"])
+    overview = json.loads(call(url + "/console/api/overview", cookie=cookie)[2])
+    assert overview["open"]["crisis"] == 1 and overview["statuses"]["scheduled"] == "Scheduled"
+
+
+def test_the_call_back_form_is_rate_limited_per_address(site):
+    url, _ = site
+    request = {"conversation_id": "conv-b", "contact": "someone@example.org", "best_time": "any", "consent": True}
+    statuses = [post_json(url + "/api/callback", request)[0] for _ in range(5)]
+    assert 429 in statuses
 
 
 def test_logout_ends_the_session(site):

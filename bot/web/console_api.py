@@ -17,8 +17,9 @@ from typing import Any, Callable, Mapping
 
 import sqlite_utils
 
-from bot import console_store
+from bot import console_store, work_queue
 from bot.criteria import ASAM_DIMENSIONS, CRITERIA
+from bot.levels import BY_CODE, CRISIS_LABELS
 from bot.web.inspector import tracker_view, what_if
 
 CONSOLE_PREFIX = "console-"
@@ -70,19 +71,24 @@ class Console:
 
 
 def overview(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
-    """Who is logged in, the open handoffs and crisis events, and what the forms need."""
-    events = console_store.open_events(console.db)
-    console_store.audit(console.db, counselor, "view overview", "events",
-                 f"{len(events['handoff'])} handoffs, {len(events['crisis'])} crisis events open")
+    """Who is logged in, the open queue items per kind, and the vocabulary the views need."""
+    counts = work_queue.counts(console.db)
+    console_store.audit(console.db, counselor, "view overview", "queue",
+                        ", ".join(f"{count} {kind}" for kind, count in counts.items()) + " open")
     return json_reply({
         "counselor": counselor,
         "rasa_url": console.rasa_url,
-        "events": events,
+        "open": counts,
+        "kinds": work_queue.KINDS,
+        "statuses": work_queue.STATUSES,
         "dispositions": console_store.DISPOSITIONS,
-        "levels": list(console_store.LEVEL_FILTERS),
+        "crisis_labels": CRISIS_LABELS,
+        "levels": {code: BY_CODE[code].title for code in console_store.LEVEL_FILTERS},
         "dimensions": ASAM_DIMENSIONS,
         "criteria": [{"id": c.id, "label": c.label, "values": list(c.values), "numeric": c.numeric,
-                      "multiple": c.multiple, "dimension": c.dimension} for c in CRITERIA],
+                      "multiple": c.multiple, "dimension": c.dimension,
+                      "value_labels": {v: c.value_labels.get(v, v.replace("_", " ")) for v in c.values}}
+                     for c in CRITERIA],
     })
 
 
@@ -153,10 +159,11 @@ def intake(console: Console, counselor: str, query: Mapping[str, str], body: dic
 def disposition(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """Save the counselor's disposition and note for an intake."""
     intake_id, choice, note = body.get("intake_id"), body.get("disposition"), body.get("note", "")
-    if not isinstance(intake_id, str) or not isinstance(choice, str) or not isinstance(note, str):
-        return error(400, "send {intake_id, disposition, note}")
+    level = body.get("level")
+    if not all(isinstance(v, str) for v in (intake_id, choice, note)) or not isinstance(level, (str, type(None))):
+        return error(400, "send {intake_id, disposition, note, level?}")
     try:
-        row = console_store.save_disposition(console.db, intake_id, choice, note, counselor)
+        row = console_store.save_disposition(console.db, intake_id, choice, note, counselor, level or None)
     except ValueError as problem:
         return error(400, str(problem))
     except KeyError:
@@ -175,13 +182,55 @@ def export(console: Console, counselor: str, query: Mapping[str, str], body: dic
                  {"Content-Disposition": 'attachment; filename="intakes-redacted.csv"'})
 
 
-def handled(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
-    """Mark an open handoff request or crisis event as handled."""
-    event_id = body.get("id")
-    if not isinstance(event_id, int) or not console_store.mark_event_handled(console.db, event_id, counselor):
-        return error(404, "no such open event")
-    console_store.audit(console.db, counselor, "mark event handled", str(event_id))
-    return json_reply({"id": event_id, "status": "handled"})
+def _queue_filters(query: Mapping[str, str]) -> dict:
+    def day(name: str) -> str | None:
+        value = query.get(name, "")
+        return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+    status = query.get("status", work_queue.OPEN)
+    page = query.get("page", "1")
+    return {"status": status if status in (*work_queue.STATUSES, work_queue.OPEN) else None,
+            "kind": query.get("kind") if query.get("kind") in work_queue.KINDS else None,
+            "level": query.get("level") if query.get("level") in console_store.LEVEL_FILTERS else None,
+            "date_from": day("from"), "date_to": day("to"), "search": query.get("q", "")[:20] or None,
+            "assignee": query.get("assignee", "")[:80] or None,
+            "page": int(page) if page.isdigit() and 0 < int(page) < 100000 else 1}
+
+
+def queue(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """One page of the work queue, filtered by status, kind, level, dates, assignee and reference."""
+    filters = _queue_filters(query)
+    work_queue.erase_expired_callbacks(console.db)
+    result = work_queue.list_items(console.db, **filters)
+    console_store.audit(console.db, counselor, "view queue", "queue", _describe_filters(filters))
+    return json_reply({**result, "filters": filters})
+
+
+def queue_item(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """One queue item with its history (and a call-back's contact details, which is audited)."""
+    item_id = query.get("id", "")
+    item = work_queue.get_item(console.db, int(item_id)) if item_id.isdigit() else None
+    if item is None:
+        return error(404, "no such queue item")
+    console_store.audit(console.db, counselor, "view queue item", item_id, item["kind"])
+    return json_reply(item)
+
+
+def queue_update(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """Change a queue item's status or assignee, with a note; the change goes into its history."""
+    item_id, status, assignee, note = (body.get(key) for key in ("id", "status", "assignee", "note"))
+    if not isinstance(item_id, int) or not all(isinstance(v, (str, type(None))) for v in (status, assignee, note)):
+        return error(400, "send {id, status?, assignee?, note?}")
+    try:
+        item = work_queue.update_item(console.db, item_id, counselor, status=status, assignee=assignee, note=note or "")
+    except KeyError:
+        return error(404, "no such queue item")
+    except ValueError as problem:
+        return error(400, str(problem))
+    console_store.audit(console.db, counselor, "update queue item", str(item_id),
+                        ", ".join(f"{key}: {old} -> {new}" for key, (old, new) in item["history"][-1]["change"].items()
+                                  if key == "status") or "note or assignee")
+    return json_reply(item)
 
 
 def scenarios(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
@@ -203,7 +252,9 @@ ROUTES: dict[tuple[str, str], Callable[..., Reply]] = {
     ("GET", "intake"): intake,
     ("POST", "disposition"): disposition,
     ("GET", "export.csv"): export,
-    ("POST", "events/handled"): handled,
+    ("GET", "queue"): queue,
+    ("GET", "queue/item"): queue_item,
+    ("POST", "queue/update"): queue_update,
     ("GET", "scenarios"): scenarios,
     ("GET", "audit"): audit_log,
 }

@@ -3,6 +3,8 @@
 Routes:
   /, /demo.html, /widget.js, /widget.css     public: the widget and the pages that embed it
   /vendor/socket.io.min.js                   public: socket.io-client from node_modules (npm, lockfile)
+  /api/callback (GET wording, POST request)  public: the widget's call-back form (bot/callbacks.py), rate-limited
+  /api/sources                               public: the source documents' titles ("Where this comes from")
   /console/login (GET form, POST login)      public: the only console URL that answers without a session
   /console, /console/static/*, /console/api/*, /console/logout   counselor session required
 Every response carries a Content-Security-Policy that allows scripts, styles and connections to
@@ -19,7 +21,10 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import callbacks
 from bot.console_store import audit
+from bot.knowledge import source_titles
+from bot.limits import RateLimit
 from bot.storage import open_db
 from bot.web import console_api
 from bot.web.auth import Sessions, clear_cookie, session_id_from, set_cookie
@@ -55,6 +60,7 @@ class App:
         self.sessions = Sessions(config.counselor_token)
         self.fetch_tracker = console_api.rasa_tracker_fetcher(config.rasa_url, config.rasa_token)
         self.console().db.close()  # creates the console's tables up front
+        self.callback_limit = RateLimit(per_minute=0.5, burst=3)  # per client address
         ws_url = "ws" + config.rasa_url[len("http"):] if config.rasa_url.startswith("http") else config.rasa_url
         self.csp = (
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -65,6 +71,14 @@ class App:
     def console(self) -> console_api.Console:
         """The console API's dependencies, with a database connection of its own (one per request thread)."""
         return console_api.Console(open_db(self.config.db_path), self.fetch_tracker, self.config.rasa_url)
+
+    def save_callback(self, request: callbacks.CallbackRequest) -> int:
+        """Store a call-back request (its own connection, closed after)."""
+        db = open_db(self.config.db_path)
+        try:
+            return callbacks.save_request(db, request)
+        finally:
+            db.close()
 
     def audit(self, counselor: str, action: str) -> None:
         """An audit row outside the API (log in, log out)."""
@@ -143,6 +157,11 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
                 self.file(STATIC / PUBLIC_PAGES[path])
             elif path.startswith("/vendor/") and path[len("/vendor/"):] in VENDOR:
                 self.file(VENDOR[path[len("/vendor/"):]])
+            elif path == "/api/callback":
+                wording = {"consent": callbacks.CONSENT, "best_times": callbacks.BEST_TIMES}
+                self.send(200, json.dumps(wording).encode(), "application/json")
+            elif path == "/api/sources":
+                self.send(200, json.dumps(source_titles()).encode(), "application/json")
             elif path == "/console/login":
                 self.file(STATIC / "login.html", private=True)
             elif path == "/console" or path.startswith("/console/"):
@@ -158,6 +177,8 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
             raw = self.body()
             if raw is None:
                 self.send(413, b'{"error": "request too large"}', "application/json", private=True)
+            elif path == "/api/callback":
+                self.callback(raw)
             elif path == "/console/login":
                 self.login(dict(urllib.parse.parse_qsl(raw.decode("utf-8", "replace"))))
             elif path == "/console/logout":
@@ -204,6 +225,31 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
             finally:
                 console.db.close()
             self.send(reply.status, reply.body, reply.content_type, reply.headers, private=True)
+
+        def callback(self, raw: bytes) -> None:
+            """A call-back request from the widget: JSON only (so a cross-site form cannot post it), limited per
+            client address; a wrong field is answered with a sentence for the person."""
+            def answer(status: int, payload: dict, headers: dict | None = None) -> None:
+                self.send(status, json.dumps(payload).encode(), "application/json", headers, private=True)
+
+            if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+                answer(415, {"error": "send JSON"})
+                return
+            wait = app.callback_limit.wait(self.client_address[0])
+            if wait:
+                answer(429, {"error": "Too many requests from here; please try again in a few minutes, or call us."},
+                       {"Retry-After": str(wait)})
+                return
+            try:
+                body = json.loads(raw)
+                request = callbacks.read_request(body if isinstance(body, dict) else {})
+            except ValueError as problem:
+                message = str(problem) if isinstance(problem, ValueError) and not isinstance(
+                    problem, json.JSONDecodeError) else "send a JSON object"
+                answer(400, {"error": message})
+                return
+            app.save_callback(request)
+            answer(201, {"ok": True, "best_time": callbacks.BEST_TIMES[request.best_time]})
 
         def login(self, form: dict) -> None:
             name = form.get("name", "")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
 
-from bot import console_store
+from bot import console_store, work_queue
 from bot.storage import open_db, record_event
+from bot.work_queue import reference
 from tests.e2e.stack import COUNSELOR_TOKEN
-from tests.e2e.webpage import screenshot, serious_violations
+from tests.e2e.webpage import BOT_MESSAGES, Widget, screenshot, serious_violations
 
 COUNSELOR = "Dana Counselor"
 NOTE = "Called back: my name is Sarah Miller, phone (555) 123-4567, email sarah.miller@example.com"
@@ -64,14 +66,23 @@ def test_wrong_token_is_refused(browser, web):
     context.close()
 
 
-def test_open_handoffs_are_visible_at_a_glance(console):
+def test_the_queue_opens_first_with_the_waiting_handoff(console):
     page, _, _ = console
-    assert "requested · conversation conversation-w" in page.locator("#handoffs").inner_text()
-    assert int(page.locator("#handoff-count").inner_text()) >= 1
+    assert page.locator("#queue").is_visible() and page.locator("#test-chat").is_hidden()
+    row = page.locator("#queue-rows tr", has_text=reference("conversation-waiting-for-a-person"))
+    row.wait_for()
+    assert "Asked for a person" in row.inner_text() and "New" in row.inner_text()
+    assert re.search(r"(just now|min ago)", row.inner_text())
+    assert "T" not in row.locator("td").first.inner_text()  # local, relative time, not an ISO stamp
+    assert int(page.locator("#open-count").inner_text()) >= 1
+    screenshot(page, "console-queue")
 
 
 def test_criteria_fill_live_while_chatting(console):
     page, _, errors = console
+    page.get_by_role("link", name="Test chat").click()
+    page.locator("#test-chat:not([hidden])").wait_for()
+    page.wait_for_function("() => !!sessionStorage.getItem('console-conversation')")
     say(page, "hi")
     assert page.locator("#intent").inner_text().startswith("greet (")
     say(page, "yes let's start")
@@ -113,13 +124,30 @@ def test_what_if_shows_the_changed_recommendation(console):
     screenshot(page.locator("#test-chat"), "console-inspector")
 
 
-def test_console_has_no_serious_accessibility_violations(console):
+def test_every_view_has_no_serious_accessibility_violations(console, web):
     page, _, _ = console
-    assert serious_violations(page) == []
+    assert serious_violations(page) == []  # the test chat
+    for view in ("#queue", "#intakes"):
+        page.goto(web.url + "/console" + view)
+        page.locator(f"{view}:not([hidden])").wait_for()
+        page.wait_for_timeout(300)
+        assert serious_violations(page) == [], view
+    page.goto(web.url + "/console#queue")
+    page.locator("#queue-rows a").first.click()
+    page.locator("#item:not([hidden])").wait_for()
+    page.wait_for_timeout(300)
+    assert serious_violations(page) == [], "queue item"
+    page.goto(web.url + "/console#intakes")
+    page.locator("#intake-rows a").first.click()
+    page.locator("#intake:not([hidden])").wait_for()
+    page.wait_for_timeout(300)
+    assert serious_violations(page) == [], "intake"
 
 
 def test_save_a_disposition_and_export_it_redacted(console, web):
     page, db, _ = console
+    page.goto(web.url + "/console#intakes")
+    page.locator("#intakes:not([hidden])").wait_for()
     page.locator("#filters").get_by_role("button", name="Apply").click()
     page.locator("#intake-rows tr[data-intake]").first.wait_for()
     page.locator("#f-level").select_option("iop")
@@ -127,25 +155,41 @@ def test_save_a_disposition_and_export_it_redacted(console, web):
     rows = page.locator("#intake-rows tr[data-intake]")
     rows.first.wait_for()
     intake_id = rows.first.get_attribute("data-intake")
-    rows.first.get_by_role("button").click()
-    page.locator("#detail:not([hidden])").wait_for()
+    rows.first.get_by_role("link", name=re.compile("Open")).click()
+    page.locator("#intake:not([hidden])").wait_for()
+    dimensions = page.locator("#detail-dimensions")
+    assert "Dimension 1: Acute intoxication and withdrawal potential" in dimensions.inner_text()
+    assert "10 hours a week" in dimensions.inner_text()
+    page.get_by_label("Disposition", exact=True).select_option("different_level")
+    level = page.get_by_label("Place at which level?")
+    assert level.is_visible()
+    page.get_by_role("button", name="Save disposition").click()  # the browser asks for the level first
+    assert console_store.intake_detail(db, intake_id)["disposition"] is None
     page.get_by_label("Disposition", exact=True).select_option("follow_up")
+    assert level.is_hidden()
     page.get_by_label("Note", exact=True).fill(NOTE)
     page.get_by_role("button", name="Save disposition").click()
     page.locator("#disposition-status", has_text="Disposition saved.").wait_for()
     stored = console_store.intake_detail(db, intake_id)
     assert (stored["disposition"], stored["note"], stored["counselor"]) == ("follow_up", NOTE, COUNSELOR)
-    assert "Needs a follow-up call" in page.locator(f'#intake-rows tr[data-intake="{intake_id}"]').inner_text()
-    assert f"Needs a follow-up call by {COUNSELOR}" in page.locator("#detail-facts").inner_text()
-    screenshot(page.locator("#intakes"), "console-intakes")
+    saved = page.locator("#detail-saved").inner_text()
+    assert f"Needs a follow-up call, by {COUNSELOR}" in saved and "Sarah Miller" in saved  # the note is shown
+    screenshot(page.locator("#intake"), "console-intake")
+    page.emulate_media(media="print")
+    assert page.locator(".top").is_hidden() and page.locator("#disposition-form").is_hidden()
+    screenshot(page, "console-intake-print")
+    page.emulate_media(media="screen")
 
     exported = page.request.get(web.url + page.locator("#export").get_attribute("href"))
     assert exported.status == 200
     text = exported.text()
     for secret in ("Sarah", "Miller", "(555) 123-4567", "123-4567", "example.com"):  # not "555": ids are random hex
         assert secret not in text
-    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["intake_id"] == intake_id)
+    conversation = stored["conversation_id"]
+    assert conversation not in text
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["reference"] == reference(conversation))
     assert row["disposition"] == "follow_up" and "[PHONE]" in row["note"] and "[EMAIL]" in row["note"]
+    assert row["substances"] == "opioids" and row["hours_available"] == "10"
 
 
 def test_every_view_edit_and_export_is_audited(console):
@@ -158,8 +202,62 @@ def test_every_view_edit_and_export_is_audited(console):
     assert not any("Sarah" in (row["detail"] or "") for row in audit)
 
 
-def test_reset_starts_a_new_conversation(console):
+def test_a_call_back_request_from_the_widget_reaches_the_queue_and_moves_through_the_statuses(console, browser, web):
+    page, db, _ = console
+    person = browser.new_context(viewport={"width": 1280, "height": 800})
+    widget_page = person.new_page()
+    widget_page.goto(web.url + "/demo.html")
+    widget = Widget(widget_page)
+    widget.open()
+    widget.say("can I talk to a real person?")
+    handoff = widget_page.locator(BOT_MESSAGES).filter(has=widget_page.locator(".next-step")).last
+    handoff.get_by_role("button", name="Request a call back").click()
+    form = widget_page.locator("#intake-widget form.callback")
+    assert "never exported" in form.inner_text()
+    form.get_by_label("First name (optional)").fill("Rosa")
+    form.get_by_label("Phone number or email", exact=True).fill("(555) 301-7788")
+    form.get_by_label("Best time to reach you").select_option("evening")
+    form.get_by_role("button", name="Send my request").click()
+    assert "tick the box" in form.locator(".form-error").inner_text().lower() or form.get_by_role("checkbox").evaluate(
+        "(box) => !box.checkValidity()")
+    form.get_by_role("checkbox").check()
+    form.get_by_role("button", name="Send my request").click()
+    widget_page.locator("#intake-widget .msg.bot", has_text="Our intake team will contact you (evening)").wait_for()
+    assert "301-7788" not in json.dumps(widget_page.evaluate("() => Object.entries(sessionStorage)"))
+    conversation = widget.session_id()
+    person.close()
+
+    page.goto(web.url + "/console#queue")
+    page.locator("#q-kind").select_option("callback")
+    page.locator("#queue-filters").get_by_role("button", name="Apply").click()
+    row = page.locator("#queue-rows tr.kind-callback", has_text=reference(conversation))
+    row.wait_for()
+    assert "Call-back request" in row.inner_text()
+    row.get_by_role("link", name=re.compile("Open")).click()
+    page.locator("#item:not([hidden])").wait_for()
+    assert page.get_by_role("link", name="5553017788").get_attribute("href") == "tel:5553017788"
+    assert "Rosa" in page.locator("#item-facts").inner_text() and "Evening" in page.locator("#item-facts").inner_text()
+    page.get_by_role("button", name="Assign to me").click()
+    page.locator("#item").get_by_role("button", name="Save").click()
+    page.locator("#item-saved", has_text="Saved.").wait_for()
+    for status, note in (("contacted", "Left a voicemail"), ("scheduled", "Assessment Thursday 6pm"), ("closed", "")):
+        page.locator("#item").get_by_label("Status").select_option(status)
+        page.get_by_label("Follow-up note").fill(note)
+        page.locator("#item").get_by_role("button", name="Save").click()
+        page.locator("#item-history li", has_text=f"→ {status.capitalize()}").wait_for()
+    history = page.locator("#item-history").inner_text()
+    assert "New → Assigned" in history and "Assessment Thursday 6pm" in history and COUNSELOR in history
+    screenshot(page.locator("#item"), "console-callback")
+    item = next(i for i in work_queue.list_items(db, kind="callback", status="closed")["items"]
+                if i["reference"] == reference(conversation))
+    assert item["assignee"] == COUNSELOR
+
+
+def test_reset_starts_a_new_conversation(console, web):
     page, _, _ = console
+    page.goto(web.url + "/console#test-chat")
+    page.locator("#test-chat:not([hidden])").wait_for()
+    page.wait_for_function("() => !!sessionStorage.getItem('console-conversation')")
     old = page.evaluate("() => sessionStorage.getItem('console-conversation')")
     page.get_by_role("button", name="Reset conversation").click()  # asks the Rasa server for a new id
     page.wait_for_function("(old) => sessionStorage.getItem('console-conversation') !== old", arg=old)
@@ -171,6 +269,7 @@ def test_reset_starts_a_new_conversation(console):
 
 def test_a_saved_scenario_runs_to_its_end(console):
     page, _, _ = console
+    page.locator("#test-chat:not([hidden])").wait_for()
     page.get_by_label("Saved scenario").select_option("crisis_mid_intake")
     page.get_by_role("button", name="Run scenario").click()
     page.locator("#chat-log .msg.crisis").wait_for(timeout=60000)

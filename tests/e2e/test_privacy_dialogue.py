@@ -98,12 +98,14 @@ def test_logs_carry_no_identifiers_from_a_conversation(assistant, sender):
 def test_the_counselor_export_carries_no_identifiers_from_a_conversation(assistant, sender):
     from bot.console_store import export_csv, list_intakes, save_disposition
     from bot.storage import open_db
+    from bot.work_queue import reference
 
     talk(assistant, sender, INTRODUCTION, CALM)
     db = open_db(assistant.var_dir / "intake.db")
     intake_id = next(r["intake_id"] for r in list_intakes(db) if r["conversation_id"] == sender)
     save_disposition(db, intake_id, "follow_up", "Spoke with Maria Lopez, 555-867-5309, maria.lopez@example.com", "qa")
     exported = export_csv(list_intakes(db))
-    assert intake_id in exported and "[NAME]" in exported and "[PHONE]" in exported and "[EMAIL]" in exported
+    assert reference(sender) in exported and sender not in exported and intake_id not in exported
+    assert "[NAME]" in exported and "[PHONE]" in exported and "[EMAIL]" in exported
     for identifier in ("Maria", "Lopez", "867-5309", "maria.lopez@example.com"):
         assert identifier not in exported

@@ -61,12 +61,13 @@ def finished(browser, web, assistant):
     widget.click_reply("Yes, that's right")
     card = page.locator("#intake-widget .msg.card")
     card.wait_for()
-    card.evaluate("(node) => { const log = node.parentElement; "
-                  "log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8; }")
+    page.wait_for_timeout(300)
+    landed = card.evaluate(
+        "(node) => node.getBoundingClientRect().top - node.parentElement.getBoundingClientRect().top")
     path = screenshot(page, "widget-recommendation")
     storage = page.evaluate("() => Object.entries(sessionStorage)")
     yield {"page": page, "session": session, "shown": shown, "after_reload": after_reload, "errors": errors,
-           "screenshot": path, "storage": storage, "tracker": assistant.tracker(session)}
+           "landed": landed, "screenshot": path, "storage": storage, "tracker": assistant.tracker(session)}
     context.close()
 
 
@@ -77,7 +78,32 @@ def test_a_full_conversation_ends_in_the_recommendation_card(finished):
     assert reasons.count() >= 1
     assert "step after leaving residential" in card.inner_text()
     assert card.locator("dl.program dt").first.inner_text() == "Days"
-    assert re.search(r"Sources: documents (\d{3}, )+\d{3}", card.inner_text())
+    assert "(sources" not in card.inner_text()  # no document numbers in the reasons
+    sources = card.locator("details.sources")
+    assert sources.locator("summary").inner_text() == "Where this comes from"
+    sources.locator("summary").click()
+    assert re.search(r"intensive outpatient program.*\(document 00\d\)", sources.inner_text(), re.IGNORECASE)
+    next_step = card.locator(".next-step")
+    assert next_step.get_by_role("button", name="Request a call back").is_visible()
+    assert next_step.get_by_role("link", name="Call (555) 010-0199").get_attribute("href") == "tel:5550100199"
+    assert next_step.get_by_role("button", name="Ask a question").is_visible()
+    assert "Monday to Friday" in next_step.inner_text()
+
+
+def test_the_card_opens_at_its_headline_on_desktop_and_phone(browser, web, finished):
+    assert 0 <= finished["landed"] <= 24, finished["landed"]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    entries = json.dumps(finished["storage"])
+    context.add_init_script(f"for (const [k, v] of {entries}) sessionStorage.setItem(k, v);")
+    page = context.new_page()
+    page.goto(web.url + "/demo.html")
+    card = page.locator("#intake-widget .msg.card")
+    card.wait_for()
+    headline = card.locator("h3").bounding_box()
+    log = page.locator("#intake-widget .log").bounding_box()
+    assert log["y"] <= headline["y"] <= log["y"] + 40, (headline, log)
+    screenshot(page, "widget-recommendation-phone")
+    context.close()
     assert finished["errors"] == []
 
 
@@ -131,7 +157,11 @@ def test_an_answer_to_a_question_says_what_it_is_about_and_its_sources(context, 
     answer = page.locator(BOT_MESSAGES).last
     assert answer.locator(".topic").inner_text() == "About: How long an IOP lasts"
     assert "90 days" in answer.inner_text()
-    assert answer.locator(".sources").inner_text() == "Sources: documents 000, 002, 003, 004"
+    sources = answer.locator("details.sources")
+    sources.locator("summary").click()
+    assert "How long an IOP lasts" not in sources.inner_text()  # titles of the documents, not of the answer
+    for document in ("000", "002", "003", "004"):
+        assert f"(document {document})" in sources.inner_text()
     screenshot(page, "widget-faq")
 
 
@@ -144,7 +174,29 @@ def test_crisis_response_is_a_banner_with_tap_to_call_links(context, web):
     assert {"tel:988", "sms:988", "tel:911", "tel:18006624357"} <= hrefs
     pinned = page.locator("#intake-widget .crisis-pinned a")
     assert {link.get_attribute("href") for link in pinned.all()} >= {"tel:988", "sms:988", "tel:911"}
+    assert all(link.bounding_box()["height"] >= 44 for link in pinned.all())
+    assert all(link.bounding_box()["height"] >= 44 for link in banner.locator("a").all())
+    # one safety element at the top: the note turned into the crisis bar
+    assert page.locator("#intake-widget .safety").count() == 1
+    assert "Not an emergency service" not in page.locator("#intake-widget .safety").inner_text()
     screenshot(page, "widget-crisis")
+
+
+def test_the_safety_question_has_yes_and_no_and_a_quick_reply_returns_focus_to_the_text_box(context, web):
+    page, widget = open_demo(context, web)
+    widget.click_reply("Yes, let's start")
+    focused = ("() => document.activeElement.shadowRoot && document.activeElement.shadowRoot.activeElement"
+               " && document.activeElement.shadowRoot.activeElement.id")
+    assert page.evaluate(focused) == "iw-input"
+    widget.say("yes you can store them")
+    widget.say("alcohol. some days i feel like i cant do this anymore")
+    check = page.locator("#intake-widget .msg.crisis.check").last
+    check.wait_for()
+    buttons = [b.inner_text() for b in check.locator("button.quick").all()]
+    assert len(buttons) == 2, buttons
+    widget.click_reply(buttons[1])  # the "No" side: not in danger
+    assert page.evaluate(focused) == "iw-input"
+    assert "?" in widget.last_bot_text()  # the intake goes on with its next question
 
 
 def test_reconnects_after_a_dropped_connection_and_keeps_the_conversation(context, web, assistant):
@@ -206,6 +258,13 @@ def test_usable_on_a_phone_sized_screen(browser, web):
     assert box["width"] <= 375 and box["height"] <= 667
     assert page.get_by_label("Your message").is_visible()
     screenshot(page, "widget-phone")
+    inside = "() => document.activeElement && document.activeElement.id === 'intake-widget'"
+    for _ in range(25):  # the panel covers the page: Tab cycles inside it
+        page.keyboard.press("Tab")
+        assert page.evaluate(inside)
+    for _ in range(5):
+        page.keyboard.press("Shift+Tab")
+        assert page.evaluate(inside)
     context.close()
 
 

@@ -3,7 +3,9 @@
  *   <script src="https://your-server/widget.js" data-server-url="https://rasa.example.org"
  *           data-title="Talk to our intake team" data-primary-color="#2e5e4e" defer></script>
  * Options (data-attributes): server-url (the Rasa server), title, subtitle, primary-color,
- * background-color, open ("true" to start open), launcher-label.
+ * background-color, open ("true" to start open), launcher-label, phone and hours (the program's intake
+ * line and when it answers, offered as a next step).
+ * The call-back form and the source titles come from the server this script is loaded from (api/...).
  * It talks to Rasa's socket.io channel, keeps the conversation in sessionStorage (survives a reload
  * in this tab, not left on a shared computer), reconnects with the same session id, and renders
  * everything with textContent / createElement: nothing the user or the bot sends is parsed as HTML.
@@ -24,6 +26,8 @@
     background: validColor(data.backgroundColor) || "#ffffff",
     launcherLabel: data.launcherLabel || "Chat with us",
     open: data.open === "true",
+    phone: /^[+\d(][\d\s().-]{5,24}$/.test(data.phone || "") ? data.phone : "",
+    hours: data.hours || "",
   };
   const STORAGE_KEY = "intake-widget:" + options.serverUrl;
   const MAX_STORED = 300;
@@ -110,12 +114,12 @@
   const header = el("div", { className: "header" }, [
     el("div", {}, [heading, el("p", { className: "subtitle", text: options.subtitle })]), closeButton,
   ]);
-  const safety = el("p", { className: "safety" }, [
+  // One safety element at the top: a one-line note, which becomes the crisis bar after a crisis message.
+  const safety = el("div", { className: "safety" }, [el("p", {}, [
     document.createTextNode("Not an emergency service. In danger? Call "),
     link("tel:911", "911"), document.createTextNode(", or call or text "), link("tel:988", "988"),
     document.createTextNode("."),
-  ]);
-  const crisisSlot = el("div", { className: "crisis-slot" });
+  ])]);
   const log = el("div", { className: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
     "aria-label": "Conversation", tabindex: "0" });
   const typing = el("div", { className: "typing", hidden: "", "aria-hidden": "true" }, [
@@ -130,7 +134,7 @@
     el("button", { type: "submit", className: "send", text: "Send" }),
   ]);
   const panel = el("section", { id: "iw-panel", className: "panel", "aria-labelledby": "iw-title", hidden: "" },
-    [header, safety, crisisSlot, log, typing, status, form]);
+    [header, safety, log, typing, status, form]);
   root.append(css, panel, launcher);
 
   function link(href, text, className) {
@@ -144,7 +148,11 @@
         el("span", { className: "visually-hidden", text: "You said: " }), el("span", { text: entry.text }),
       ]));
     } else {
-      log.appendChild(renderBot(entry.message || {}, entry));
+      const node = log.appendChild(renderBot(entry.message || {}, entry));
+      if (node.classList.contains("card")) {  // a recommendation opens at its headline, not its bottom
+        log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+        return;
+      }
     }
     log.scrollTop = log.scrollHeight;
   }
@@ -169,8 +177,9 @@
     }
     if (custom.type === "recommendation") renderRecommendation(box, custom);
     else if (custom.type === "program") renderProgram(box, custom.program, "What it would look like");
-    if (custom.type === "faq" || custom.type === "program") renderSources(box, custom.sources);
+    if (custom.type === "faq" || custom.type === "program") renderSources(box, custom.sources, custom.program);
     renderButtons(box, message, entry);
+    if (custom.type === "recommendation" || custom.type === "handoff") renderNextStep(box);
     return box;
   }
 
@@ -181,7 +190,10 @@
     buttons.forEach((b) => {
       const button = el("button", { type: "button", className: "quick", text: String(b.title || b.payload) });
       if (entry.answered) button.disabled = true;
-      button.addEventListener("click", () => send(String(b.payload || b.title), String(b.title || b.payload)));
+      button.addEventListener("click", () => {
+        send(String(b.payload || b.title), String(b.title || b.payload));
+        input.focus();  // the conversation goes on in the text box
+      });
       row.appendChild(button);
     });
     box.appendChild(row);
@@ -197,18 +209,14 @@
     const reasons = (custom.reasons || []).filter((r) => r && r.explanation);
     if (reasons.length) {
       box.appendChild(el("h4", { text: "Why" }));
-      box.appendChild(el("ul", { className: "reasons" }, reasons.map((r) => el("li", {}, [
-        el("span", { text: String(r.explanation) }),
-        Array.isArray(r.sources) && r.sources.length
-          ? el("span", { className: "cite", text: " (sources " + r.sources.map(String).join(", ") + ")" }) : null,
-      ]))));
+      box.appendChild(el("ul", { className: "reasons" }, reasons.map((r) => el("li", { text: String(r.explanation) }))));
     }
     renderProgram(box, custom.program, "What the program looks like");
     if (Array.isArray(custom.missing) && custom.missing.length) {
       box.appendChild(el("p", { className: "missing",
         text: "Still unknown: " + custom.missing.map((m) => String(m).replace(/_/g, " ")).join(", ") }));
     }
-    renderSources(box, custom.sources);
+    renderSources(box, custom.sources, custom.program);
     box.appendChild(el("p", { className: "disclaimer",
       text: "A suggestion to discuss with the intake team, not a diagnosis; a clinician makes the final decision." }));
   }
@@ -223,9 +231,110 @@
     box.appendChild(list);
   }
 
-  function renderSources(box, sources) {
+  // "Where this comes from": the documents by title (fetched once from the widget's server), and where they differ.
+  let titles = null;
+  function sourceTitles() {
+    if (!titles) {
+      titles = fetch(new URL("api/sources", base).href).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+    }
+    return titles;
+  }
+
+  function renderSources(box, sources, program) {
     if (!Array.isArray(sources) || !sources.length) return;
-    box.appendChild(el("p", { className: "sources", text: "Sources: documents " + sources.map(String).join(", ") }));
+    const list = el("ul", {}, sources.map((id) => el("li", { "data-source": String(id), text: "Document " + String(id) })));
+    const differences = program && Array.isArray(program.differences) ? program.differences : [];
+    box.appendChild(el("details", { className: "sources" }, [
+      el("summary", { text: "Where this comes from" }),
+      el("p", { text: "Articles by treatment providers about levels of care:" }), list,
+      differences.length ? el("p", { text: "Where they differ: " + differences.map(String).join(" ") }) : null,
+    ]));
+    sourceTitles().then((known) => list.querySelectorAll("li").forEach((item) => {
+      const title = known[item.dataset.source];
+      if (typeof title === "string") item.textContent = title + " (document " + item.dataset.source + ")";
+    }));
+  }
+
+  // ---- the person's next step: a call back, the program's phone, or a question ------------------------------
+  function renderNextStep(box) {
+    const row = el("div", { className: "next-step" }, [el("h4", { text: "Next step" })]);
+    const actions = el("div", { className: "buttons" });
+    const callBack = el("button", { type: "button", className: "quick primary", text: "Request a call back" });
+    callBack.addEventListener("click", () => openCallbackForm(callBack));
+    actions.appendChild(callBack);
+    if (options.phone) {
+      actions.appendChild(link("tel:" + options.phone.replace(/[^\d+]/g, ""), "Call " + options.phone, "quick call"));
+    }
+    const ask = el("button", { type: "button", className: "quick", text: "Ask a question" });
+    ask.addEventListener("click", () => {
+      input.placeholder = "Ask about programs, hours, therapies or costs";
+      input.focus();
+    });
+    actions.appendChild(ask);
+    row.appendChild(actions);
+    if (options.phone && options.hours) row.appendChild(el("p", { className: "hours", text: "Phone lines: " + options.hours }));
+    box.appendChild(row);
+  }
+
+  let callbackWording = null;
+  function openCallbackForm(opener) {
+    const existing = log.querySelector("form.callback");
+    if (existing) { existing.querySelector("input").focus(); return; }
+    if (!callbackWording) {
+      callbackWording = fetch(new URL("api/callback", base).href).then((r) => r.json());
+    }
+    callbackWording.then((wording) => {
+      const n = Date.now();
+      const field = (id, label, control) => el("p", { className: "field" }, [el("label", { for: id, text: label }), control]);
+      const name = el("input", { id: "iw-cb-name-" + n, type: "text", autocomplete: "given-name", maxlength: "40" });
+      const contact = el("input", { id: "iw-cb-contact-" + n, type: "text", autocomplete: "tel", maxlength: "254",
+        required: "", "aria-describedby": "iw-cb-error-" + n });
+      const time = el("select", { id: "iw-cb-time-" + n }, Object.entries(wording.best_times || {})
+        .map(([value, label]) => el("option", { value: value, text: String(label) })));
+      const consent = el("input", { id: "iw-cb-consent-" + n, type: "checkbox", required: "" });
+      const problem = el("p", { id: "iw-cb-error-" + n, className: "form-error", role: "alert" });
+      const submit = el("button", { type: "submit", className: "send", text: "Send my request" });
+      const cancel = el("button", { type: "button", className: "quick", text: "Cancel" });
+      const formBox = el("form", { className: "msg bot callback", "aria-labelledby": "iw-cb-title-" + n }, [
+        el("h3", { id: "iw-cb-title-" + n, text: "Request a call back" }),
+        el("p", { className: "hint", text: "Nothing here goes into the chat. A counselor calls or writes at the time you pick." }),
+        field(name.id, "First name (optional)", name),
+        field(contact.id, "Phone number or email", contact),
+        field(time.id, "Best time to reach you", time),
+        el("p", { className: "consent" }, [consent, el("label", { for: consent.id, text: String(wording.consent || "") })]),
+        problem,
+        el("div", { className: "buttons" }, [submit, cancel]),
+      ]);
+      cancel.addEventListener("click", () => { formBox.remove(); opener.focus(); });
+      formBox.addEventListener("submit", (event) => {
+        event.preventDefault();
+        problem.textContent = "";
+        submit.disabled = true;
+        fetch(new URL("api/callback", base).href, {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ conversation_id: state.id || "", first_name: name.value, contact: contact.value,
+            best_time: time.value, consent: consent.checked }),
+        }).then((r) => r.json().then((answer) => ({ ok: r.ok, answer: answer }))).then(({ ok, answer }) => {
+          if (!ok) throw new Error(answer.error || "That did not work.");
+          formBox.remove();
+          // What stays in this tab's transcript: a thank-you, never the contact details.
+          const entry = { from: "bot", message: { text: "Thank you. Our intake team will contact you (" +
+            String(answer.best_time || "any time").toLowerCase() + "). If you need to talk to someone sooner, " +
+            "call or text 988, or SAMHSA's free helpline 1-800-662-4357." } };
+          state.transcript.push(entry);
+          save();
+          render(entry);
+          input.focus();
+        }).catch((error) => {
+          problem.textContent = error.message === "Failed to fetch" ? "We could not send it. Please try again." : error.message;
+          submit.disabled = false;
+          contact.focus();
+        });
+      });
+      log.appendChild(formBox);
+      formBox.scrollIntoView({ block: "nearest" });
+      contact.focus();
+    }).catch(() => { status.textContent = "The call-back form could not load. Please call us instead."; });
   }
 
   function renderCrisis(message, custom, entry) {
@@ -250,12 +359,12 @@
   }
 
   function showPinnedCrisis() {
+    // The top safety note turns into the crisis bar: one element, with links big enough to tap.
     if (!state.crisis) { state.crisis = true; save(); }
-    if (crisisSlot.firstChild) return;
-    crisisSlot.appendChild(el("div", { className: "crisis-pinned" }, [
-      el("strong", { text: "Help right now:" }),
-      ...CRISIS_LINKS.map((l) => link(l.href, l.label, "crisis-link")),
-    ]));
+    if (safety.classList.contains("crisis-pinned")) return;
+    safety.className = "safety crisis-pinned";
+    safety.replaceChildren(el("strong", { text: "Help right now:" }),
+      ...CRISIS_LINKS.slice(0, 3).map((l) => link(l.href, l.label, "crisis-link")));
   }
 
   function disableOldButtons() {
@@ -349,6 +458,31 @@
     }
   }
 
+  // On a phone the panel covers the page: Tab stays inside it, and it shrinks above the on-screen keyboard.
+  function coversScreen() {
+    return !panel.hidden && panel.getBoundingClientRect().width >= window.innerWidth - 1;
+  }
+  panel.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab" || !coversScreen()) return;
+    const focusable = [...panel.querySelectorAll("button:not([disabled]), a[href], input, select, textarea, [tabindex='0']")]
+      .filter((node) => node.offsetParent !== null);
+    if (!focusable.length) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const active = root.activeElement;
+    if (event.shiftKey && active === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && active === last) { event.preventDefault(); first.focus(); }
+  });
+  if (window.visualViewport) {
+    const fit = () => {
+      panel.style.height = coversScreen() ? window.visualViewport.height + "px" : "";
+      if (coversScreen()) panel.style.top = window.visualViewport.offsetTop + "px";
+      else panel.style.top = "";
+    };
+    window.visualViewport.addEventListener("resize", fit);
+    window.visualViewport.addEventListener("scroll", fit);
+  }
+
   launcher.addEventListener("click", () => setOpen(true, true));
   closeButton.addEventListener("click", () => setOpen(false, true));
   panel.addEventListener("keydown", (event) => {
@@ -366,6 +500,19 @@
     state.transcript.forEach(render);
     if (state.crisis) showPinnedCrisis();
     setOpen(Boolean(state.open), false);
+    restoreScroll();
+    css.addEventListener("load", restoreScroll);  // the log only scrolls once its stylesheet is in
+  }
+
+  function restoreScroll() {
+    // After a reload: a recommendation with nothing said after it opens at its headline, else the latest message.
+    const cards = log.querySelectorAll(".msg.card");
+    const card = cards[cards.length - 1];
+    if (card && !log.querySelector(".msg.card ~ .msg.user")) {
+      log.scrollTop += card.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    } else {
+      log.scrollTop = log.scrollHeight;
+    }
   }
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start);

@@ -31,31 +31,169 @@
     return data;
   }
 
-  // ---- at a glance ---------------------------------------------------------------------------------
-  function renderEvents(list, items, empty) {
-    clear(list);
-    if (!items.length) { list.appendChild(el("li", empty, "empty")); return; }
-    items.forEach((event) => {
-      const item = el("li");
-      item.appendChild(el("span", `${event.created_at} · ${event.category} · conversation ${event.conversation_id.slice(0, 14)}…`));
-      const button = el("button", "Mark handled", "small");
-      button.type = "button";
-      button.addEventListener("click", async () => {
-        await api("events/handled", { id: event.id });
-        loadOverview();
-      });
-      item.appendChild(button);
-      list.appendChild(item);
+  // ---- times: local, and how long ago ----------------------------------------------------------------
+  function when(iso) {
+    if (!iso) return "–";
+    const date = new Date(iso);
+    if (isNaN(date)) return String(iso);
+    const minutes = Math.round((Date.now() - date.getTime()) / 60000);
+    const ago = minutes < 1 ? "just now" : minutes < 60 ? `${minutes} min ago`
+      : minutes < 48 * 60 ? `${Math.round(minutes / 60)} h ago` : `${Math.round(minutes / 1440)} days ago`;
+    return `${ago} (${date.toLocaleString([], { dateStyle: "medium", timeStyle: "short" })})`;
+  }
+  function timeCell(iso) {
+    const cell = el("td", when(iso).replace(/ \(.*/, ""));
+    cell.title = when(iso);
+    return cell;
+  }
+  function levelName(code) { return (meta && meta.levels[code]) || code || "–"; }
+  function kindName(item) {
+    const kind = meta.kinds[item.kind] || item.kind;
+    return item.kind === "crisis" ? `${kind}: ${meta.crisis_labels[item.category] || item.category}` : kind;
+  }
+
+  // ---- views: one at a time, chosen by the address (#queue, #item/12, #intakes, #intake/<id>, #test-chat) ----
+  let chatStarted = false;
+  async function route() {
+    const [name, ...rest] = (location.hash.slice(1) || "queue").split("/");
+    const arg = decodeURIComponent(rest.join("/"));
+    const view = { queue: "queue", item: "item", intakes: "intakes", intake: "intake", "test-chat": "test-chat" }[name] || "queue";
+    document.querySelectorAll("main > .view").forEach((section) => { section.hidden = section.id !== view; });
+    document.querySelectorAll("nav a[data-view]").forEach((a) => {
+      const current = a.dataset.view === view || (a.dataset.view === "queue" && view === "item")
+        || (a.dataset.view === "intakes" && view === "intake");
+      if (current) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
+    try {
+      if (view === "queue") await loadQueue();
+      else if (view === "item") await openItem(arg);
+      else if (view === "intakes") await loadIntakes();
+      else if (view === "intake") await openIntake(arg);
+      else if (view === "test-chat" && !chatStarted) {
+        chatStarted = true;
+        conversation = sessionStorage.getItem("console-conversation");
+        if (conversation) await refreshInspector();
+        else await newConversation();
+      }
+    } catch (error) {
+      document.getElementById(view).prepend(el("p", "Could not load: " + error.message, "error"));
+    }
   }
 
   async function loadOverview() {
     meta = await api("overview");
     $("who").textContent = "Logged in as " + meta.counselor;
-    $("handoff-count").textContent = meta.events.handoff.length;
-    $("crisis-count").textContent = meta.events.crisis.length;
-    renderEvents($("handoffs"), meta.events.handoff, "No open handoff requests.");
-    renderEvents($("crises"), meta.events.crisis, "No open crisis events.");
+    $("open-count").textContent = Object.values(meta.open).reduce((a, b) => a + b, 0);
+    $("open-count").setAttribute("aria-label", "open items: " + $("open-count").textContent);
+  }
+
+  // ---- the work queue ------------------------------------------------------------------------------------
+  let queuePage = 1;
+  function queueQuery() {
+    const form = $("queue-filters").elements;
+    const params = new URLSearchParams();
+    params.set("status", form.status.value);
+    ["kind", "level", "from", "to", "q"].forEach((name) => { if (form[name].value) params.set(name, form[name].value); });
+    if (form.mine.checked) params.set("assignee", meta.counselor);
+    params.set("page", String(queuePage));
+    return params.toString();
+  }
+
+  async function loadQueue() {
+    const data = await api("queue?" + queueQuery());
+    const rows = $("queue-rows");
+    clear(rows);
+    $("queue-caption").textContent = `Work queue: ${data.total} items`;
+    if (!data.items.length) emptyRow(rows, "Nothing in the queue matches these filters.", 7);
+    data.items.forEach((item) => {
+      const row = el("tr", null, "kind-" + item.kind + " status-" + item.status);
+      row.appendChild(timeCell(item.created_at));
+      row.appendChild(el("td", kindName(item)));
+      row.appendChild(el("td", item.reference || "(anonymous)"));
+      row.appendChild(el("td", levelName(item.level)));
+      row.appendChild(el("td", meta.statuses[item.status] || item.status));
+      row.appendChild(el("td", item.assignee || "–"));
+      const cell = el("td");
+      const open = el("a", "Open", "button-link small");
+      open.href = "#item/" + item.id;
+      open.setAttribute("aria-label", `Open: ${kindName(item)}, ${item.reference || "anonymous"}, ${when(item.created_at)}`);
+      cell.appendChild(open);
+      row.appendChild(cell);
+      rows.appendChild(row);
+    });
+    $("q-page").textContent = `Page ${data.page} of ${data.pages} (${data.total} items)`;
+    $("q-prev").disabled = data.page <= 1;
+    $("q-next").disabled = data.page >= data.pages;
+  }
+
+  let currentItem = null;
+  async function openItem(id) {
+    const item = await api("queue/item?id=" + encodeURIComponent(id));
+    currentItem = item;
+    $("item-title").textContent = `${kindName(item)} · ${item.reference || "anonymous"}`;
+    const facts = $("item-facts");
+    clear(facts);
+    const add = (label, value) => { facts.appendChild(el("dt", label)); facts.appendChild(value instanceof Node ? value : el("dd", value)); };
+    add("Came in", when(item.created_at));
+    add("Status", meta.statuses[item.status] || item.status);
+    add("Assigned to", item.assignee || "nobody yet");
+    add("Level suggested", levelName(item.level));
+    if (item.intake_id) {
+      const dd = el("dd");
+      const a = el("a", "Open the intake");
+      a.href = "#intake/" + encodeURIComponent(item.intake_id);
+      dd.appendChild(a);
+      add("Intake", dd);
+    }
+    if (item.callback) {
+      const cb = item.callback;
+      if (cb.erased_at) add("Contact", "erased " + when(cb.erased_at) + " (kept 30 days after closing)");
+      else {
+        add("First name", cb.first_name || "not given");
+        const dd = el("dd");
+        const a = el("a", cb.contact);
+        a.href = (cb.contact_kind === "email" ? "mailto:" : "tel:") + cb.contact;
+        dd.appendChild(a);
+        add(cb.contact_kind === "email" ? "Email" : "Phone", dd);
+      }
+      add("Best time", cb.best_time_label || "any time");
+    }
+    const select = $("item-status");
+    clear(select);
+    Object.entries(meta.statuses).forEach(([value, label]) => {
+      const option = el("option", label);
+      option.value = value;
+      select.appendChild(option);
+    });
+    select.value = item.status;
+    $("item-assignee").value = item.assignee || "";
+    $("item-note").value = "";
+    const history = $("item-history");
+    clear(history);
+    if (!item.history.length) history.appendChild(el("li", "No changes yet.", "empty"));
+    item.history.forEach((entry) => {
+      const changes = Object.entries(entry.change).map(([key, [from, to]]) => key === "status"
+        ? `status ${meta.statuses[from] || from} → ${meta.statuses[to] || to}` : `assigned ${from || "nobody"} → ${to || "nobody"}`);
+      const li = el("li");
+      li.appendChild(el("span", `${when(entry.at)} · ${entry.counselor}${changes.length ? ": " + changes.join(", ") : ""}`));
+      if (entry.note) li.appendChild(el("p", entry.note, "note"));
+      history.appendChild(li);
+    });
+    $("item-title").focus();
+  }
+
+  async function saveItem(event) {
+    event.preventDefault();
+    if (!currentItem) return;
+    try {
+      await api("queue/update", { id: currentItem.id, status: $("item-status").value, assignee: $("item-assignee").value,
+        note: $("item-note").value });
+      await openItem(currentItem.id);
+      await loadOverview();
+      $("item-saved").textContent = "Saved.";
+    } catch (error) {
+      $("item-saved").textContent = "Not saved: " + error.message;
+    }
   }
 
   // ---- test chat ---------------------------------------------------------------------------------------
@@ -329,57 +467,91 @@
     data.intakes.forEach((intake) => {
       const row = el("tr");
       row.dataset.intake = intake.intake_id;
-      [intake.completed_at, intake.level, intake.track, intake.review ? "flagged" : "–", intake.crisis ? "yes" : "–",
+      row.appendChild(timeCell(intake.completed_at));
+      [intake.reference, levelName(intake.level), intake.review ? "flagged" : "–", intake.crisis ? "yes" : "–",
         intake.disposition ? meta.dispositions[intake.disposition] : "–"].forEach((v) => row.appendChild(el("td", v)));
       const cell = el("td");
-      const open = el("button", "Open", "small");
-      open.type = "button";
-      open.setAttribute("aria-label", `Open the intake completed ${intake.completed_at}`);
-      open.addEventListener("click", () => openIntake(intake.intake_id));
+      const open = el("a", "Open", "button-link small");
+      open.href = "#intake/" + encodeURIComponent(intake.intake_id);
+      open.setAttribute("aria-label", `Open the intake completed ${when(intake.completed_at)}`);
       cell.appendChild(open);
       row.appendChild(cell);
       rows.appendChild(row);
     });
   }
 
-  async function openIntake(id, focus = true) {
+  function describeAnswer(criterion, value) {
+    if (value === null || value === undefined || value === "") return "not answered";
+    if (value === "unknown") return "not sure / skipped";
+    if (criterion.numeric) return `${value} hours a week`;
+    const label = (v) => (criterion.value_labels && criterion.value_labels[v]) || String(v).replace(/_/g, " ");
+    return Array.isArray(value) ? value.map(label).join(", ") : label(value);
+  }
+
+  async function openIntake(id) {
     const intake = await api("intake?id=" + encodeURIComponent(id));
     currentIntake = intake;
+    $("detail-title").textContent = `Intake ${intake.reference} · ${levelName(intake.level)}`;
     const facts = $("detail-facts");
     clear(facts);
-    [["Completed", intake.completed_at], ["Level", intake.level], ["Track", intake.track],
-      ["Review", intake.review ? "flagged" : "no"], ["Crisis", intake.crisis ? "yes" : "no"],
-      ["Missing answers", show(intake.missing.length ? intake.missing : null)], ["Rule version", intake.rule_version],
-      ["Events", intake.events.map((e) => `${e.kind} (${e.category}, ${e.status})`).join("; ") || "none"],
-      ["Disposition", intake.disposition ? `${meta.dispositions[intake.disposition]} by ${intake.counselor}, ${intake.disposition_at}` : "none yet"],
+    [["Completed", when(intake.completed_at)], ["Suggested level", levelName(intake.level)], ["Track", intake.track],
+      ["Review", intake.review ? "flagged for review" : "no"], ["Crisis during the chat", intake.crisis ? "yes" : "no"],
+      ["Missing answers", intake.missing.length ? intake.missing.map(criterionLabel).join(", ") : "none"],
+      ["Rule version", intake.rule_version],
+      ["Events", intake.events.map((e) => `${e.kind === "crisis" ? meta.crisis_labels[e.category] || e.category : "asked for a person"} (${when(e.created_at)})`).join("; ") || "none"],
     ].forEach(([k, v]) => { facts.appendChild(el("dt", k)); facts.appendChild(el("dd", v)); });
     const reasons = $("detail-reasons");
     clear(reasons);
-    intake.reasons.forEach((r) => reasons.appendChild(el("li", `${r.explanation} (${r.rule}; sources ${r.sources.join(", ") || "–"})`)));
-    const criteria = $("detail-criteria");
-    clear(criteria);
-    Object.entries(intake.criteria).forEach(([key, value]) => {
-      const row = el("tr");
-      const th = el("th", criterionLabel(key));
-      th.scope = "row";
-      row.appendChild(th);
-      row.appendChild(el("td", show(value)));
-      criteria.appendChild(row);
+    intake.reasons.forEach((r) => {
+      const li = el("li", r.explanation);
+      li.appendChild(el("span", ` (${r.rule}; sources ${r.sources.join(", ") || "–"})`, "muted"));
+      reasons.appendChild(li);
     });
+    const box = $("detail-dimensions");
+    clear(box);
+    Object.entries(meta.dimensions).forEach(([number, name]) => {
+      const criteria = meta.criteria.filter((c) => String(c.dimension) === String(number));
+      if (!criteria.length) return;
+      const table = el("table", null, "grid criteria");
+      table.appendChild(el("caption", `Dimension ${number}: ${name}`));
+      const body = el("tbody");
+      criteria.forEach((c) => {
+        const row = el("tr", null, intake.criteria[c.id] === undefined ? "unset" : "set");
+        const th = el("th", c.label);
+        th.scope = "row";
+        row.appendChild(th);
+        row.appendChild(el("td", describeAnswer(c, intake.criteria[c.id]), "value"));
+        body.appendChild(row);
+      });
+      table.appendChild(body);
+      box.appendChild(table);
+    });
+    $("detail-saved").textContent = intake.disposition
+      ? `Saved: ${meta.dispositions[intake.disposition]}${intake.placed_level ? " — " + levelName(intake.placed_level) : ""}, by ${intake.counselor}, ${when(intake.disposition_at)}.` +
+        (intake.note ? ` Note: ${intake.note}` : "")
+      : "No disposition yet.";
     $("disposition").value = intake.disposition || "agree";
+    $("placed-level").value = intake.placed_level || "";
+    showLevelChoice();
     $("note").value = intake.note || "";
     $("disposition-status").textContent = "";
-    $("detail").hidden = false;
-    if (focus) $("detail").focus();
+    $("detail-title").focus();
+  }
+
+  function showLevelChoice() {
+    const needed = $("disposition").value === "different_level";
+    $("placed-level").hidden = !needed;
+    $("placed-level-label").hidden = !needed;
+    $("placed-level").required = needed;
   }
 
   async function saveDisposition(event) {
     event.preventDefault();
     if (!currentIntake) return;
     try {
-      await api("disposition", { intake_id: currentIntake.intake_id, disposition: $("disposition").value, note: $("note").value });
-      await loadIntakes();
-      await openIntake(currentIntake.intake_id, false);
+      await api("disposition", { intake_id: currentIntake.intake_id, disposition: $("disposition").value, note: $("note").value,
+        level: $("disposition").value === "different_level" ? $("placed-level").value : null });
+      await openIntake(currentIntake.intake_id);
       $("disposition-status").textContent = "Disposition saved.";
     } catch (error) {
       $("disposition-status").textContent = "Not saved: " + error.message;
@@ -389,22 +561,19 @@
   // ---- start -----------------------------------------------------------------------------------------------------
   async function start() {
     await loadOverview();
-    Object.entries(meta.dispositions).forEach(([value, label]) => {
+    const fill = (select, entries) => entries.forEach(([value, label]) => {
       const option = el("option", label);
       option.value = value;
-      $("disposition").appendChild(option);
+      select.appendChild(option);
     });
-    meta.levels.forEach((level) => {
-      const option = el("option", level);
-      option.value = level;
-      $("f-level").appendChild(option);
-    });
+    fill($("disposition"), Object.entries(meta.dispositions));
+    fill($("placed-level"), [["", "choose a level"], ...Object.entries(meta.levels)]);
+    fill($("f-level"), Object.entries(meta.levels));
+    fill($("q-level"), Object.entries(meta.levels));
+    fill($("q-kind"), Object.entries(meta.kinds));
+    fill($("q-status"), Object.entries(meta.statuses));
     fillWhatIfCriteria();
     await loadScenarios();
-    conversation = sessionStorage.getItem("console-conversation");
-    if (conversation) await refreshInspector();
-    else await newConversation();
-    await loadIntakes();
     $("chat-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const text = $("chat-input").value.trim();
@@ -416,7 +585,16 @@
     $("whatif-criterion").addEventListener("change", fillWhatIfValues);
     $("whatif-form").addEventListener("submit", runWhatIf);
     $("filters").addEventListener("submit", loadIntakes);
+    $("queue-filters").addEventListener("submit", (event) => { event.preventDefault(); queuePage = 1; loadQueue(); });
+    $("q-prev").addEventListener("click", () => { queuePage = Math.max(1, queuePage - 1); loadQueue(); });
+    $("q-next").addEventListener("click", () => { queuePage += 1; loadQueue(); });
+    $("item-form").addEventListener("submit", saveItem);
+    $("assign-me").addEventListener("click", () => { $("item-assignee").value = meta.counselor; });
+    $("disposition").addEventListener("change", showLevelChoice);
     $("disposition-form").addEventListener("submit", saveDisposition);
+    $("print").addEventListener("click", () => window.print());
+    window.addEventListener("hashchange", route);
+    await route();
     document.body.dataset.ready = "true";
   }
   start();

@@ -1,0 +1,194 @@
+"""The counselors' work queue: call-back requests, handoffs, crisis events and new intakes in one list.
+
+Every record the assistant writes (a callback row, a crisis or handoff event, a stored intake) becomes
+one queue item the first time the queue is read (`sync`). An item has a status, an assignee and a
+history of who changed what, with notes. Items are found by a pseudonymous reference, never by the
+conversation id itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+import sqlite_utils
+
+from bot import callbacks, storage
+from bot.storage import now, transaction
+
+KINDS = {"callback": "Call-back request", "handoff": "Asked for a person", "crisis": "Crisis event",
+         "intake": "New intake"}
+STATUSES = {"new": "New", "assigned": "Assigned", "contacted": "Contacted", "scheduled": "Scheduled",
+            "closed": "Closed"}
+KIND_LIST = "(" + ", ".join(f"'{kind}'" for kind in KINDS) + ")"
+OPEN = "open"  # a status filter: everything but closed
+PER_PAGE = 25
+MAX_NOTE = 4000
+LATEST_INTAKE = ("(select i.{column} from intakes i where i.conversation_id = q.conversation_id "
+                 "and q.conversation_id != '' order by i.completed_at desc limit 1)")
+REFERENCE = re.compile(r"(?:c-)?([0-9a-f]{1,10})", re.IGNORECASE)
+
+
+def reference(conversation_id: str) -> str:
+    """A short pseudonymous reference for a conversation: shown, searched and exported instead of its id."""
+    if not conversation_id:
+        return ""
+    return "C-" + hashlib.sha256(conversation_id.encode()).hexdigest()[:10]
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create the queue's tables (and the tables that feed it) when they are missing."""
+    storage.ensure_schema(db)
+    callbacks.ensure_schema(db)
+    if "queue_items" not in db.table_names():
+        db["queue_items"].create(
+            {"id": int, "kind": str, "ref": str, "conversation_id": str, "reference": str, "category": str,
+             "created_at": str, "status": str, "assignee": str, "updated_at": str},
+            pk="id",
+        )
+        db["queue_items"].create_index(["kind", "ref"], unique=True)
+        db["queue_items"].create_index(["status", "created_at"])
+        db["queue_items"].create_index(["reference"])
+    if "queue_history" not in db.table_names():
+        db["queue_history"].create(
+            {"id": int, "item_id": int, "conversation_id": str, "at": str, "counselor": str, "change": str,
+             "note": str}, pk="id",
+        )
+        db["queue_history"].create_index(["item_id"])
+
+
+COLUMNS = "as kind, {} as ref, conversation_id as cid, {} as category, {} as created from {}"
+SOURCES = (  # each record that feeds the queue: its kind, id, conversation, category and time
+    "select 'callback' " + COLUMNS.format("cast(id as text)", "best_time", "created_at", "callbacks"),
+    "select 'intake' " + COLUMNS.format("intake_id", "level", "completed_at", "intakes"),
+    "select kind " + COLUMNS.format("cast(id as text)", "category", "created_at", "events"),
+)
+
+
+def sync(db: sqlite_utils.Database) -> int:
+    """Add a queue item for every record that has none yet (one insert per source); returns how many."""
+    ensure_schema(db)
+    db.register_function(reference, deterministic=True, replace=True)
+    before = db["queue_items"].count
+    for select in SOURCES:
+        if "from events" in select and "events" not in db.table_names():
+            continue
+        db.execute(
+            "insert or ignore into queue_items (kind, ref, conversation_id, reference, category, created_at, status, "
+            "assignee, updated_at) select kind, ref, coalesce(cid, ''), reference(coalesce(cid, '')), "
+            f"coalesce(category, ''), created, 'new', '', created from ({select}) where kind in {KIND_LIST}"
+        )
+    return db["queue_items"].count - before
+
+
+def list_items(db: sqlite_utils.Database, status: str | None = OPEN, kind: str | None = None,
+               level: str | None = None, date_from: str | None = None, date_to: str | None = None,
+               search: str | None = None, assignee: str | None = None, page: int = 1,
+               per_page: int = PER_PAGE) -> dict:
+    """One page of queue items, newest first, with the total count; filters are exact except `search`
+    (a reference prefix) and the dates (YYYY-MM-DD, inclusive, on when the item came in)."""
+    sync(db)
+    clauses, params = [], {}
+    if status == OPEN:
+        clauses.append("q.status != 'closed'")
+    elif status:
+        clauses.append("q.status = :status")
+        params["status"] = status
+    for column, value in (("kind", kind), ("assignee", assignee)):
+        if value:
+            clauses.append(f"q.{column} = :{column}")
+            params[column] = value
+    if level:
+        clauses.append(f"{LATEST_INTAKE.format(column='level')} = :level")
+        params["level"] = level
+    if date_from:
+        clauses.append("substr(q.created_at, 1, 10) >= :date_from")
+        params["date_from"] = date_from
+    if date_to:
+        clauses.append("substr(q.created_at, 1, 10) <= :date_to")
+        params["date_to"] = date_to
+    if search:
+        found = REFERENCE.fullmatch(search.strip())
+        clauses.append("q.reference like :search")
+        params["search"] = f"C-{found.group(1).lower()}%" if found else "no such reference"
+    where = f"where {' and '.join(clauses)}" if clauses else ""
+    total = db.execute(f"select count(*) from queue_items q {where}", params).fetchone()[0]
+    page = max(1, page)
+    sql = (f"select q.*, {LATEST_INTAKE.format(column='level')} as level, "
+           f"{LATEST_INTAKE.format(column='intake_id')} as intake_id "
+           f"from queue_items q {where} order by q.created_at desc, q.id desc limit :limit offset :offset")
+    rows = [_public(row) for row in db.query(sql, {**params, "limit": per_page, "offset": (page - 1) * per_page})]
+    return {"items": rows, "total": total, "page": page, "pages": max(1, -(-total // per_page))}
+
+
+def _public(row: dict) -> dict:
+    """A queue row as the console sees it: the conversation id stays server-side."""
+    return {key: value for key, value in row.items() if key != "conversation_id"}
+
+
+def get_item(db: sqlite_utils.Database, item_id: int) -> dict | None:
+    """One item with its history (oldest first) and its record: the call-back's contact details,
+    the event's category, or the intake's id."""
+    ensure_schema(db)
+    found = list(db["queue_items"].rows_where("id = ?", [item_id]))
+    if not found:
+        return None
+    item = found[0]
+    item["history"] = [{**_public(entry), "change": json.loads(entry["change"] or "{}")}
+                       for entry in db["queue_history"].rows_where("item_id = ?", [item_id], order_by="id")]
+    if item["kind"] == "callback":
+        record = callbacks.get_request(db, int(item["ref"])) or {}
+        item["callback"] = {key: record.get(key) for key in ("first_name", "contact", "contact_kind", "best_time",
+                                                             "erased_at")}
+        item["callback"]["best_time_label"] = callbacks.BEST_TIMES.get(record.get("best_time") or "", "")
+    intakes = list(db["intakes"].rows_where("conversation_id = ? and conversation_id != ''", [item["conversation_id"]],
+                                            order_by="completed_at desc", limit=1))
+    item["intake_id"] = item["ref"] if item["kind"] == "intake" else (intakes[0]["intake_id"] if intakes else None)
+    item["level"] = intakes[0]["level"] if intakes else None
+    return _public(item)
+
+
+def update_item(db: sqlite_utils.Database, item_id: int, counselor: str, status: str | None = None,
+                assignee: str | None = None, note: str = "") -> dict:
+    """Change an item's status and/or assignee and add a note; every change goes into its history.
+    KeyError when there is no such item, ValueError for an unknown status or an empty change."""
+    ensure_schema(db)
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    note = (note or "").strip()[:MAX_NOTE]
+    assignee = None if assignee is None else " ".join(assignee.split())[:80]
+    with transaction(db):
+        found = list(db["queue_items"].rows_where("id = ?", [item_id]))
+        if not found:
+            raise KeyError(item_id)
+        item = found[0]
+        change = {}
+        if status is not None and status != item["status"]:
+            change["status"] = [item["status"], status]
+        if assignee is not None and assignee != item["assignee"]:
+            change["assignee"] = [item["assignee"], assignee]
+        if not change and not note:
+            raise ValueError("nothing to change: give a status, an assignee or a note")
+        if "assignee" in change and assignee and item["status"] == "new" and "status" not in change:
+            change["status"] = ["new", "assigned"]
+        at = now()
+        db["queue_items"].update(item_id, {**{key: new for key, (_, new) in change.items()}, "updated_at": at})
+        db["queue_history"].insert({"item_id": item_id, "conversation_id": item["conversation_id"], "at": at,
+                                    "counselor": counselor, "change": json.dumps(change), "note": note})
+    return get_item(db, item_id)
+
+
+def counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Open items per kind."""
+    sync(db)
+    rows = db.execute("select kind, count(*) from queue_items where status != 'closed' group by kind").fetchall()
+    return {kind: dict(rows).get(kind, 0) for kind in KINDS}
+
+
+def erase_expired_callbacks(db: sqlite_utils.Database) -> int:
+    """Blank the contact details of call-backs closed more than callbacks.RETENTION_DAYS ago."""
+    ensure_schema(db)
+    sql = ("select c.id, q.updated_at from queue_items q join callbacks c on c.id = cast(q.ref as integer) "
+           "where q.kind = 'callback' and q.status = 'closed' and c.erased_at is null")
+    return callbacks.erase_closed(db, dict(db.execute(sql).fetchall()))

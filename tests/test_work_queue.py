@@ -1,0 +1,78 @@
+"""The counselors' work queue: one list of call-backs, handoffs, crisis events and intakes, with statuses."""
+
+import pytest
+
+from bot import callbacks, work_queue
+from bot.intake import make_intake
+from bot.placement import recommend_level
+from bot.storage import delete_conversation, open_db, record_event, save_intake
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = open_db(tmp_path / "intake.db")
+    intake = make_intake({"substances": ["alcohol"], "severity": "moderate", "home": "stable", "support": "strong"})
+    save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake), consent_version="t")
+    record_event(db, "crisis", "conv-2", "suicide")
+    record_event(db, "handoff", "conv-1", "requested")
+    callbacks.save_request(db, callbacks.read_request({"conversation_id": "conv-1", "contact": "5552013344",
+                                                       "best_time": "morning", "consent": True}))
+    return db
+
+
+def test_every_record_becomes_one_new_item_once(db):
+    assert work_queue.sync(db) == 4
+    assert work_queue.sync(db) == 0
+    items = work_queue.list_items(db)["items"]
+    assert sorted(item["kind"] for item in items) == ["callback", "crisis", "handoff", "intake"]
+    assert all(item["status"] == "new" and "conversation_id" not in item for item in items)
+    assert {item["level"] for item in items if item["reference"] == work_queue.reference("conv-1")} == {"iop"}
+
+
+def test_filters_and_pages(db):
+    assert work_queue.list_items(db, kind="crisis")["total"] == 1
+    assert work_queue.list_items(db, level="iop")["total"] == 3
+    assert work_queue.list_items(db, search=work_queue.reference("conv-2")[:5])["total"] == 1
+    assert work_queue.list_items(db, search="%")["total"] == 0
+    first = work_queue.list_items(db, per_page=3)
+    assert (first["total"], first["pages"], len(first["items"])) == (4, 2, 3)
+    assert len(work_queue.list_items(db, per_page=3, page=2)["items"]) == 1
+
+
+def test_assigning_moves_a_new_item_to_assigned_and_every_change_is_history(db):
+    item = work_queue.list_items(db, kind="callback")["items"][0]
+    updated = work_queue.update_item(db, item["id"], "Dana", assignee="Dana")
+    assert (updated["status"], updated["assignee"]) == ("assigned", "Dana")
+    updated = work_queue.update_item(db, item["id"], "Lee", status="scheduled", note="Thursday 6pm")
+    assert [entry["counselor"] for entry in updated["history"]] == ["Dana", "Lee"]
+    assert updated["history"][1]["change"] == {"status": ["assigned", "scheduled"]}
+    assert updated["callback"]["contact"] == "5552013344" and updated["intake_id"] == "conv-1:0"
+    with pytest.raises(ValueError):
+        work_queue.update_item(db, item["id"], "Lee")
+    with pytest.raises(ValueError):
+        work_queue.update_item(db, item["id"], "Lee", status="finished")
+    with pytest.raises(KeyError):
+        work_queue.update_item(db, 999, "Lee", status="closed")
+
+
+def test_closed_items_leave_the_open_list_and_their_contact_details_are_erased_later(db):
+    item = work_queue.list_items(db, kind="callback")["items"][0]
+    work_queue.update_item(db, item["id"], "Dana", status="closed")
+    assert work_queue.list_items(db, kind="callback")["total"] == 0
+    assert work_queue.list_items(db, kind="callback", status="closed")["total"] == 1
+    assert work_queue.erase_expired_callbacks(db) == 0  # closed today
+    db.execute("update queue_items set updated_at = '2000-01-01T00:00:00+00:00' where id = ?", [item["id"]])
+    assert work_queue.erase_expired_callbacks(db) == 1
+    assert work_queue.get_item(db, item["id"])["callback"]["contact"] == ""
+
+
+def test_deleting_a_conversation_keeps_its_safety_items_anonymous_and_removes_the_rest(db):
+    work_queue.sync(db)
+    handoff = work_queue.list_items(db, kind="handoff")["items"][0]
+    work_queue.update_item(db, handoff["id"], "Dana", note="left a message")
+    delete_conversation(db, "conv-1")
+    kinds = {item["kind"]: item for item in work_queue.list_items(db, status=None)["items"]}
+    assert set(kinds) == {"crisis", "handoff"}
+    assert kinds["handoff"]["reference"] == "" and kinds["handoff"]["level"] is None
+    assert db["callbacks"].count == 0 and db["queue_history"].count == 0
+    assert work_queue.sync(db) == 0

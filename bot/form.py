@@ -9,7 +9,7 @@ from bot.criteria import BY_ID, UNKNOWN
 from bot.extract import extract_facts
 from bot.intake import derive_severity
 from bot.knowledge import looks_like_question
-from bot.text import looks_english
+from bot.text import is_correction, looks_english
 
 ANSWER_INTENTS = frozenset({
     "inform", "affirm", "deny", "dont_know", "skip", "nlu_fallback", "out_of_scope", "start_intake",
@@ -72,6 +72,12 @@ def read_turn(
                 answer = _merge(asked, answer, fact.value)
         if answer is not None:
             updates[asked] = answer
+        # An answer to one question never overwrites another one's answer unless it says it corrects it
+        # ("very bad hangover" to the withdrawal question is not a new severity); dangerous withdrawal always counts.
+        if not is_correction(text):
+            updates = {key: value for key, value in updates.items()
+                       if key == asked or answers.get(key) in (None, UNKNOWN)
+                       or (key, value) == ("withdrawal", "dangerous")}
     if intent not in ANSWER_INTENTS and not updates:
         return Turn(rejected=True, unclear_turns=unclear_turns)
     if updates.get("withdrawal") == "dangerous" and answers.get("withdrawal") != "dangerous":

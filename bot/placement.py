@@ -140,7 +140,8 @@ def residential_rule(intake: Intake) -> Decision | None:
     if intake.is_("severity", "severe") and intake.is_("home", "unstable", "triggering"):
         reasons.append(Reason(
             "home", intake.get("home"), "R3 residential: severe use and an unsafe home",
-            "Severe addiction with an unstable or triggering home is safer treated away from home.",
+            "It affects your life severely and home is unstable or full of triggers: that is safer treated away "
+            "from home.",
             ("002", "003")))
     if intake.is_("relapse", "multiple_relapses"):
         reasons.append(Reason(
@@ -170,8 +171,8 @@ def php_rule(intake: Intake) -> Decision | None:
         return None
     reasons = [Reason(
         "severity", "severe", "R4 PHP: severe use, living at home",
-        "Severe addiction needs the most hours of care: PHP runs 5 to 7 days a week, 6 or more "
-        "hours a day. 003 notes residential care can be safer for severe addiction; 004 offers "
+        "It affects your life severely, which needs the most hours of care: PHP runs 5 to 7 days a week, "
+        "6 or more hours a day. 003 notes residential care can be safer when use is severe; 004 offers "
         "PHP to people who live at home.", ("003", "004"))]
     if intake.is_("support", "none", "strained"):
         reasons.append(Reason(
@@ -186,7 +187,7 @@ IOP_TRIGGERS = (
     ("recent_treatment", ("residential_discharge",), "R5 IOP: step-down after residential",
      "IOP is the usual next step after leaving residential or inpatient care.", ("000", "001", "002")),
     ("severity", ("moderate",), "R5 IOP: moderate addiction",
-     "Moderate addiction fits the middle level of care.", ("003", "004")),
+     "It affects your life moderately, which fits the middle level of care.", ("003", "004")),
     ("relapse", ("recent_relapse",), "R5 IOP: recent relapse",
      "A recent relapse calls for more structure than weekly outpatient care.", ("003",)),
     ("relapse", ("at_risk",), "R5 IOP: at risk of relapse",
@@ -226,7 +227,8 @@ def op_rule(intake: Intake) -> Decision | None:
     if not intake.is_("severity", "mild"):
         return None
     reasons = [Reason("severity", "mild", "R6 OP: mild problem",
-                      "A mild problem with solid support fits the flexible outpatient level.",
+                      "It affects your life mildly and you have solid support, which fits the flexible "
+                      "outpatient level.",
                       ("001", "003"))]
     if intake.is_("support", "strong", "some"):
         reasons.append(Reason("support", intake.get("support"), "R6 OP: solid support",

@@ -48,6 +48,17 @@ COMMON_ENGLISH = frozenset(
     "more only also he she they we him her them his our their get got go any week day days hours work job drink "
     "drinking use using program help need want know think still now never always time home family kids".split())
 LATIN_LETTER = re.compile(r"[a-z]", re.IGNORECASE)
+# Words that mark a message as a correction of something said before ("actually it's more moderate").
+CORRECTION = re.compile(
+    r"\b(actually|i meant|i mean|meant to say|correction|to correct|scratch that|that'?s wrong|is wrong|"
+    r"not right|change (?:my|the|that)|update (?:my|the|that)|i said|let me fix|instead|rather|more like)\b",
+    re.IGNORECASE,
+)
+
+
+def is_correction(text: str) -> bool:
+    """True when the message says it corrects an earlier answer."""
+    return bool(CORRECTION.search(text or ""))
 
 
 def looks_english(text: str) -> bool:

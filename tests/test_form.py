@@ -52,6 +52,24 @@ def test_correcting_an_earlier_answer_is_acknowledged():
     assert any("updated" in message for message in turn.messages)
 
 
+def test_an_answer_to_one_question_does_not_overwrite_another_answer_unless_it_corrects_it():
+    # "very bad hangover" answers the withdrawal question; it is not a new severity
+    turn = read_turn("withdrawal", "cruda, very bad hangover, sweating, no seizure never", "inform",
+                     {"severity": "moderate"}, {"severity": "severe"})
+    assert "severity" not in turn.updates and not any("updated" in m for m in turn.messages)
+    turn = read_turn("mental_health", "yes, ADHD and pretty bad depression sometimes", "inform",
+                     {"severity": "moderate"}, {"severity": "severe", "mental_health": "yes"})
+    assert turn.updates == {"mental_health": "yes"}
+    # a criterion not answered yet is still filled from the same message
+    turn = read_turn("withdrawal", "none, and I work full time", "inform", {"severity": "moderate"},
+                     {"commitments": ["work"]})
+    assert turn.updates["commitments"] == ["work"]
+    # dangerous withdrawal always counts
+    turn = read_turn("home", "stable, but I had a seizure last time I stopped", "inform", {"withdrawal": "mild"},
+                     {"withdrawal": "dangerous", "home": "stable"})
+    assert turn.updates["withdrawal"] == "dangerous"
+
+
 def test_invalid_entity_values_are_dropped():
     assert read_turn("home", "stable", "inform", {}, {"severity": "extreme"}).updates == {"home": "stable"}
 

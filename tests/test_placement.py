@@ -166,7 +166,8 @@ def test_iop_program_outline_gives_ranges_and_sources():
     program = place(severity="moderate").program
     assert program.hours_per_week == "9 to 20 hours a week"
     assert "90 days" in program.typical_length
-    assert "2 to 4 hours" in program.session_length and "(004)" in program.session_length
+    assert "2 to 4 hours" in program.session_length and "004)" in program.session_length
+    assert program.session_length.count("(") == 1  # one figure with its range, the sources once
 
 
 # --- R6 OP -------------------------------------------------------------------------------------

@@ -221,6 +221,7 @@ def test_a_call_back_request_from_the_widget_reaches_the_queue_and_moves_through
     assert "tick the box" in form.locator(".form-error").inner_text().lower() or form.get_by_role("checkbox").evaluate(
         "(box) => !box.checkValidity()")
     form.get_by_role("checkbox").check()
+    screenshot(widget_page, "widget-callback")
     form.get_by_role("button", name="Send my request").click()
     widget_page.locator("#intake-widget .msg.bot", has_text="Our intake team will contact you (evening)").wait_for()
     assert "301-7788" not in json.dumps(widget_page.evaluate("() => Object.entries(sessionStorage)"))

@@ -16,7 +16,7 @@ import sqlite_utils
 from bot.criteria import CRITERIA
 from bot.levels import ALL_CODES
 from bot.redact import redact
-from bot.storage import now
+from bot.storage import date_range, now
 from bot.work_queue import reference
 
 DISPOSITIONS = {
@@ -103,16 +103,10 @@ def list_intakes(
     if "intakes" not in db.table_names():
         return []
     ensure_review_schema(db)
-    clauses, params = [], {}
+    clauses, params = date_range("i.completed_at", date_from, date_to)
     if level:
         clauses.append("i.level = :level")
         params["level"] = level
-    if date_from:
-        clauses.append("substr(i.completed_at, 1, 10) >= :date_from")
-        params["date_from"] = date_from
-    if date_to:
-        clauses.append("substr(i.completed_at, 1, 10) <= :date_to")
-        params["date_to"] = date_to
     if review is not None:
         clauses.append("i.review = :review")
         params["review"] = int(review)

@@ -133,6 +133,18 @@ def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
+def date_range(column: str, date_from: str | None, date_to: str | None) -> tuple[list[str], dict[str, str]]:
+    """SQL clauses and parameters keeping rows whose ISO timestamp `column` falls between two days (inclusive)."""
+    clauses, params = [], {}
+    if date_from:
+        clauses.append(f"substr({column}, 1, 10) >= :date_from")
+        params["date_from"] = date_from
+    if date_to:
+        clauses.append(f"substr({column}, 1, 10) <= :date_to")
+        params["date_to"] = date_to
+    return clauses, params
+
+
 def now() -> str:
     """The current UTC time, to the second, ISO 8601 (every stored timestamp)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")

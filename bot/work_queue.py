@@ -89,7 +89,7 @@ def list_items(db: sqlite_utils.Database, status: str | None = OPEN, kind: str |
     """One page of queue items, newest first, with the total count; filters are exact except `search`
     (a reference prefix) and the dates (YYYY-MM-DD, inclusive, on when the item came in)."""
     sync(db)
-    clauses, params = [], {}
+    clauses, params = storage.date_range("q.created_at", date_from, date_to)
     if status == OPEN:
         clauses.append("q.status != 'closed'")
     elif status:
@@ -102,12 +102,6 @@ def list_items(db: sqlite_utils.Database, status: str | None = OPEN, kind: str |
     if level:
         clauses.append(f"{LATEST_INTAKE.format(column='level')} = :level")
         params["level"] = level
-    if date_from:
-        clauses.append("substr(q.created_at, 1, 10) >= :date_from")
-        params["date_from"] = date_from
-    if date_to:
-        clauses.append("substr(q.created_at, 1, 10) <= :date_to")
-        params["date_to"] = date_to
     if search:
         found = REFERENCE.fullmatch(search.strip())
         clauses.append("q.reference like :search")

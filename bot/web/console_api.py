@@ -120,18 +120,20 @@ def whatif(console: Console, counselor: str, query: Mapping[str, str], body: dic
     return json_reply(result)
 
 
+def _day(query: Mapping[str, str], name: str) -> str | None:
+    """A YYYY-MM-DD query parameter, or None."""
+    value = query.get(name, "")
+    return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+
 def _filters(query: Mapping[str, str]) -> dict:
     def flag(name: str) -> bool | None:
         value = query.get(name, "")
         return {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}.get(value.lower())
 
-    def day(name: str) -> str | None:
-        value = query.get(name, "")
-        return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
-
     level = query.get("level") or None
-    return {"level": level if level in console_store.LEVEL_FILTERS else None, "date_from": day("from"),
-            "date_to": day("to"), "review": flag("review"), "crisis": flag("crisis")}
+    return {"level": level if level in console_store.LEVEL_FILTERS else None, "date_from": _day(query, "from"),
+            "date_to": _day(query, "to"), "review": flag("review"), "crisis": flag("crisis")}
 
 
 def _describe_filters(filters: dict) -> str:
@@ -183,16 +185,12 @@ def export(console: Console, counselor: str, query: Mapping[str, str], body: dic
 
 
 def _queue_filters(query: Mapping[str, str]) -> dict:
-    def day(name: str) -> str | None:
-        value = query.get(name, "")
-        return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
-
     status = query.get("status", work_queue.OPEN)
     page = query.get("page", "1")
     return {"status": status if status in (*work_queue.STATUSES, work_queue.OPEN) else None,
             "kind": query.get("kind") if query.get("kind") in work_queue.KINDS else None,
             "level": query.get("level") if query.get("level") in console_store.LEVEL_FILTERS else None,
-            "date_from": day("from"), "date_to": day("to"), "search": query.get("q", "")[:20] or None,
+            "date_from": _day(query, "from"), "date_to": _day(query, "to"), "search": query.get("q", "")[:20] or None,
             "assignee": query.get("assignee", "")[:80] or None,
             "page": int(page) if page.isdigit() and 0 < int(page) < 100000 else 1}
 

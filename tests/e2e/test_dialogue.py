@@ -9,7 +9,7 @@ from tests.e2e.test_conversations import CALM
 def test_greeting_says_what_it_is_and_is_not(assistant, sender):
     text = " ".join(m.get("text", "") for m in assistant.say(sender, "hello"))
     assert "not a diagnosis" in text
-    assert "confidential" in text
+    assert "nothing is stored unless you agree" in text
     assert "911" in text and "988" in text
 
 

@@ -199,6 +199,23 @@ def test_the_safety_question_has_yes_and_no_and_a_quick_reply_returns_focus_to_t
     assert "?" in widget.last_bot_text()  # the intake goes on with its next question
 
 
+def test_deleting_my_information_clears_the_tab_too(context, web):
+    page, widget = open_demo(context, web)
+    widget.click_reply("Yes, let's start")
+    widget.say("yes you can store them")
+    widget.say("alcohol, mostly whiskey")
+    widget.say("delete my information")
+    widget.input.fill("yes")  # the log is cleared, so not widget.say (it waits for one more message)
+    widget.input.press("Enter")
+    page.locator("#intake-widget .msg.bot", has_text="have been deleted").wait_for()
+    stored = page.evaluate("() => JSON.stringify(Object.entries(sessionStorage))")
+    assert "whiskey" not in stored and "have been deleted" in stored
+    assert "whiskey" not in page.locator("#intake-widget .log").inner_text()
+    page.reload()
+    page.locator(BOT_MESSAGES).first.wait_for()
+    assert "whiskey" not in page.locator("#intake-widget .log").inner_text()
+
+
 def test_reconnects_after_a_dropped_connection_and_keeps_the_conversation(context, web, assistant):
     sockets = []
 

@@ -418,6 +418,12 @@
       if (!message || typeof message !== "object") return;
       const entry = { from: "bot", message: { text: message.text, buttons: message.buttons || message.quick_replies,
         custom: message.custom } };
+      if (message.custom && message.custom.type === "deleted") {
+        // The person erased the conversation: this tab forgets it too, keeping only the notice.
+        state.transcript = [];
+        state.crisis = false;
+        log.replaceChildren();
+      }
       state.transcript.push(entry);
       save();
       render(entry);

@@ -430,6 +430,12 @@ def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(n
     ("im so close to hurting my baby, she won't stop screaming and i'm shaking", "danger_to_others"),
     ("My brother is high on meth and he's headed over there with a machete", "danger_to_others"),
     ("my husband just put his hands on my throat because i said i wanted to go to detox", "danger_at_home"),
+    # the fifth round's set: misses at its first measurement, fixed by class
+    ("gonna take all my meds w the vodka once my wife leaves for work tmrw", "suicide"),
+    ("roommates cutting in her room right now i can hear her, what do i do", "self_harm"),
+    ("nag-cut ako ulit kanina, ang dami ng dugo. idk if i need stiches", "self_harm"),
+    ("mi novia se está cortando los brazos ahora mismo, she lock the door", "self_harm"),
+    ("holding the blade rn", "self_harm"),
 ])
 def test_caught_in_the_words_people_use(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -448,6 +454,13 @@ def test_caught_in_the_words_people_use(nlp, text, category):
     "alcohol, about 2 bottles of wine a night. doesnt matter much, it won't be a problem for much longer",
     "Sorry, he's home early and already broke the tv, I'm scared what he'll do",
     "loaded it. waiting for him to get off work",
+    # r5: signs that ask the safety question
+    "i feel weirdly at peace now that i made my decision",
+    "thanks for trying. tell whoever reads this it wasnt their fault",
+    "parked up at the quarry. just wanted to tell someone first",
+    "for the support question: nobody. which is why i decided sunday is the day",
+    "keep picturing shaking the baby when she wont stop crying. i dont trust myself alone with her right now",
+    "hiding at the gas station from my partner, he tracks my phone and hes driving around looking for me",
     "my husband fell while drunk, big bump on his head, now his speech is worse and he won't stay awake",
 ])
 def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response(nlp, text):
@@ -473,6 +486,10 @@ def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response
     # and what the new patterns must leave alone
     "I burned myself on the stove making dinner", "I set a quit date for next monday",
     "I'm sorry for everything I put my family through", "I have enough money saved up to pay myself",
+    # r5's full responses on hard negatives at its first measurement
+    "i could shoot myself for missing the intake call yesterday, can we reschedule",
+    "line cook, we always joke the kitchen will kill us before the booze does",
+    "I'll take all my meds with food tomorrow", "someone cut in line at the pharmacy",
 ])
 def test_history_goodbyes_to_a_habit_and_everyday_words_are_not_crises(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

@@ -13,6 +13,7 @@ import logging
 import os
 from typing import Any, Awaitable, Callable, Dict
 
+import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -54,6 +55,10 @@ NEW_CONVERSATIONS = RateLimit(per_minute=float(os.environ.get("INTAKE_RATE_PER_M
                               burst=int(os.environ.get("INTAKE_RATE_BURST", 30)))
 MESSAGE_KEYS = ("text", "buttons", "quick_replies", "image", "attachment", "elements", "custom")
 ACTION_FAILED = "Encountered an exception while running action"
+# A turn's deadline: Rasa waits up to 5 minutes for a custom action; after this many seconds the action counts
+# as failed and the person gets APOLOGY (with the crisis numbers) instead of silence.
+ACTION_DEADLINE_S = int(os.environ.get("INTAKE_ACTION_DEADLINE_S", 20))
+rasa_actions.DEFAULT_REQUEST_TIMEOUT = ACTION_DEADLINE_S
 _turn_failures: contextvars.ContextVar[list | None] = contextvars.ContextVar("turn_failures", default=None)
 
 

@@ -47,14 +47,17 @@ def test_logout_ends_the_session():
     assert sessions.counselor(session_id) is None
 
 
-def test_repeated_wrong_tokens_lock_logins_for_a_minute():
+def test_repeated_wrong_tokens_lock_that_client_out_for_a_minute_and_no_one_else():
     clock = Clock()
     sessions = auth.Sessions(TOKEN, clock=clock)
     for _ in range(auth.MAX_FAILURES):
-        assert sessions.login("guess", "x") is None
-    assert sessions.login(TOKEN, "Dana") is None
+        assert sessions.login("guess", "x", client="10.0.0.9") is None
+    assert sessions.login(TOKEN, "Dana", client="10.0.0.9") is None
+    assert 0 < sessions.wait("10.0.0.9") <= 61
+    assert sessions.wait("10.0.0.7") == 0 and sessions.login(TOKEN, "Lee", client="10.0.0.7")
     clock.now += 61
-    assert sessions.login(TOKEN, "Dana")
+    assert sessions.wait("10.0.0.9") == 0
+    assert sessions.login(TOKEN, "Dana", client="10.0.0.9")
 
 
 def test_a_short_token_is_refused():

@@ -275,3 +275,50 @@ def test_logout_ends_the_session(site):
     status, headers, _ = call(site[0] + "/console/logout", b"", cookie=session)
     assert status == 303 and "Max-Age=0" in headers["Set-Cookie"]
     assert call(site[0] + "/console/api/overview", cookie=session)[0] == 401
+
+
+@pytest.fixture
+def fresh_site(tmp_path, monkeypatch):
+    """A web app of its own (so a lock-out or a short timeout touches no other test)."""
+    import bot.web.server as server_module
+
+    monkeypatch.setattr(server_module, "REQUEST_TIMEOUT_S", 1)
+    web = serve(WebConfig("http://localhost:9", RASA_TOKEN, COUNSELOR_TOKEN, tmp_path / "intake.db"), 0)
+    yield web.server_port
+    web.shutdown()
+
+
+def raw_request(port, data: bytes, wait: float = 5.0) -> bytes:
+    """Send raw bytes and read what comes back until the server closes the connection."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
+        connection.sendall(data)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("length", ["-1", "abc", str(10 * 1024 * 1024)])
+def test_a_bad_content_length_gets_a_clear_answer_and_the_body_is_not_read(fresh_site, length):
+    request = (f"POST /api/callback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               f"Content-Length: {length}\r\n\r\n").encode() + b"x" * 1000
+    answer = raw_request(fresh_site, request)
+    assert answer.startswith(b"HTTP/1.0 413") and b"valid Content-Length" in answer
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(fresh_site):
+    import time
+
+    started = time.monotonic()
+    answer = raw_request(fresh_site, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", wait=10)
+    assert time.monotonic() - started < 5 and b"200" not in answer
+
+
+def test_wrong_tokens_lock_out_that_client_with_retry_after(fresh_site):
+    url = f"http://localhost:{fresh_site}"
+    statuses = [login(url, token="not-the-token")[0] for _ in range(10)]
+    assert statuses == [401] * 9 + [429]  # the tenth wrong token starts the lock-out
+    status, headers, _ = login(url)  # even the right token waits out the minute
+    assert status == 429 and 0 < int(headers["Retry-After"]) <= 61

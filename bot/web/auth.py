@@ -3,7 +3,8 @@
 The token comes from $COUNSELOR_TOKEN, else var/secrets.json (bot.tokens). A login
 compares it in constant time, then issues a random session id in an HttpOnly, SameSite=Strict
 cookie. Sessions live in memory, expire after a fixed lifetime or when idle, and end at logout.
-Repeated wrong tokens slow down: after MAX_FAILURES in a minute, logins wait out the minute.
+Repeated wrong tokens slow down, per client address: after MAX_FAILURES in a minute, that client's
+logins wait out the minute (`wait` says how long, for a Retry-After); other clients are not affected.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ COOKIE = "console_session"
 LIFETIME_S = 8 * 3600
 IDLE_S = 30 * 60
 MAX_FAILURES = 10
+MAX_CLIENTS = 10_000  # failure records kept (the oldest client is forgotten first)
 NAME = re.compile(r"^[\w .'-]{1,60}$")
 
 
@@ -41,19 +43,34 @@ class Sessions:
         self._token = token.encode()
         self._clock = clock
         self._sessions: dict[str, Session] = {}
-        self._failures: list[float] = []
+        self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def login(self, token: str, counselor: str) -> str | None:
+    def _recent_failures(self, client: str, now: float) -> list[float]:
+        failures = [t for t in self._failures.pop(client, []) if now - t < 60]
+        if failures:
+            self._failures[client] = failures
+            while len(self._failures) > MAX_CLIENTS:
+                self._failures.pop(next(iter(self._failures)))
+        return failures
+
+    def wait(self, client: str = "") -> int:
+        """Seconds before `client` may try to log in again (0 when it may)."""
+        with self._lock:
+            now = self._clock()
+            failures = self._recent_failures(client, now)
+            return int(60 - (now - failures[0])) + 1 if len(failures) >= MAX_FAILURES else 0
+
+    def login(self, token: str, counselor: str, client: str = "") -> str | None:
         """A new session id when the token is right and a name was given, else None."""
         counselor = " ".join((counselor or "").split())
         with self._lock:
             now = self._clock()
-            self._failures = [t for t in self._failures if now - t < 60]
-            if len(self._failures) >= MAX_FAILURES:
+            failures = self._recent_failures(client, now)
+            if len(failures) >= MAX_FAILURES:
                 return None
             if not hmac.compare_digest((token or "").encode(), self._token) or not NAME.match(counselor):
-                self._failures.append(now)
+                self._failures[client] = failures + [now]
                 return None
             session_id = secrets.token_urlsafe(32)
             self._sessions[session_id] = Session(counselor, now, now)

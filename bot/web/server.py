@@ -37,6 +37,7 @@ VENDOR = {"socket.io.min.js": NODE_MODULES / "socket.io-client" / "dist" / "sock
 PUBLIC_PAGES = {"/": "index.html", "/demo.html": "demo.html", "/widget.js": "widget.js", "/widget.css": "widget.css",
                 "/console/login.css": "login.css"}
 MAX_BODY = 64 * 1024
+REQUEST_TIMEOUT_S = 10
 RASA_URL_MARK = "__RASA_URL__"
 LOGIN_ERROR_MARK = b"<!--login-error-->"
 LOGIN_ERROR = b'<p class="error" role="alert">That did not work: check the counselor token and type your name.</p>'
@@ -95,6 +96,7 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "intake-web"
         sys_version = ""
+        timeout = REQUEST_TIMEOUT_S  # a connection that sends nothing (or half its headers) is closed
 
         def log_message(self, format: str, *args: object) -> None:  # paths can carry conversation ids
             return
@@ -141,9 +143,11 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
             return origin is None or origin == f"http://{self.headers.get('Host', '')}"
 
         def body(self) -> bytes | None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
+            """The request body; None when its length is missing a number, negative or over MAX_BODY."""
+            declared = (self.headers.get("Content-Length") or "0").strip()
+            if not declared.isdigit() or int(declared) > MAX_BODY:
                 return None
+            length = int(declared)
             return self.rfile.read(length) if length else b""
 
         # --- verbs ---------------------------------------------------------------------------------
@@ -176,7 +180,9 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
                 return
             raw = self.body()
             if raw is None:
-                self.send(413, b'{"error": "request too large"}', "application/json", private=True)
+                self.send(413, b'{"error": "a request body of up to 64 KB with a valid Content-Length"}',
+                          "application/json", private=True)
+                self.close_connection = True
             elif path == "/api/callback":
                 self.callback(raw)
             elif path == "/console/login":
@@ -253,10 +259,13 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
 
         def login(self, form: dict) -> None:
             name = form.get("name", "")
-            session_id = app.sessions.login(form.get("token", ""), name)
+            client = self.client_address[0]
+            session_id = app.sessions.login(form.get("token", ""), name, client)
             if session_id is None:
                 page = (STATIC / "login.html").read_bytes().replace(LOGIN_ERROR_MARK, LOGIN_ERROR)
-                self.send(401, page, "text/html; charset=utf-8", private=True)
+                wait = app.sessions.wait(client)
+                self.send(429 if wait else 401, page, "text/html; charset=utf-8",
+                          {"Retry-After": str(wait)} if wait else None, private=True)
                 return
             app.audit(" ".join(name.split()), "log in")
             self.redirect("/console", {"Set-Cookie": set_cookie(session_id)})

@@ -216,6 +216,27 @@ def test_deleting_my_information_clears_the_tab_too(context, web):
     assert "whiskey" not in page.locator("#intake-widget .log").inner_text()
 
 
+def test_a_reply_that_never_comes_is_said_so_not_left_as_silence(context, web):
+    page = context.new_page()
+    page.clock.install()
+
+    def drop_replies(ws):
+        server = ws.connect_to_server()
+        server.on_message(lambda message: None if "bot_uttered" in str(message) else ws.send(message))
+
+    page.route_web_socket(re.compile(r".*/socket\.io/.*"), drop_replies)
+    page.goto(web.url + "/demo.html")
+    page.get_by_role("button", name=re.compile("Chat with us")).click()
+    page.get_by_label("Your message").fill("hello")
+    page.get_by_label("Your message").press("Enter")
+    status = page.locator("#intake-widget .status")
+    page.clock.run_for(13000)
+    status.filter(has_text="taking longer than usual").wait_for()
+    page.clock.run_for(20000)
+    status.filter(has_text="has not answered").wait_for()
+    assert "988" in status.inner_text()
+
+
 def test_reconnects_after_a_dropped_connection_and_keeps_the_conversation(context, web, assistant):
     sockets = []
 

@@ -388,10 +388,24 @@
     else outbox.push(text);
   }
 
+  // A reply that takes long is said so, never left as silence: after SLOW_MS a note, after GIVE_UP_MS what to do.
+  const SLOW_MS = 12000;
+  const GIVE_UP_MS = 30000;
+  const SLOW_NOTE = "This is taking longer than usual…";
+  const NO_REPLY_NOTE = "The assistant has not answered. Please send your message again in a moment. " +
+    "If you need help now, call or text 988, or call 911 in an emergency.";
+  let slowTimer = null;
   function showTyping(on) {
     typing.hidden = !on;
     clearTimeout(typingTimer);
-    if (on) typingTimer = setTimeout(() => { typing.hidden = true; }, 30000);
+    clearTimeout(slowTimer);
+    if ([SLOW_NOTE, NO_REPLY_NOTE].includes(status.textContent)) status.textContent = "";
+    if (!on) return;
+    slowTimer = setTimeout(() => { if (!status.textContent) status.textContent = SLOW_NOTE; }, SLOW_MS);
+    typingTimer = setTimeout(() => {
+      typing.hidden = true;
+      if (!status.textContent || status.textContent === SLOW_NOTE) status.textContent = NO_REPLY_NOTE;
+    }, GIVE_UP_MS);
   }
 
   function connect() {

@@ -382,8 +382,13 @@ def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(n
     personas = []
     for path in sorted((ROOT / "tests" / "data" / "personas").glob("dev*/*.yml")):
         personas += yaml.safe_load(path.read_text(encoding="utf-8"))
-    texts = [str(t) for p in personas for t in [*p["opening"], *(s for says in p["say"].values() for s in says),
-                                                 *p["vague"].values(), *(o["text"] for o in p["over_answers"])]]
+    # A person with dangerous withdrawal describes it when asked (in the conversation that answers the pending
+    # question; said out of the blue it may well be a crisis), so those answers are left out here.
+    texts = [str(t) for p in personas for key, says in p["say"].items()
+             if not (key == "withdrawal" and p["facts"]["withdrawal"] == "dangerous") for t in says]
+    texts += [str(t) for p in personas for t in [*p["opening"], *p["vague"].values()]]
+    texts += [str(o["text"]) for p in personas for o in p["over_answers"]
+              if not ("withdrawal" in o["covers"] and p["facts"]["withdrawal"] == "dangerous")]
     assert len(texts) > 4000
     alarms = [t for t in texts if (signal := detect_crisis(t, nlp=nlp)) and signal.certain]
     assert alarms == []
@@ -486,6 +491,10 @@ def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response
     # and what the new patterns must leave alone
     "I burned myself on the stove making dinner", "I set a quit date for next monday",
     "I'm sorry for everything I put my family through", "I have enough money saved up to pay myself",
+    # the fifth round's personas: withdrawal history with a duration, and fear of a seizure to come
+    "Had a seizure on a job site last month when I hadn't had a drink in two days.",
+    "I had a seizure on the job when I didn't drink for two days.",
+    "Will someone help me come off the Xanax safely? I'm scared of another seizure.",
     # r5's full responses on hard negatives at its first measurement
     "i could shoot myself for missing the intake call yesterday, can we reschedule",
     "line cook, we always joke the kitchen will kill us before the booze does",

@@ -218,7 +218,6 @@ def test_deleting_my_information_clears_the_tab_too(context, web):
 
 def test_a_reply_that_never_comes_is_said_so_not_left_as_silence(context, web):
     page = context.new_page()
-    page.clock.install()
 
     def drop_replies(ws):
         server = ws.connect_to_server()
@@ -227,8 +226,13 @@ def test_a_reply_that_never_comes_is_said_so_not_left_as_silence(context, web):
     page.route_web_socket(re.compile(r".*/socket\.io/.*"), drop_replies)
     page.goto(web.url + "/demo.html")
     page.get_by_role("button", name=re.compile("Chat with us")).click()
-    page.get_by_label("Your message").fill("hello")
-    page.get_by_label("Your message").press("Enter")
+    widget = Widget(page)
+    page.wait_for_function("() => Object.keys(sessionStorage).some((k) => k.startsWith('intake-widget:')"
+                           " && JSON.parse(sessionStorage.getItem(k)).id)")  # connected, in real time
+    assert widget.session_id()
+    page.clock.install()  # from here the widget's timers run on a clock the test moves
+    widget.input.fill("hello")
+    widget.input.press("Enter")
     status = page.locator("#intake-widget .status")
     page.clock.run_for(13000)
     status.filter(has_text="taking longer than usual").wait_for()

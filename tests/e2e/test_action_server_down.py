@@ -11,15 +11,21 @@ from bot.model import ensure_model
 from tests.e2e.stack import TOKEN, Assistant, free_port
 
 
-@pytest.fixture(scope="module")
-def without_actions(tmp_path_factory):
-    """A Rasa server whose action server has been stopped."""
-    base = tmp_path_factory.mktemp("no-actions")
+def rasa_without_its_action_server(tmp_path_factory, name: str):
+    """(assistant, rasa process, ports): the stack started, then its action server stopped."""
+    base = tmp_path_factory.mktemp(name)
     ports = Ports(rasa=free_port(), actions=free_port())
     running = Assistant(ports, base / "var", base / "logs")
     running.log_dir.mkdir()
     actions, rasa = start_services(ensure_model(), ports, running.var_dir, TOKEN, log_dir=running.log_dir)
     stop(actions)
+    return running, rasa, ports
+
+
+@pytest.fixture(scope="module")
+def without_actions(tmp_path_factory):
+    """A Rasa server whose action server has been stopped."""
+    running, rasa, ports = rasa_without_its_action_server(tmp_path_factory, "no-actions")
     try:
         wait_until_up(f"http://localhost:{ports.rasa}/", rasa)
         yield running
@@ -45,15 +51,10 @@ def test_a_turn_that_needs_the_action_server_gets_an_apology(without_actions):
 @pytest.fixture(scope="module")
 def with_a_hanging_action_server(tmp_path_factory):
     """A Rasa server whose action server accepts connections and never answers (deadline: 3 s)."""
-    base = tmp_path_factory.mktemp("slow-actions")
-    ports = Ports(rasa=free_port(), actions=free_port())
-    running = Assistant(ports, base / "var", base / "logs")
-    running.log_dir.mkdir()
     patch = pytest.MonkeyPatch()
     patch.setenv("INTAKE_ACTION_DEADLINE_S", "3")
-    actions, rasa = start_services(ensure_model(), ports, running.var_dir, TOKEN, log_dir=running.log_dir)
+    running, rasa, ports = rasa_without_its_action_server(tmp_path_factory, "slow-actions")
     patch.undo()
-    stop(actions)
     hanging = socket.create_server(("127.0.0.1", ports.actions))  # in its place: accepts, never answers
     held = []
 

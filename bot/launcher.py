@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server together; Ctrl-C stops both."""
+"""Start the action server and the Rasa server together, restart either when it exits; Ctrl-C stops both."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -50,30 +51,119 @@ def private_files() -> None:
     os.umask(0o077)
 
 
-def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None,
-                   origins: tuple[str, ...] | None = None, session_key: str | None = None):
-    """Start the action server and the Rasa server; returns the two processes."""
+RESTART_BASE_S = 1.0  # the first restart after a crash waits 1 s, then 2, 4, 8 ...
+RESTART_CAP_S = 30.0  # ... never more than 30 s
+STABLE_S = 60.0  # a server that stayed up this long starts its backoff again from 1 s
+LOUD_AFTER = 5  # failed starts in a row before the restart line becomes a warning
+
+
+def restart_delay(failures: int, base: float = RESTART_BASE_S, cap: float = RESTART_CAP_S) -> float:
+    """Seconds to wait before restarting a server that has failed `failures` times in a row (1, 2, 4 ... cap)."""
+    return min(cap, base * 2.0 ** min(max(failures - 1, 0), 30))
+
+
+@dataclass
+class Server:
+    """One supervised server: its name (and log file), its command, and its current process."""
+
+    name: str
+    command: list[str]
+    process: subprocess.Popen | None = None
+    started: float = 0.0  # time.monotonic() of the last start
+    failures: int = 0  # exits in a row, each less than STABLE_S after its start
+    restart_at: float | None = None  # when it exited: time.monotonic() of its restart
+
+
+class Supervisor:
+    """Starts the servers with one environment and restarts any that exits, with backoff, until stop()."""
+
+    def __init__(self, servers: list[Server], env: dict, log_dir: Path | None = None):
+        self.servers = servers
+        self.env = env  # the same ACTION_SERVER_TOKEN and INTAKE_SESSION_KEY on every restart
+        self.log_dir = log_dir
+        self.started: list[subprocess.Popen] = []  # every process it ever started
+        self._lock = threading.Lock()  # no restart can slip in while stop() is stopping
+        self._stopping = threading.Event()
+
+    def process(self, name: str) -> subprocess.Popen:
+        return next(server.process for server in self.servers if server.name == name)
+
+    def start(self) -> None:
+        for server in self.servers:
+            self._launch(server, "w")
+
+    def _launch(self, server: Server, mode: str) -> None:
+        output = open(self.log_dir / f"{server.name}.log", mode) if self.log_dir else None
+        try:
+            server.process = subprocess.Popen(server.command, cwd=ROOT, env=self.env, stdout=output,
+                                              stderr=subprocess.STDOUT, preexec_fn=private_files)
+        finally:
+            if output:
+                output.close()  # the server has its own copy
+        self.started.append(server.process)
+        server.started, server.restart_at = time.monotonic(), None
+
+    def check(self) -> None:
+        """One round: note the servers that exited; restart those whose delay is over."""
+        with self._lock:
+            if self._stopping.is_set():
+                return
+            now = time.monotonic()
+            for server in self.servers:
+                if server.restart_at is None and server.process.poll() is not None:
+                    self._exited(server, now)
+                elif server.restart_at is not None and now >= server.restart_at:
+                    self._launch(server, "a")
+
+    def _exited(self, server: Server, now: float) -> None:
+        """Schedule the restart and say so in one line (never anything of a conversation)."""
+        server.failures = 1 if now - server.started >= STABLE_S else server.failures + 1
+        delay = restart_delay(server.failures)
+        server.restart_at = now + delay
+        at = time.strftime("%H:%M:%S", time.localtime(time.time() + delay))
+        code = server.process.returncode
+        if server.failures >= LOUD_AFTER:
+            line = (f"WARNING: the {server.name} server has failed {server.failures} starts in a row (exit code "
+                    f"{code}); still restarting it, next in {delay:.0f} s at {at}: check its output")
+        else:
+            line = f"the {server.name} server exited with code {code}; restarting it in {delay:.0f} s at {at}"
+        print(f"[launcher {time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
+
+    def supervise(self, interval: float = 0.5) -> None:
+        """Check every `interval` seconds until stop() (Ctrl-C interrupts it in the main thread)."""
+        while not self._stopping.wait(interval):
+            self.check()
+
+    def stop(self) -> None:
+        """No more restarts; stop the servers (the Rasa server first, as before)."""
+        with self._lock:
+            self._stopping.set()
+        stop(*(server.process for server in reversed(self.servers)))
+
+
+def supervisor(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None,
+               origins: tuple[str, ...] | None = None, session_key: str | None = None) -> Supervisor:
+    """The action server and the Rasa server, not started yet, sharing one new ACTION_SERVER_TOKEN."""
     var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     var_dir.chmod(0o700)
     env = service_env(ports, var_dir)
-    python = sys.executable
-
-    def output(name: str):
-        return open(log_dir / f"{name}.log", "w") if log_dir else None
-
     env["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)  # shared by the two servers, new on every start
     env["INTAKE_SESSION_KEY"] = session_key or secrets.token_urlsafe(32)  # signs conversation ids (bot.sessions)
-    actions = subprocess.Popen(
-        [python, "-m", "actions.server", "--port", str(ports.actions)],
-        cwd=ROOT, env=env, stdout=output("actions"), stderr=subprocess.STDOUT, preexec_fn=private_files,
-    )
-    rasa = subprocess.Popen(
-        [python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(ports.rasa),
-         "--enable-api", "--auth-token", token, "--cors", *(origins or allowed_origins(ports)),
-         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
-        cwd=ROOT, env=env, stdout=output("rasa"), stderr=subprocess.STDOUT, preexec_fn=private_files,
-    )
-    return actions, rasa
+    python = sys.executable
+    actions = Server("actions", [python, "-m", "actions.server", "--port", str(ports.actions)])
+    rasa = Server("rasa", [
+        python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(ports.rasa),
+        "--enable-api", "--auth-token", token, "--cors", *(origins or allowed_origins(ports)),
+        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"])
+    return Supervisor([actions, rasa], env, log_dir)
+
+
+def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None,
+                   origins: tuple[str, ...] | None = None, session_key: str | None = None):
+    """Start the action server and the Rasa server, unsupervised; returns the two processes."""
+    services = supervisor(model, ports, var_dir, token, log_dir, origins, session_key)
+    services.start()
+    return services.process("actions"), services.process("rasa")
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
@@ -120,11 +210,13 @@ def run(ports: Ports = Ports()) -> None:
     model = ensure_model()
     first_start = not SECRETS_FILE.exists()
     tokens = ensure_secrets()
-    actions, rasa = start_services(model, ports, ROOT / "var", tokens["rasa_token"], session_key=tokens["session_key"])
+    services = supervisor(model, ports, ROOT / "var", tokens["rasa_token"], session_key=tokens["session_key"])
     web = None
+    signal.signal(signal.SIGTERM, stop_on_sigterm)  # `kill` or a service manager: stop as cleanly as Ctrl-C
     try:
-        wait_until_up(f"http://localhost:{ports.actions}/health", actions)
-        wait_until_up(f"http://localhost:{ports.rasa}/", rasa)
+        services.start()
+        wait_until_up(f"http://localhost:{ports.actions}/health", services.process("actions"))
+        wait_until_up(f"http://localhost:{ports.rasa}/", services.process("rasa"))
         web = serve(WebConfig(f"http://localhost:{ports.rasa}", tokens["rasa_token"], counselor_token(),
                               ROOT / "var" / "intake.db"), ports.web)
         login = counselor_login_note(first_start, tokens)
@@ -137,14 +229,17 @@ def run(ports: Ports = Ports()) -> None:
             f"  socket.io channel: http://localhost:{ports.rasa}/socket.io/\n"
             f"  Rasa HTTP API:     http://localhost:{ports.rasa}/ (token in var/secrets.json)\n"
             f"  Action server:     http://localhost:{ports.actions}/health\n"
-            "Press Ctrl-C to stop.\n",
+            "A server that exits is restarted. Press Ctrl-C to stop.\n",
             flush=True,
         )
-        while actions.poll() is None and rasa.poll() is None:
-            time.sleep(0.5)
+        services.supervise()
     except KeyboardInterrupt:
         print("\nStopping...")
     finally:
         if web:
             web.shutdown()
-        stop(rasa, actions)
+        services.stop()
+
+
+def stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -2,7 +2,8 @@
 
 Both live in the intake database (bot.storage.open_db). This module only reads the intakes and
 events tables (the work queue is bot.work_queue). Every view, edit and export in the console is
-written with `audit()` (who, what, which record, when; no health data).
+written with `audit()` (who, what, which record, when; no health data; a conversation or intake is named by
+its keyed reference, bot.pseudonyms, never by its id). The web app calls `prepare()` once, when it starts.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import json
 
 import sqlite_utils
 
+from bot import pseudonyms, work_queue
 from bot.criteria import CRITERIA
 from bot.levels import ALL_CODES
+from bot.pseudonyms import audit_target, reference
 from bot.redact import redact
 from bot.storage import date_range, now
-from bot.work_queue import reference
 
 DISPOSITIONS = {
     "agree": "Agree with the recommendation",
@@ -36,6 +38,15 @@ FREE_TEXT_COLUMNS = ("reasons", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def prepare(db: sqlite_utils.Database) -> None:
+    """Everything the console needs, once, when the web app starts: the tables (intakes, events, callbacks, the
+    queue, dispositions, audit) and stored references and audit targets under the current key (a database from
+    before keyed pseudonyms keeps working: its raw ids in audit targets become references here)."""
+    work_queue.ensure_schema(db)
+    ensure_review_schema(db)
+    pseudonyms.register(db.conn)
+    db.execute("update audit set target = audit_target(target) where target != audit_target(target)")
+
 
 def ensure_review_schema(db: sqlite_utils.Database) -> None:
     """Create the dispositions and audit tables when they are missing."""
@@ -53,14 +64,14 @@ def ensure_review_schema(db: sqlite_utils.Database) -> None:
 
 
 def audit(db: sqlite_utils.Database, counselor: str, action: str, target: str = "", detail: str = "") -> None:
-    """Write one audit row: who did what to which record, and when. Never pass health data in `detail`."""
-    ensure_review_schema(db)
-    db["audit"].insert({"at": now(), "counselor": counselor, "action": action, "target": target, "detail": detail})
+    """Write one audit row: who did what to which record, and when. Never pass health data in `detail`. A
+    conversation or intake id given as `target` is kept as its reference (bot.pseudonyms.audit_target)."""
+    db["audit"].insert({"at": now(), "counselor": counselor, "action": action, "target": audit_target(target),
+                        "detail": detail})
 
 
 def list_audit(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
     """The newest audit rows first."""
-    ensure_review_schema(db)
     return list(db["audit"].rows_where(order_by="id desc", limit=limit))
 
 
@@ -72,9 +83,8 @@ def save_disposition(db: sqlite_utils.Database, intake_id: str, disposition: str
         raise ValueError(f"unknown disposition {disposition!r}")
     if disposition == "different_level" and level not in LEVEL_FILTERS:
         raise ValueError("choose the level to place at")
-    if "intakes" not in db.table_names() or not any(db["intakes"].rows_where("intake_id = ?", [intake_id])):
+    if not any(db["intakes"].rows_where("intake_id = ?", [intake_id])):
         raise KeyError(intake_id)
-    ensure_review_schema(db)
     row = {"intake_id": intake_id, "disposition": disposition, "note": note.strip()[:4000], "counselor": counselor,
            "updated_at": now(), "placed_level": level if disposition == "different_level" else None}
     db["dispositions"].insert(row, replace=True, alter=True)
@@ -83,8 +93,6 @@ def save_disposition(db: sqlite_utils.Database, intake_id: str, disposition: str
 
 def crisis_conversations(db: sqlite_utils.Database) -> set[str]:
     """Conversation ids that had at least one crisis event."""
-    if "events" not in db.table_names():
-        return set()
     sql = "select distinct conversation_id from events where kind = 'crisis'"
     return {row["conversation_id"] for row in db.query(sql)}
 
@@ -100,9 +108,6 @@ def list_intakes(
 ) -> list[dict]:
     """Stored intakes, newest first, filtered by level, completion date (YYYY-MM-DD, inclusive), review
     flag and crisis (a crisis event recorded for the same conversation); each with its disposition."""
-    if "intakes" not in db.table_names():
-        return []
-    ensure_review_schema(db)
     clauses, params = date_range("i.completed_at", date_from, date_to)
     if level:
         clauses.append("i.level = :level")
@@ -110,11 +115,9 @@ def list_intakes(
     if review is not None:
         clauses.append("i.review = :review")
         params["review"] = int(review)
-    if crisis is not None and "events" in db.table_names():
+    if crisis is not None:
         exists = "exists (select 1 from events e where e.kind = 'crisis' and e.conversation_id = i.conversation_id)"
         clauses.append(exists if crisis else f"not {exists}")
-    elif crisis:
-        return []
     return _select(db, " and ".join(clauses), params, limit)
 
 
@@ -140,17 +143,11 @@ def _select(db: sqlite_utils.Database, where: str, params: dict, limit: int) -> 
 
 def intake_detail(db: sqlite_utils.Database, intake_id: str) -> dict | None:
     """One intake with its disposition and the crisis/handoff events of its conversation."""
-    if "intakes" not in db.table_names():
-        return None
-    ensure_review_schema(db)
     rows = _select(db, "i.intake_id = :intake_id", {"intake_id": intake_id}, 1)
     if not rows:
         return None
     row = rows[0]
-    row["events"] = (
-        list(db["events"].rows_where("conversation_id = ?", [row["conversation_id"]], order_by="id"))
-        if "events" in db.table_names() else []
-    )
+    row["events"] = list(db["events"].rows_where("conversation_id = ?", [row["conversation_id"]], order_by="id"))
     return row
 
 

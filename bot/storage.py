@@ -153,6 +153,13 @@ def now() -> str:
 EVENT_KINDS = ("crisis", "handoff")
 
 
+def ensure_events_table(db: sqlite_utils.Database) -> None:
+    """Create the events table when it is missing (record_event would create it on the first event)."""
+    if "events" not in db.table_names():
+        db["events"].create({"id": int, "kind": str, "conversation_id": str, "category": str, "status": str,
+                             "created_at": str}, pk="id")
+
+
 def record_event(db: sqlite_utils.Database, kind: str, conversation_id: str, category: str) -> None:
     """Record a crisis or a handoff request: who, what kind, when; never the message text."""
     if kind not in EVENT_KINDS:

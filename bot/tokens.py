@@ -16,12 +16,13 @@ from bot.model import ROOT
 SECRETS_FILE = ROOT / "var" / "secrets.json"
 
 
-NEW_TOKENS = {"rasa_token": 32, "counselor_token": 24, "session_key": 32}  # name -> random bytes
+NEW_TOKENS = {"rasa_token": 32, "counselor_token": 24, "session_key": 32,  # name -> random bytes
+              "reference_key": 32}  # the keyed pseudonyms (bot.pseudonyms)
 
 
 def ensure_secrets(path: Path = SECRETS_FILE) -> dict:
-    """Tokens for Rasa's HTTP API, the counselor console and the conversation ids, generated on first start
-    (and a token added later to an older file)."""
+    """Tokens for Rasa's HTTP API, the counselor console, the conversation ids and the pseudonymous references,
+    generated on first start (and a token added later to an older file)."""
     tokens = json.loads(path.read_text()) if path.exists() else {}
     missing = {name: secrets.token_urlsafe(size) for name, size in NEW_TOKENS.items() if name not in tokens}
     if not missing:

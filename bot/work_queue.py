@@ -1,20 +1,21 @@
 """The counselors' work queue: call-back requests, handoffs, crisis events and new intakes in one list.
 
 Every record the assistant writes (a callback row, a crisis or handoff event, a stored intake) becomes
-one queue item the first time the queue is read (`sync`). An item has a status, an assignee and a
-history of who changed what, with notes. Items are found by a pseudonymous reference, never by the
-conversation id itself.
+one queue item the first time the queue is read (`sync`, at most once per console request). An item has a
+status, an assignee and a history of who changed what, with notes. Items are found by a keyed pseudonymous
+reference (bot.pseudonyms), never by the conversation id itself. The web app creates the tables once, when it
+starts (`ensure_schema`); the functions here expect them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 
 import sqlite_utils
 
-from bot import callbacks, storage
+from bot import callbacks, pseudonyms, storage
+from bot.pseudonyms import reference  # noqa: F401  (the console and the tests name it from here)
 from bot.storage import now, transaction
 
 KINDS = {"callback": "Call-back request", "handoff": "Asked for a person", "crisis": "Crisis event",
@@ -30,16 +31,11 @@ LATEST_INTAKE = ("(select i.{column} from intakes i where i.conversation_id = q.
 REFERENCE = re.compile(r"(?:c-)?([0-9a-f]{1,10})", re.IGNORECASE)
 
 
-def reference(conversation_id: str) -> str:
-    """A short pseudonymous reference for a conversation: shown, searched and exported instead of its id."""
-    if not conversation_id:
-        return ""
-    return "C-" + hashlib.sha256(conversation_id.encode()).hexdigest()[:10]
-
-
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the queue's tables (and the tables that feed it) when they are missing."""
+    """Create the queue's tables (and the tables that feed it) when they are missing; then bring the stored
+    references up to the current key (bot.pseudonyms: databases from before the key, or after a new key)."""
     storage.ensure_schema(db)
+    storage.ensure_events_table(db)
     callbacks.ensure_schema(db)
     if "queue_items" not in db.table_names():
         db["queue_items"].create(
@@ -56,6 +52,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
              "note": str}, pk="id",
         )
         db["queue_history"].create_index(["item_id"])
+    refresh_references(db)
+
+
+def refresh_references(db: sqlite_utils.Database) -> int:
+    """Recompute every stored reference that is not the keyed one of its conversation; returns how many changed."""
+    pseudonyms.register(db.conn)
+    return db.execute("update queue_items set reference = reference(conversation_id) "
+                      "where conversation_id != '' and reference != reference(conversation_id)").rowcount
 
 
 COLUMNS = "as kind, {} as ref, conversation_id as cid, {} as category, {} as created from {}"
@@ -68,18 +72,15 @@ SOURCES = (  # each record that feeds the queue: its kind, id, conversation, cat
 
 def sync(db: sqlite_utils.Database) -> int:
     """Add a queue item for every record that has none yet (one insert per source); returns how many."""
-    ensure_schema(db)
-    db.register_function(reference, deterministic=True, replace=True)
-    before = db["queue_items"].count
+    pseudonyms.register(db.conn)
+    added = 0
     for select in SOURCES:
-        if "from events" in select and "events" not in db.table_names():
-            continue
-        db.execute(
+        added += db.execute(
             "insert or ignore into queue_items (kind, ref, conversation_id, reference, category, created_at, status, "
             "assignee, updated_at) select kind, ref, coalesce(cid, ''), reference(coalesce(cid, '')), "
             f"coalesce(category, ''), created, 'new', '', created from ({select}) where kind in {KIND_LIST}"
-        )
-    return db["queue_items"].count - before
+        ).rowcount
+    return added
 
 
 def list_items(db: sqlite_utils.Database, status: str | None = OPEN, kind: str | None = None,
@@ -124,20 +125,19 @@ def _public(row: dict) -> dict:
 def get_item(db: sqlite_utils.Database, item_id: int) -> dict | None:
     """One item with its history (oldest first) and its record: the call-back's contact details,
     the event's category, or the intake's id."""
-    ensure_schema(db)
-    found = list(db["queue_items"].rows_where("id = ?", [item_id]))
+    found = list(db.query("select * from queue_items where id = ?", [item_id]))
     if not found:
         return None
     item = found[0]
     item["history"] = [{**_public(entry), "change": json.loads(entry["change"] or "{}")}
-                       for entry in db["queue_history"].rows_where("item_id = ?", [item_id], order_by="id")]
+                       for entry in db.query("select * from queue_history where item_id = ? order by id", [item_id])]
     if item["kind"] == "callback":
         record = callbacks.get_request(db, int(item["ref"])) or {}
         item["callback"] = {key: record.get(key) for key in ("first_name", "contact", "contact_kind", "best_time",
                                                              "erased_at")}
         item["callback"]["best_time_label"] = callbacks.BEST_TIMES.get(record.get("best_time") or "", "")
-    intakes = list(db["intakes"].rows_where("conversation_id = ? and conversation_id != ''", [item["conversation_id"]],
-                                            order_by="completed_at desc", limit=1))
+    intakes = list(db.query("select intake_id, level from intakes where conversation_id = ? and conversation_id != '' "
+                            "order by completed_at desc limit 1", [item["conversation_id"]]))
     item["intake_id"] = item["ref"] if item["kind"] == "intake" else (intakes[0]["intake_id"] if intakes else None)
     item["level"] = intakes[0]["level"] if intakes else None
     return _public(item)
@@ -147,7 +147,6 @@ def update_item(db: sqlite_utils.Database, item_id: int, counselor: str, status:
                 assignee: str | None = None, note: str = "") -> dict:
     """Change an item's status and/or assignee and add a note; every change goes into its history.
     KeyError when there is no such item, ValueError for an unknown status or an empty change."""
-    ensure_schema(db)
     if status is not None and status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     note = (note or "").strip()[:MAX_NOTE]
@@ -180,9 +179,10 @@ def counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {kind: dict(rows).get(kind, 0) for kind in KINDS}
 
 
-def erase_expired_callbacks(db: sqlite_utils.Database) -> int:
-    """Blank the contact details of call-backs closed more than callbacks.RETENTION_DAYS ago."""
-    ensure_schema(db)
-    sql = ("select c.id, q.updated_at from queue_items q join callbacks c on c.id = cast(q.ref as integer) "
-           "where q.kind = 'callback' and q.status = 'closed' and c.erased_at is null")
-    return callbacks.erase_closed(db, dict(db.execute(sql).fetchall()))
+CLOSED_CALLBACKS = ("select cast(ref as integer) as id, updated_at as closed_at from queue_items "
+                    "where kind = 'callback' and status = 'closed'")
+
+
+def erase_expired_callbacks(db: sqlite_utils.Database, today=None) -> int:
+    """Blank the contact details of call-backs closed more than callbacks.RETENTION_DAYS ago (one UPDATE)."""
+    return callbacks.erase_closed(db, CLOSED_CALLBACKS, today)

@@ -44,9 +44,10 @@ def test_a_request_is_stored_with_its_consent_version_and_erased_after_the_reten
     row = callbacks.get_request(db, callback_id)
     assert row["contact"] == "+15552013344" and row["consent_version"] == callbacks.CONSENT_VERSION
     today = datetime.now(timezone.utc)
-    recently = (today - timedelta(days=callbacks.RETENTION_DAYS - 1)).isoformat()
-    assert callbacks.erase_closed(db, {callback_id: recently}) == 0
-    long_ago = (today - timedelta(days=callbacks.RETENTION_DAYS + 1)).isoformat()
-    assert callbacks.erase_closed(db, {callback_id: long_ago}) == 1
+    recently = (today - timedelta(days=callbacks.RETENTION_DAYS - 1)).isoformat(timespec="seconds")
+    closed = "select {} as id, '{}' as closed_at"
+    assert callbacks.erase_closed(db, closed.format(callback_id, recently)) == 0
+    long_ago = (today - timedelta(days=callbacks.RETENTION_DAYS + 1)).isoformat(timespec="seconds")
+    assert callbacks.erase_closed(db, closed.format(callback_id, long_ago)) == 1
     row = callbacks.get_request(db, callback_id)
     assert row["contact"] == "" and row["first_name"] == "" and row["erased_at"]

@@ -20,6 +20,7 @@ NOTE = "Called back: my name is Sarah Miller, phone (555) 123-4567, email sarah.
 @pytest.fixture
 def db(tmp_path):
     db = open_db(tmp_path / "intake.db")
+    console_store.prepare(db)  # as the web app does when it starts
     for conversation, answers in (("conv-op", MILD), ("conv-iop", MODERATE), ("conv-iop2", {**MODERATE, "home": None})):
         intake = make_intake({k: v for k, v in answers.items() if v is not None})
         save_intake(db, f"{conversation}:0", conversation, intake, recommend_level(intake), consent_version="test-1")
@@ -86,8 +87,31 @@ def test_audit_rows_say_who_what_and_when(db):
     assert all(r["at"] for r in rows)
 
 
+def test_audit_targets_are_keyed_references_never_conversation_or_intake_ids(db):
+    """Finding 10: audit rows kept the intake id, which names the conversation (and outlived its deletion)."""
+    for target in ("conv-op:0", "conv-op", "console-AbC_dEf-123.sig-Nature_x"):
+        console_store.audit(db, "Dana", "view intake", target)
+    for target in ("queue", "intakes", "recent_treatment", "42", reference("conv-iop")):
+        console_store.audit(db, "Dana", "view queue", target)
+    targets = [row["target"] for row in reversed(console_store.list_audit(db))]
+    assert targets[:2] == [reference("conv-op")] * 2  # an intake is named by its conversation's reference
+    assert targets[2] == reference("console-AbC_dEf-123.sig-Nature_x")
+    assert targets[3:] == ["queue", "intakes", "recent_treatment", "42", reference("conv-iop")]
+    assert not any("conv-" in target or "console-" in target for target in targets)
+
+
+def test_audit_rows_from_before_the_key_lose_their_ids_when_the_web_app_starts(db):
+    db["audit"].insert({"at": console_store.now(), "counselor": "Dana", "action": "view intake",
+                        "target": "conv-op:0", "detail": ""})
+    db["audit"].insert({"at": console_store.now(), "counselor": "Dana", "action": "view queue", "target": "queue",
+                        "detail": ""})
+    console_store.prepare(db)
+    assert [row["target"] for row in console_store.list_audit(db)] == ["queue", reference("conv-op")]
+
+
 def test_an_empty_database(tmp_path):
     db = open_db(tmp_path / "empty.db")
+    console_store.prepare(db)
     assert console_store.list_intakes(db, crisis=True) == []
     assert console_store.intake_detail(db, "x") is None
 

@@ -1,8 +1,11 @@
 """The counselors' work queue: one list of call-backs, handoffs, crisis events and intakes, with statuses."""
 
+import hashlib
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
-from bot import callbacks, work_queue
+from bot import callbacks, console_store, work_queue
 from bot.intake import make_intake
 from bot.placement import recommend_level
 from bot.storage import delete_conversation, open_db, record_event, save_intake
@@ -11,6 +14,7 @@ from bot.storage import delete_conversation, open_db, record_event, save_intake
 @pytest.fixture
 def db(tmp_path):
     db = open_db(tmp_path / "intake.db")
+    console_store.prepare(db)  # as the web app does when it starts
     intake = make_intake({"substances": ["alcohol"], "severity": "moderate", "home": "stable", "support": "strong"})
     save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake), consent_version="t")
     record_event(db, "crisis", "conv-2", "suicide")
@@ -61,9 +65,26 @@ def test_closed_items_leave_the_open_list_and_their_contact_details_are_erased_l
     assert work_queue.list_items(db, kind="callback")["total"] == 0
     assert work_queue.list_items(db, kind="callback", status="closed")["total"] == 1
     assert work_queue.erase_expired_callbacks(db) == 0  # closed today
+    in_29_days = datetime.now(timezone.utc) + timedelta(days=callbacks.RETENTION_DAYS - 1)
+    assert work_queue.erase_expired_callbacks(db, today=in_29_days) == 0
     db.execute("update queue_items set updated_at = '2000-01-01T00:00:00+00:00' where id = ?", [item["id"]])
     assert work_queue.erase_expired_callbacks(db) == 1
     assert work_queue.get_item(db, item["id"])["callback"]["contact"] == ""
+    assert work_queue.erase_expired_callbacks(db) == 0  # erased once
+
+
+def test_expired_call_backs_are_found_in_sql_not_in_python(db):
+    """The dates are compared by the UPDATE's WHERE: no row is read into Python to be filtered."""
+    item = work_queue.list_items(db, kind="callback")["items"][0]
+    work_queue.update_item(db, item["id"], "Dana", status="closed")
+    db.execute("update queue_items set updated_at = '2000-01-01T00:00:00+00:00' where id = ?", [item["id"]])
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        assert work_queue.erase_expired_callbacks(db) == 1
+    finally:
+        db.conn.set_trace_callback(None)
+    assert [s.split()[0].lower() for s in statements] == ["update"]
 
 
 def test_deleting_a_conversation_keeps_its_safety_items_anonymous_and_removes_the_rest(db):
@@ -76,3 +97,41 @@ def test_deleting_a_conversation_keeps_its_safety_items_anonymous_and_removes_th
     assert kinds["handoff"]["reference"] == "" and kinds["handoff"]["level"] is None
     assert db["callbacks"].count == 0 and db["queue_history"].count == 0
     assert work_queue.sync(db) == 0
+
+
+def test_references_are_keyed_and_still_found_by_search(db):
+    """Finding 10: an unkeyed hash of the id let anyone holding an id find its rows; the key makes it a pseudonym."""
+    work_queue.sync(db)
+    unkeyed = "C-" + hashlib.sha256(b"conv-1").hexdigest()[:10]
+    ours = work_queue.reference("conv-1")
+    assert ours != unkeyed and ours == work_queue.reference("conv-1", key=b"test-reference-key")
+    assert ours != work_queue.reference("conv-1", key=b"another install's key")
+    items = work_queue.list_items(db, search=ours.lower())["items"]
+    assert items and all(item["reference"] == ours for item in items)
+    assert work_queue.list_items(db, search=ours[2:7])["total"] == len(items)
+    assert work_queue.list_items(db, search=unkeyed)["total"] == 0
+
+
+def test_a_database_from_before_the_key_gets_keyed_references_when_the_web_app_starts(db):
+    work_queue.sync(db)
+    unkeyed = "C-" + hashlib.sha256(b"conv-1").hexdigest()[:10]
+    db.execute("update queue_items set reference = ? where conversation_id = 'conv-1'", [unkeyed])
+    assert work_queue.list_items(db, search=unkeyed)["total"] == 3
+    console_store.prepare(db)
+    assert work_queue.list_items(db, search=unkeyed)["total"] == 0
+    assert work_queue.list_items(db, search=work_queue.reference("conv-1"))["total"] == 3
+    assert work_queue.refresh_references(db) == 0
+
+
+def test_a_console_request_syncs_at_most_once_and_never_checks_the_schema(db):
+    """Review finding: sync() and ensure_schema() ran again on every console request."""
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        work_queue.list_items(db, kind="crisis")
+        work_queue.get_item(db, 1)
+    finally:
+        db.conn.set_trace_callback(None)
+    text = "\n".join(statements).lower()
+    assert text.count("insert or ignore into queue_items") == len(work_queue.SOURCES)  # one sync
+    assert "type = 'table'" not in text and "create table" not in text  # no table_names(), no schema checks

@@ -59,15 +59,13 @@ def rasa_tracker_fetcher(rasa_url: str, rasa_token: str) -> Callable[[str], dict
 
 @dataclass
 class Console:
-    """What the endpoints need: the intake database, a tracker reader and the Rasa URL for the chat pane."""
+    """What the endpoints need: the intake database (its tables created when the web app started:
+    console_store.prepare), a tracker reader and the Rasa URL for the chat pane."""
 
     db: sqlite_utils.Database
     fetch_tracker: Callable[[str], dict]
     rasa_url: str
     scenarios_file: Path = SCENARIOS_FILE
-
-    def __post_init__(self) -> None:
-        console_store.ensure_review_schema(self.db)
 
 
 def overview(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:

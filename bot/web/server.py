@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import callbacks
-from bot.console_store import audit
+from bot.console_store import audit, prepare
 from bot.knowledge import source_titles
 from bot.limits import RateLimit
-from bot.storage import open_db
+from bot.storage import connect, open_db
 from bot.web import console_api
 from bot.web.auth import Sessions, clear_cookie, session_id_from, set_cookie
 
@@ -60,7 +60,11 @@ class App:
         self.config = config
         self.sessions = Sessions(config.counselor_token)
         self.fetch_tracker = console_api.rasa_tracker_fetcher(config.rasa_url, config.rasa_token)
-        self.console().db.close()  # creates the console's tables up front
+        db = open_db(config.db_path)
+        try:
+            prepare(db)  # the console's tables, once: requests only read and write them
+        finally:
+            db.close()
         self.callback_limit = RateLimit(per_minute=0.5, burst=3)  # per client address
         ws_url = "ws" + config.rasa_url[len("http"):] if config.rasa_url.startswith("http") else config.rasa_url
         self.csp = (
@@ -71,11 +75,11 @@ class App:
 
     def console(self) -> console_api.Console:
         """The console API's dependencies, with a database connection of its own (one per request thread)."""
-        return console_api.Console(open_db(self.config.db_path), self.fetch_tracker, self.config.rasa_url)
+        return console_api.Console(connect(self.config.db_path), self.fetch_tracker, self.config.rasa_url)
 
     def save_callback(self, request: callbacks.CallbackRequest) -> int:
         """Store a call-back request (its own connection, closed after)."""
-        db = open_db(self.config.db_path)
+        db = connect(self.config.db_path)
         try:
             return callbacks.save_request(db, request)
         finally:

@@ -10,7 +10,7 @@ PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/ver
 	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 
 .PHONY: run test setup browser nlp train validate lint stories unit e2e bench replay bench-replay nlu-report simulate \
-	crisis-eval clean
+	crisis-eval purge clean
 
 run: setup nlp train
 	$(PY) -m bot run
@@ -80,6 +80,11 @@ IN ?= tests/data/replay_heldout
 OUT ?= results/replay
 replay: setup nlp train
 	$(PY) -m bot replay $(IN) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
+
+# Delete conversations, intakes, events, audit rows and replay runs older than the retention (docs/privacy.md):
+# make purge [DAYS=180]
+purge: setup
+	$(PY) -m bot purge $(if $(DAYS),--older-than $(DAYS))
 
 bench-replay: setup nlp train
 	$(PY) bench/replay.py --calls 1000 --calls 2000

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot train | run | placement | replay`."""
+"""Command line: `python -m bot train | run | placement | replay | purge`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="a call_id,disposition CSV (repeatable; such files among PATHs are found too)")
     replay.add_argument("--db", default="var/replay.db", help="SQLite file for the runs (default var/replay.db)")
     replay.add_argument("--no-progress", action="store_true", help="no progress bar")
+    from bot.retention import RETENTION_DAYS
+
+    purge = commands.add_parser("purge", help="delete conversations, intakes, events, audit rows and replay runs "
+                                              f"older than DAYS (default {RETENTION_DAYS})")
+    purge.add_argument("--older-than", type=int, default=RETENTION_DAYS, metavar="DAYS",
+                       help=f"retention in days, at least 1 (default {RETENTION_DAYS}: docs/privacy.md)")
+    purge.add_argument("--tracker-db", help="the conversations (default $RASA_TRACKER_DB, else var/tracker.db)")
+    purge.add_argument("--intake-db", help="intakes, queue, audit (default $INTAKE_DB, else var/intake.db)")
+    purge.add_argument("--replay-db", help="replay runs (default var/replay.db)")
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -41,6 +50,23 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(payload, indent=2))
     elif args.command == "replay":
         return replay_command(args)
+    elif args.command == "purge":
+        return purge_command(args, parser)
+    return 0
+
+
+def purge_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Delete what is older than --older-than days; print the counts per table."""
+    from pathlib import Path
+
+    from bot.retention import Databases, purge, report
+
+    if args.older_than < 1:
+        parser.error("--older-than must be at least 1 day")
+    default = Databases.default()
+    databases = Databases(*(Path(given) if given else fallback for given, fallback in (
+        (args.tracker_db, default.tracker), (args.intake_db, default.intake), (args.replay_db, default.replay))))
+    print(report(args.older_than, purge(args.older_than, databases)))
     return 0
 
 

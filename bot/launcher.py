@@ -149,11 +149,12 @@ def supervisor(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Pa
     env = service_env(ports, var_dir)
     env["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)  # shared by the two servers, new on every start
     env["INTAKE_SESSION_KEY"] = session_key or secrets.token_urlsafe(32)  # signs conversation ids (bot.sessions)
+    env["INTAKE_RASA_TOKEN"] = token  # bot.rasa_server hands it to Rasa: never on a command line (ps shows those)
     python = sys.executable
     actions = Server("actions", [python, "-m", "actions.server", "--port", str(ports.actions)])
     rasa = Server("rasa", [
-        python, "-m", "rasa", "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(ports.rasa),
-        "--enable-api", "--auth-token", token, "--cors", *(origins or allowed_origins(ports)),
+        python, "-m", "bot.rasa_server", "--model", str(model), "--interface", "127.0.0.1", "--port", str(ports.rasa),
+        "--enable-api", "--cors", *(origins or allowed_origins(ports)),
         "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"])
     return Supervisor([actions, rasa], env, log_dir)
 
@@ -193,12 +194,10 @@ def stop(*processes: subprocess.Popen) -> None:
 
 
 def counselor_login_note(first_start: bool, tokens: dict) -> str:
-    """Where the console's token is; the token itself only when it was just generated."""
+    """Where the console's token is; never the token itself (the output may be logged or seen by others)."""
     if os.environ.get("COUNSELOR_TOKEN", "").strip():
         return "token: $COUNSELOR_TOKEN"
-    if first_start:
-        return f"token (new, also in var/secrets.json): {tokens['counselor_token']}"
-    return "token: counselor_token in var/secrets.json"
+    return f"token: counselor_token in var/secrets.json{', new' if first_start else ''}"
 
 
 def run(ports: Ports = Ports()) -> None:

@@ -213,7 +213,8 @@ class IntakeSocketIOInput(SocketIOInput):
     awaiting it (a coroutine in the python-socketio 5.x installed with it), so with session persistence
     the browser never joined its conversation's room and no reply reached it. A session id this server did
     not issue is replaced by a new one, and a socket's messages go to the session confirmed to that socket
-    only (whatever session id the message names), so nobody can speak in another person's conversation.
+    only (whatever session id the message names), so nobody can speak in another person's conversation. A
+    socket.io packet is limited to MAX_BODY_BYTES, like a REST request.
     """
 
     @classmethod
@@ -223,6 +224,9 @@ class IntakeSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
         sio = self.sio
+        # The REST channel's limit, not python-engineio's 1 MB: a bigger packet (websocket) closes that socket, a
+        # bigger long-polling POST gets 400; the server goes on serving everyone else.
+        sio.eio.max_http_buffer_size = MAX_BODY_BYTES
 
         confirmed: Dict[str, str] = {}  # socket id -> its conversation id
         handle = guarded(on_new_message)

@@ -66,3 +66,12 @@ def test_a_socket_speaks_only_in_its_confirmed_conversation():
     asyncio.run(handler("sid-1", {"session_id": LONG_ID}))
     asyncio.run(uttered("sid-1", {"message": "hello", "session_id": "someone-else"}))
     assert received == [(LONG_ID, "hello")]
+
+
+def test_a_socket_io_packet_has_the_rest_channel_s_size_limit():
+    """Finding 5: python-engineio's default (1 MB) applied to socket.io messages."""
+    from components.channels import MAX_BODY_BYTES
+
+    channel = IntakeSocketIOInput(session_persistence=True)
+    channel.blueprint(lambda message: None)
+    assert channel.sio.eio.max_http_buffer_size == MAX_BODY_BYTES == 64 * 1024

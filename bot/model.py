@@ -12,10 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # bot/shorthand.py: the tokenizer component reads its symbols while training.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "bot/shorthand.py")
-# Read at run time, not by training: the spaCy rules, the server-side pieces (channels, tracker store), and
-# the components that learn nothing (the router runs after the trained classifiers; the safety policy is fixed).
-NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "components/channels.py", "components/router.py",
-                       "components/safety_policy.py", "components/tracker_store.py", "components/speedups.py")
+# Read at run time, not by training: the spaCy rules, the answer classifiers' examples (bot/answers.py, used by the
+# router), the server-side pieces (channels, tracker store), and the components that learn nothing (the router
+# runs after the trained classifiers; the safety policy is fixed).
+NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "data/answers.yml", "components/channels.py",
+                       "components/router.py", "components/safety_policy.py", "components/tracker_store.py",
+                       "components/speedups.py")
 
 
 def training_files(root: Path = ROOT) -> list[Path]:

@@ -108,6 +108,7 @@ DENIAL_GAP = frozenset({":", "-", "?", "=", ",", "–", "—"})
 DENIAL_NOUNS = frozenset({"thoughts", "thought", "ideation", "urges", "feelings", "attempts", "history", "behavior",
                           "behaviour", "behaviors", "plan", "plans", "intent", "risk", "symptoms", "si", "hi"})
 LIST_WORDS = frozenset({"or", "nor", "/", ","})
+CONDITION_WORDS = frozenset({"if", "when", "whenever", "once", "unless", "til", "till", "until"})
 
 SENTENCE_PUNCT = text_rules.SENTENCE_PUNCT
 CLAUSE_PUNCT = text_rules.CLAUSE_PUNCT
@@ -278,6 +279,8 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     withdrawal = bool(within(cues.get("wd", []), *sentence))
     drugs = bool(within(cues.get("drug", []), *sentence))
     anywhere = {flag: bool(cues.get(cue)) for flag, cue in MESSAGE_CONTEXTS.items()}
+    stopping_soon = planned_stop(doc, cues)
+    anywhere["anywd"] = anywhere["anywd"] or stopping_soon
     if not requirements_met(flags, now=now, recent=recent, wd=withdrawal, drug=drugs, **anywhere):
         return None
     category = span.label_
@@ -285,15 +288,30 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
         category = "dangerous_withdrawal"
     elif "to_od" in flags and anywhere["anydrug"]:
         category = "overdose"
-    if not recent and is_history(doc, span, category, flags, clause, sentence, cues):
+    # A past withdrawal seizure or DTs told next to a stop planned for tonight or cold turkey is not history: it is
+    # what that stop may bring ("im stopping tonight ... last time i quit like this i had a seizure").
+    history_counts = not (stopping_soon and category == "dangerous_withdrawal")
+    if history_counts and not recent and is_history(doc, span, category, flags, clause, sentence, cues):
         return None
-    if not now and within(cues.get("past_strong", []), *clause):  # "the last time I quit I started seeing things"
+    if history_counts and not now and within(cues.get("past_strong", []), *clause):  # "the last time I quit I..."
         return None
-    if category in ACUTE and not recent and within(cues.get("past_sentence", []), *sentence):
+    if history_counts and category in ACUTE and not recent and within(cues.get("past_sentence", []), *sentence):
         return None  # "I had DTs last year, hallucinations, I was in the ICU": history, told as an intake answer
     start = doc[word_start(doc, span.start)].idx
     certain = UNSURE_FLAG not in flags and not (category in SOFTENED_BY_JOKE and cues.get("joke"))
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
+
+
+def planned_stop(doc: Doc, cues: dict[str, list[Span]]) -> bool:
+    """True when the message plans a stop soon ("quitting tomorrow", "going cold turkey"), not negated and not
+    a condition ("if I stop tomorrow ...")."""
+    for cue in cues.get("stop_soon", []):
+        clause_start = clause_bounds(doc, cue.start, cue.end)[0]
+        before = {t.lower_ for t in doc[max(clause_start, cue.start - 3):cue.start]}
+        if before & CONDITION_WORDS or is_negated(doc, cue, clause_start, cues.get("pseudo", []), []):
+            continue
+        return True
+    return False
 
 
 def word_start(doc: Doc, i: int) -> int:

@@ -37,7 +37,9 @@ def test_the_final_persona_set_is_never_learned_from():
     ("relapse", "I went back to it last weekend after two months clean", "recent_relapse"),
 ])
 def test_a_plain_answer_is_read(criterion, text, value):
-    assert learned_value(criterion, text) == value
+    # the classifier's best reading (its confidence on a list of people is near the 0.5 threshold since it also
+    # learned from the sixth and later writers; the patterns read that answer in any case: tests/test_extract.py)
+    assert read_answer(criterion, text).value == value
 
 
 def test_no_reading_without_a_known_word_or_for_criteria_it_does_not_learn():

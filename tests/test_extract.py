@@ -955,3 +955,9 @@ def test_a_hospital_denied_in_a_relative_clause_is_not_dangerous_withdrawal():
     facts = extract_facts("just the usual crash. nothing that ever put me in a hospital", asked="withdrawal",
                           learned=True)
     assert [f.value for f in facts if f.criterion == "withdrawal"] == ["mild"]
+
+
+@pytest.mark.parametrize("text", ["Nothing too bad, I think?", "not that bad", "no bad ones"])
+def test_a_denied_bad_is_not_dangerous_withdrawal(text):
+    values = [f.value for f in extract_facts(text, asked="withdrawal", learned=True) if f.criterion == "withdrawal"]
+    assert "dangerous" not in values

@@ -147,3 +147,17 @@ def test_severity_is_derived_from_frequency_and_impact_only_after_the_question_w
     answers = {"severity": UNKNOWN, "use_frequency": "daily"}
     assert read_turn("home", "I lost my job over it", "inform", answers, {"life_impact": "major"}).updates.get(
         "severity") == "severe"
+
+
+@pytest.mark.parametrize("asked, text, kept", [
+    (None, "I have really bad anxiety and OCD", False),  # words in passing are no rating (dev8's first misses)
+    ("mental_health", "yes, severe depression", False),  # about the depression, not the use
+    ("withdrawal", "mild stuff, sweats and the shakes", False),
+    (None, "my drug use is severe and I'm depressed", True),  # a plain rating when telling what brings them
+    ("substances", "alcohol, and it's out of control", True),
+    ("home", "actually, my drinking is moderate, not severe", True),  # a correction
+    ("severity", "really bad", True),  # the answer to its own question
+])
+def test_severity_is_taken_only_as_a_rating(asked, text, kept):
+    turn = read_turn(asked, text, "inform", {}, {"severity": "severe"})
+    assert ("severity" in turn.updates) is kept, turn.updates

@@ -499,6 +499,11 @@ def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response
     "i could shoot myself for missing the intake call yesterday, can we reschedule",
     "line cook, we always joke the kitchen will kill us before the booze does",
     "I'll take all my meds with food tomorrow", "someone cut in line at the pharmacy",
+    # the sixth round's development personas
+    "I try to reduce, but the craving is very strong, I am afraid to go back to more",
+    # a stop that is only wished for, conditional or denied is no planned stop
+    "I want to stop. Last time I quit I had a seizure.", "I'm not going cold turkey, I had a seizure the last time",
+    "I quit cold turkey last year and had a seizure",
 ])
 def test_history_goodbyes_to_a_habit_and_everyday_words_are_not_crises(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
@@ -518,3 +523,13 @@ def test_every_crisis_category_has_a_name_for_counselors():
     from bot.safety import CATEGORIES, UNSPECIFIED
 
     assert set(CRISIS_LABELS) == {*CATEGORIES, UNSPECIFIED}
+
+
+@pytest.mark.parametrize("text", [
+    "im stopping tonight. i drink a handle a day and last time i quit like this i had a seizure within a day",
+    "going cold turkey tomorrow, i had DTs the last time",
+    "im quitting xanax cold turkey today, had a seizure in 2019 when i ran out",
+])
+def test_a_stop_planned_now_after_past_seizures_or_dts_is_dangerous_withdrawal(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.certain and signal.category == "dangerous_withdrawal"

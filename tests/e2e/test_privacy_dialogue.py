@@ -96,12 +96,13 @@ def test_logs_carry_no_identifiers_from_a_conversation(assistant, sender):
 
 
 def test_the_counselor_export_carries_no_identifiers_from_a_conversation(assistant, sender):
-    from bot.console_store import export_csv, list_intakes, save_disposition
+    from bot.console_store import export_csv, list_intakes, prepare, save_disposition
     from bot.storage import open_db
     from bot.work_queue import reference
 
     talk(assistant, sender, INTRODUCTION, CALM)
     db = open_db(assistant.var_dir / "intake.db")
+    prepare(db)  # the console's tables, as the web app creates them when it starts
     intake_id = next(r["intake_id"] for r in list_intakes(db) if r["conversation_id"] == sender)
     save_disposition(db, intake_id, "follow_up", "Spoke with Maria Lopez, 555-867-5309, maria.lopez@example.com", "qa")
     exported = export_csv(list_intakes(db))

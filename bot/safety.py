@@ -117,6 +117,8 @@ JOIN_WORDS = frozenset({"and", "so", "or"})  # clause breaks when a subject foll
 SUBJECT_WORDS = text_rules.SUBJECT_WORDS | {"now", "am", "have", "things", "everything", "life", "today", "honestly"}
 QUESTION_STARTS = text_rules.WH_WORDS | text_rules.AUX_WORDS | {"was", "were"}
 WH_WORDS = (text_rules.WH_WORDS - {"what's", "whats"}) | {"whenever"}
+DEFINITION_STARTS = frozenset({"whats", "what's", "what", "wats", "wat", "define"})
+DEFINITION_WORDS = 4  # a question this short that starts so asks what a word means
 LEADING_FILLERS = frozenset({"like", "so", "and", "but", "also", "ok", "okay", "um", "uh", "well", "hey", "then"})
 CLAUSE_SUBJECTS = frozenset({"i", "im", "i'm", "he", "she", "we", "they", "my", "it", "hes", "shes", "theyre"})
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
@@ -450,6 +452,9 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
         return True
     if not is_question(doc, sentence):
         return False
+    words = [t.lower_ for t in doc[sentence[0]:sentence[1]] if not (t.is_punct or t.is_space)]
+    if len(words) <= DEFINITION_WORDS and words[0] in DEFINITION_STARTS:
+        return True  # "whats DTs", "what is narcan"
     if any(cue.start < span.start for cue in within(cues.get("hypothetical", []), *clause)):
         return True
     if not outside(within(cues.get("generic", []), *clause), span):

@@ -533,3 +533,32 @@ def test_every_crisis_category_has_a_name_for_counselors():
 def test_a_stop_planned_now_after_past_seizures_or_dts_is_dangerous_withdrawal(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is not None and signal.certain and signal.category == "dangerous_withdrawal"
+
+
+@pytest.mark.parametrize("text, category", [
+    # the sixth round's first misses, fixed by class
+    ("my poop is black and i get super dizzy when i stand up", "medical_emergency"),
+    ("I've decided I'm bringing my piece Monday and he's not walking out of there", "danger_to_others"),
+    ("tonight I had a pillow in my hands over her face. I'm terrified I'll do it.", "danger_to_others"),
+    ("their dad is high and hitting them with a belt", "danger_at_home"),
+    # whole messages in Spanish or Portuguese: a direct safety question, since the rules cannot read their tense
+    ("ya no quiero seguir viviendo, estoy cansada de todo", "suicide"),
+    ("mi esposo se tomó todas sus pastillas con alcohol y no despierta", "overdose"),
+    ("mi mamá se cayó y no responde", "medical_emergency"),
+    ("voy a matar al tipo que se metió con mi hija", "danger_to_others"),
+    ("mi esposo me está pegando y estoy escondida en el cuarto", "danger_at_home"),
+    ("meu irmão usou muita coisa e tá roxo, não responde", "overdose"),
+])
+def test_sixth_round_classes_are_caught(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.category == category, signal
+
+
+@pytest.mark.parametrize("text", [
+    "i dont want to die or anything like that i just hate being hungover every single day", "whats DTs",
+    "what is narcan", "I put my hand on her head and prayed",
+    "nunca he pensado en quitarme la vida, solo quiero dejar de tomar",  # a safety question at most
+])
+def test_sixth_round_negatives_get_no_full_response(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is None or not signal.certain, signal

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.criteria import BY_ID, CRITERIA, asked_criteria, criterion
-from bot.form import ANSWER_INTENTS, Turn, give_up, read_turn, times_in_a_row
+from bot.form import ANSWER_INTENTS, Turn, give_up, read_turn, set_aside, times_in_a_row, unless_set_aside
 from bot.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
 UNCLEAR_SLOT = "unclear_turns"
@@ -63,7 +63,10 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> List[str]:
         """Consent while unanswered, then only the criteria worth asking given what is known."""
         consent = [] if tracker.get_slot(CONSENT_SLOT) else [CONSENT_SLOT]
-        return consent + asked_criteria(answers_from(tracker))
+        answers = answers_from(tracker)
+        later = set_aside(questions_asked(tracker), answers)  # asked twice already: asked again last
+        criteria = asked_criteria(answers)
+        return consent + [c for c in criteria if c not in later] + [c for c in criteria if c in later]
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         """Translate the turn to bot.privacy.read_consent and bot.form.read_turn, and back to slot events."""
@@ -77,7 +80,7 @@ class ValidateIntakeForm(FormValidationAction):
             unclear = max(times_in_a_row(asked_so_far, asked) - 1, 0)
         if replied_since_message(tracker) and asked in BY_ID and not set_this_turn:
             # Back to the form after a reply to something else (a question, a request): the message was read.
-            turn = give_up(asked, times_in_a_row(asked_so_far, asked)) or Turn(rejected=True)
+            turn = give_up(asked, asked_so_far, before) or Turn(rejected=True)
         else:
             turn = read_turn(
                 asked=asked,
@@ -87,6 +90,8 @@ class ValidateIntakeForm(FormValidationAction):
                 set_this_turn=set_this_turn,
                 unclear_turns=unclear,
             )
+            if intent not in ("dont_know", "skip"):
+                turn = unless_set_aside(turn, asked, asked_so_far, before)
         if turn.rejected and not events:
             return []
         for message in turn.messages:
@@ -98,7 +103,7 @@ class ValidateIntakeForm(FormValidationAction):
             return events + [SlotSet("requested_slot", None)]
         tracker.add_slots(events)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        while next_slot and (stale := give_up(next_slot["value"], times_in_a_row(asked_so_far, next_slot["value"]))):
+        while next_slot and (stale := give_up(next_slot["value"], asked_so_far, answers_from(tracker))):
             # Back to a question asked twice in a row already (the intake was paused or left in between).
             dispatcher.utter_message(text=stale.messages[0])
             events += [SlotSet(key, value) for key, value in stale.updates.items()]

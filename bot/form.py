@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from bot.criteria import BY_ID, UNKNOWN
+from bot.criteria import BY_ID, UNKNOWN, asked_criteria
 from bot.extract import extract_facts
 from bot.intake import derive_severity
 from bot.knowledge import looks_like_question
@@ -23,6 +23,7 @@ EXPLICIT_SEVERITY = re.compile(r"\b(severe(ly)?|mild(ly)?|moderate(ly)?|out of (
                                re.IGNORECASE)
 GIVE_UP_AFTER = 2  # a question is asked at most this many times in a row, whatever came in between
 MOVE_ON = "No problem, let's leave that one for the intake team and move on."
+COME_BACK = "No problem, let's come back to that one at the end."
 DETOX_ADVICE = (
     "What you describe can be dangerous: withdrawal with shakes, sweats, seeing or hearing things, "
     "or seizures needs medical care. Please don't stop alcohol or benzodiazepines suddenly on your own; "
@@ -127,12 +128,41 @@ def times_in_a_row(asked: list[str], criterion_id: str | None) -> int:
     return count
 
 
-def give_up(asked: str | None, times_asked: int) -> Turn | None:
+def give_up(asked: str | None, asked_so_far: list[str], answers: Mapping[str, object] | None = None) -> Turn | None:
     """When the form comes back to a question already asked GIVE_UP_AFTER times in a row (after a question
-    or a request answered in between), it is left for the intake team instead of being asked again."""
-    if asked in BY_ID and times_asked >= GIVE_UP_AFTER:
-        return Turn({asked: UNKNOWN}, 0, (MOVE_ON,))
-    return None
+    or a request answered in between), it is not asked a third time: an essential one is set aside and asked
+    again once the others are done (`answers` tells whether others are left), anything else is left for the
+    intake team."""
+    if asked not in BY_ID or times_in_a_row(asked_so_far, asked) < GIVE_UP_AFTER:
+        return None
+    answers = answers or {}
+    others_left = any(c != asked and answers.get(c) is None for c in asked_criteria(answers))
+    if BY_ID[asked].essential and others_left and asked not in set_aside(asked_so_far[:-GIVE_UP_AFTER], answers):
+        return Turn({}, 0, (COME_BACK,))
+    return Turn({asked: UNKNOWN}, 0, (MOVE_ON,))
+
+
+def unless_set_aside(turn: Turn, asked: str | None, asked_so_far: list[str], answers: Mapping[str, object]) -> Turn:
+    """A turn that gave up on a question after two unclear replies sets an essential one aside instead, as
+    give_up does ("I don't know" and "skip" stay answers)."""
+    if asked not in BY_ID or turn.updates.get(asked) != UNKNOWN or MOVE_ON not in turn.messages:
+        return turn
+    instead = give_up(asked, asked_so_far, {**answers, **turn.updates, asked: None})
+    if instead is None or instead.updates:
+        return turn
+    updates = {key: value for key, value in turn.updates.items() if key != asked}
+    messages = tuple(COME_BACK if message == MOVE_ON else message for message in turn.messages)
+    return Turn(updates, 0, messages, turn.rejected, turn.finish)
+
+
+def set_aside(asked_so_far: list[str], answers: Mapping[str, object]) -> list[str]:
+    """Essential questions already asked GIVE_UP_AFTER times in a row and still unanswered (the person asked
+    about other things instead): the form asks them again last."""
+    runs: dict[str, int] = {}
+    for index, criterion_id in enumerate(asked_so_far):
+        runs[criterion_id] = max(runs.get(criterion_id, 0), times_in_a_row(asked_so_far[:index + 1], criterion_id))
+    return [c for c, run in runs.items() if run >= GIVE_UP_AFTER and c in BY_ID and BY_ID[c].essential
+            and answers.get(c) is None]
 
 
 def _merge(criterion_id: str, current: object, value: object) -> object:

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.knowledge import NOT_COVERED, SURE_FAQ, choose_answer, ends_with_program_question, looks_like_question
+from bot.knowledge import (
+    NOT_COVERED,
+    QUESTION_START,
+    SURE_FAQ,
+    choose_answer,
+    ends_with_program_question,
+    looks_like_question,
+)
 from bot.safety import (
     CLASSIFIER_CHECK_CONFIDENCE,
     CLASSIFIER_MIN_WORDS,
@@ -107,6 +114,8 @@ def statement_or_question(reading: Reading, intent: str, confidence: float) -> s
     selector_sure = reading.selector_confidence >= SURE_FAQ and reading.selector_topic not in (None, NOT_COVERED)
     if intent == INFORM and selector_sure and ends_with_program_question(reading.text):
         return FAQ  # "my son drinks daily and can't go away. Could he do IOP and keep school?"
+    if intent == INFORM and not reading.facts and asks_outright(reading.text):
+        return FAQ  # "Do you have anything online I could do from home?" asks; it tells nothing
     if not reading.facts or looks_like_question(reading.text) and intent != FALLBACK:
         return intent
     if intent == FAQ and (len(reading.facts) >= 2 or confidence < SURE_FAQ):
@@ -116,6 +125,12 @@ def statement_or_question(reading: Reading, intent: str, confidence: float) -> s
     if intent == OUT_OF_SCOPE:
         return INFORM  # "my PO said I gotta do a program, I'm on probation" states facts: not off-topic
     return intent
+
+
+def asks_outright(text: str) -> bool:
+    """True for a question in so many words: it opens with an auxiliary ("do you", "can I"), runs to four
+    words or more and ends with "?" (a short reply with "?" may still be an answer: "evenings?")."""
+    return text.strip().endswith("?") and bool(QUESTION_START.match(text)) and len(text.split()) >= 4
 
 
 def answer_for(reading: Reading, intent: str):

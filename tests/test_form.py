@@ -3,7 +3,7 @@
 import pytest
 
 from bot.criteria import UNKNOWN, asked_criteria
-from bot.form import GIVE_UP_AFTER, give_up, read_turn, times_in_a_row
+from bot.form import GIVE_UP_AFTER, give_up, read_turn, set_aside, times_in_a_row
 
 
 def test_short_answer_is_read_in_the_context_of_the_question():
@@ -115,10 +115,28 @@ def test_times_in_a_row_counts_the_trailing_asks_of_one_question():
 
 
 def test_coming_back_to_a_question_asked_twice_leaves_it_for_the_intake_team():
-    assert give_up("home", 1) is None
-    turn = give_up("home", GIVE_UP_AFTER)
-    assert turn.updates == {"home": UNKNOWN} and "move on" in turn.messages[-1]
-    assert give_up("consent", GIVE_UP_AFTER) is None and give_up(None, 5) is None
+    assert give_up("payment", ["substances", "payment"]) is None
+    turn = give_up("payment", ["substances", "payment", "payment"])
+    assert turn.updates == {"payment": UNKNOWN} and "move on" in turn.messages[-1]
+    assert give_up("consent", ["consent", "consent"]) is None and give_up(None, ["home"] * 5) is None
+
+
+def test_an_essential_question_asked_twice_is_set_aside_and_asked_again_last_never_three_times_in_a_row():
+    answers = {"substances": "alcohol", "severity": "mild"}
+    first = give_up("mental_health", ["substances", "mental_health", "mental_health"], answers)
+    assert first.updates == {} and "come back" in first.messages[-1]
+    assert set_aside(["mental_health", "mental_health", "home"], answers) == ["mental_health"]
+    assert set_aside(["mental_health", "home", "mental_health"], answers) == []  # never twice in a row
+    assert set_aside(["mental_health", "mental_health"], {**answers, "mental_health": "yes"}) == []
+    # asked again last, twice more without an answer: now it is left for the intake team
+    second = give_up("mental_health", ["mental_health", "mental_health", "home", "mental_health", "mental_health"],
+                     answers)
+    assert second.updates == {"mental_health": UNKNOWN}
+    # nothing else left to ask: no point in setting it aside
+    everything = {c: "x" for c in asked_criteria({})}
+    del everything["mental_health"]
+    turn = give_up("mental_health", ["mental_health", "mental_health"], everything)
+    assert turn.updates == {"mental_health": UNKNOWN}
 
 
 def test_dangerous_withdrawal_mid_form_advises_detox_and_ends_the_questions():

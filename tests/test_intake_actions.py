@@ -36,11 +36,19 @@ def test_questions_are_counted_from_the_bot_s_messages():
     assert questions_asked(t) == ["substances", "home", "home"]
 
 
-def test_a_third_miss_is_never_asked_the_question_is_left_for_the_intake_team():
+def test_a_third_miss_is_never_asked_in_a_row_an_essential_question_is_set_aside():
     t = tracker([asked("home"), asked("home", True)], "my wife is supportive", "inform", {"support": "strong"})
     events, dispatcher = run(t)
-    assert SlotSet("home", UNKNOWN) in events and SlotSet("support", "strong") in events
-    assert any("move on" in m["text"] for m in dispatcher.messages)
+    assert SlotSet("support", "strong") in events and not any(e.get("name") == "home" for e in events)
+    assert any("come back" in m["text"] for m in dispatcher.messages)
+    assert events[-1]["name"] == "requested_slot" and events[-1]["value"] != "home"
+
+
+def test_a_third_miss_on_a_question_that_is_not_essential_leaves_it_for_the_intake_team():
+    t = tracker([asked("payment"), asked("payment", True)], "zxqv blorp", "nlu_fallback", {})
+    t.slots["requested_slot"] = "payment"
+    events, dispatcher = run(t)
+    assert SlotSet("payment", UNKNOWN) in events and any("move on" in m["text"] for m in dispatcher.messages)
 
 
 def test_a_first_miss_is_asked_again_and_keeps_the_other_facts():
@@ -49,12 +57,26 @@ def test_a_first_miss_is_asked_again_and_keeps_the_other_facts():
     assert SlotSet("support", "strong") in events and not any(e.get("name") == "home" for e in events)
 
 
-def test_after_an_faq_answer_the_form_gives_up_on_a_question_asked_twice():
+def test_after_an_faq_answer_a_question_asked_twice_is_set_aside_and_asked_again_last():
     events_before = [asked("home"), asked("home", True)]
     t = tracker(events_before, "how long is IOP?", "faq", {})
     t.events.append({"event": "action", "name": "utter_faq"})
+    events, dispatcher = run(t)
+    assert not any(e.get("name") == "home" for e in events)
+    assert any("come back" in m["text"] for m in dispatcher.messages)
+    assert events[-1]["name"] == "requested_slot" and events[-1]["value"] not in ("home", None)
+
+
+def test_a_set_aside_question_comes_back_once_the_others_are_answered():
+    answered = {c: (list(BY_ID[c].values[:1]) if BY_ID[c].multiple else (BY_ID[c].values or (10,))[0])
+                for c in BY_ID if c not in ("home", "payment")}
+    before = [asked("home"), asked("home", True)]
+    before += [{"event": "slot", "name": k, "value": v} for k, v in answered.items()]
+    t = tracker(before + [asked("payment")], "insurance", "inform", {"payment": "insurance"})
+    t.slots.update(answered)
+    t.slots["requested_slot"] = "payment"
     events, _ = run(t)
-    assert SlotSet("home", UNKNOWN) in events
+    assert events[-1] == SlotSet("requested_slot", "home")
 
 
 def test_a_question_asked_twice_is_not_asked_again_when_the_intake_comes_back_to_it():
@@ -62,5 +84,5 @@ def test_a_question_asked_twice_is_not_asked_again_when_the_intake_comes_back_to
                 "help me find a program", "start_intake", {"substances": ["cannabis"]})
     t.slots["requested_slot"] = None
     events, dispatcher = run(t)
-    assert SlotSet("severity", UNKNOWN) in events and any("move on" in m["text"] for m in dispatcher.messages)
+    assert not any(e.get("name") == "severity" for e in events)  # set aside: asked again last
     assert events[-1] == SlotSet("requested_slot", "withdrawal")

@@ -87,6 +87,11 @@ CASES = [
     ("the selector's not-covered stands",
      reading("do you have a program for gambling", "faq", 0.95, selector=("not_covered", 0.9)),
      "nlu_fallback", None, None, False, True),
+    ("a question in so many words, read as a statement that states nothing, is a question",
+     reading("Do you have anything online I could do from home?", "inform", 0.99, selector=("not_covered", 0.6)),
+     "nlu_fallback", None, None, False, True),
+    ("a short reply with a question mark stays an answer",
+     reading("evenings?", "inform", 0.9), "inform", None, None, False, True),
 ]
 
 

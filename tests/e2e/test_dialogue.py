@@ -141,19 +141,6 @@ def test_missing_sender_is_rejected(assistant):
         assert error.code == 400
 
 
-def test_http_api_needs_the_token(assistant, sender):
-    import urllib.error
-    import urllib.request
-
-    assistant.say(sender, "hello")
-    url = f"http://localhost:{assistant.ports.rasa}/conversations/{sender}/tracker"
-    try:
-        urllib.request.urlopen(url, timeout=10)
-        raise AssertionError("expected HTTP 401")
-    except urllib.error.HTTPError as error:
-        assert error.code == 401
-
-
 
 def test_questions_that_do_not_apply_are_not_asked(assistant, sender):
     convo = talk(assistant, sender, ["I'd like help choosing a program"], CALM)

@@ -217,7 +217,7 @@ def run(ports: Ports = Ports()) -> None:
         wait_until_up(f"http://localhost:{ports.actions}/health", services.process("actions"))
         wait_until_up(f"http://localhost:{ports.rasa}/", services.process("rasa"))
         web = serve(WebConfig(f"http://localhost:{ports.rasa}", tokens["rasa_token"], counselor_token(),
-                              ROOT / "var" / "intake.db"), ports.web)
+                              ROOT / "var" / "intake.db", allowed_origins(ports)), ports.web)
         login = counselor_login_note(first_start, tokens)
         print(
             "\nThe intake assistant is running.\n"

@@ -322,3 +322,27 @@ def test_wrong_tokens_lock_out_that_client_with_retry_after(fresh_site):
     assert statuses == [401] * 9 + [429]  # the tenth wrong token starts the lock-out
     status, headers, _ = login(url)  # even the right token waits out the minute
     assert status == 429 and 0 < int(headers["Retry-After"]) <= 61
+
+
+def test_a_provider_site_that_embeds_the_widget_may_call_its_public_api_and_nothing_else(tmp_path):
+    provider, stranger = "https://www.provider.example", "http://evil.example"
+    web = serve(WebConfig("http://localhost:9", RASA_TOKEN, COUNSELOR_TOKEN, tmp_path / "intake.db", (provider,)), 0)
+    url = f"http://localhost:{web.server_port}"
+    try:
+        status, headers, _ = call(url + "/api/callback", method="OPTIONS",
+                                  headers={"Origin": provider, "Access-Control-Request-Method": "POST"})
+        assert status == 204 and headers["Access-Control-Allow-Origin"] == provider
+        assert "POST" in headers["Access-Control-Allow-Methods"] and "Access-Control-Allow-Credentials" not in headers
+        assert call(url + "/api/callback", method="OPTIONS", headers={"Origin": stranger})[0] == 403
+        assert call(url + "/console/api/overview", method="OPTIONS", headers={"Origin": provider})[0] == 403
+        status, headers, _ = call(url + "/api/sources", headers={"Origin": provider})
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == provider
+        assert "Access-Control-Allow-Origin" not in call(url + "/api/sources", headers={"Origin": stranger})[1]
+        request = {"conversation_id": "conv-x", "contact": "(555) 201-3344", "best_time": "evening", "consent": True}
+        status, headers, _ = post_json(url + "/api/callback", request, headers={"Origin": provider})
+        assert status == 201 and headers["Access-Control-Allow-Origin"] == provider
+        assert post_json(url + "/api/callback", request, headers={"Origin": stranger})[0] == 403
+        # the console stays same-origin, whatever the provider list says
+        assert call(url + "/console/login", b"token=x&name=y", headers={"Origin": provider})[0] == 403
+    finally:
+        web.shutdown()

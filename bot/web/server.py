@@ -34,6 +34,7 @@ STATIC = HERE / "static"
 ROOT = HERE.parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = {"socket.io.min.js": NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"}
+WIDGET_API = frozenset({"/api/callback", "/api/sources"})  # what a provider site's widget calls
 PUBLIC_PAGES = {"/": "index.html", "/demo.html": "demo.html", "/widget.js": "widget.js", "/widget.css": "widget.css",
                 "/console/login.css": "login.css"}
 MAX_BODY = 64 * 1024
@@ -51,6 +52,7 @@ class WebConfig:
     rasa_token: str
     counselor_token: str
     db_path: Path
+    allowed_origins: tuple[str, ...] = ()  # provider sites whose pages embed the widget (bot.launcher.allowed_origins)
 
 
 class App:
@@ -142,9 +144,22 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
             return app.sessions.counselor(session_id_from(self.headers.get("Cookie")))
 
         def same_origin(self) -> bool:
-            """POSTs must come from this site's own pages (the cookie is SameSite=Strict as well)."""
+            """POSTs must come from this site's own pages (the cookie is SameSite=Strict as well); the widget's
+            public API also from a provider site that embeds it."""
             origin = self.headers.get("Origin")
-            return origin is None or origin == f"http://{self.headers.get('Host', '')}"
+            own = origin is None or origin == f"http://{self.headers.get('Host', '')}"
+            return own or self.embedding_site() is not None
+
+        def embedding_site(self) -> str | None:
+            """The Origin of a request to the widget's public API from an allowed provider site, else None."""
+            origin = self.headers.get("Origin")
+            path = urllib.parse.urlsplit(self.path).path
+            return origin if path in WIDGET_API and origin in app.config.allowed_origins else None
+
+        def cors(self) -> dict:
+            """CORS headers for an allowed provider site (no credentials: the widget's API uses no cookie)."""
+            origin = self.embedding_site()
+            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"} if origin else {"Vary": "Origin"}
 
         def body(self) -> bytes | None:
             """The request body; None when its length is missing a number, negative or over MAX_BODY."""
@@ -158,6 +173,15 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
         def do_HEAD(self) -> None:
             self.do_GET()
 
+        def do_OPTIONS(self) -> None:
+            """The CORS preflight of the widget's call-back POST from a provider site."""
+            if self.embedding_site() is None:
+                self.send(403, b"", "text/plain", {"Vary": "Origin"})
+                return
+            self.send(204, b"", "text/plain", {**self.cors(), "Access-Control-Allow-Methods": "GET, POST",
+                                               "Access-Control-Allow-Headers": "Content-Type",
+                                               "Access-Control-Max-Age": "600"})
+
         def do_GET(self) -> None:
             url = urllib.parse.urlsplit(self.path)
             path = url.path
@@ -167,9 +191,9 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
                 self.file(VENDOR[path[len("/vendor/"):]])
             elif path == "/api/callback":
                 wording = {"consent": callbacks.CONSENT, "best_times": callbacks.BEST_TIMES}
-                self.send(200, json.dumps(wording).encode(), "application/json")
+                self.send(200, json.dumps(wording).encode(), "application/json", self.cors())
             elif path == "/api/sources":
-                self.send(200, json.dumps(source_titles()).encode(), "application/json")
+                self.send(200, json.dumps(source_titles()).encode(), "application/json", self.cors())
             elif path == "/console/login":
                 self.file(STATIC / "login.html", private=True)
             elif path == "/console" or path.startswith("/console/"):
@@ -240,7 +264,8 @@ def make_handler(app: App) -> type[http.server.BaseHTTPRequestHandler]:
             """A call-back request from the widget: JSON only (so a cross-site form cannot post it), limited per
             client address; a wrong field is answered with a sentence for the person."""
             def answer(status: int, payload: dict, headers: dict | None = None) -> None:
-                self.send(status, json.dumps(payload).encode(), "application/json", headers, private=True)
+                self.send(status, json.dumps(payload).encode(), "application/json", {**self.cors(), **(headers or {})},
+                          private=True)
 
             if not (self.headers.get("Content-Type") or "").startswith("application/json"):
                 answer(415, {"error": "send JSON"})

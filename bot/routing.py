@@ -21,6 +21,7 @@ from bot.knowledge import (
 from bot.safety import (
     CLASSIFIER_CHECK_CONFIDENCE,
     CLASSIFIER_MIN_WORDS,
+    CLASSIFIER_QUIET_CONFIDENCE,
     UNSPECIFIED,
     Assessment,
     CrisisSignal,
@@ -104,8 +105,10 @@ def route(reading: Reading) -> Route:
 
 
 def classifier_alone_worth_asking(reading: Reading) -> bool:
-    """DIET's crisis class alone asks the safety question when sure, on 4+ words, and not on an idiom."""
-    return (reading.confidence >= CLASSIFIER_CHECK_CONFIDENCE and not reading.crisis.idiom
+    """DIET's crisis class alone asks the safety question when sure (surer still on a message with no danger word),
+    on 4+ words, and not on an idiom."""
+    needed = CLASSIFIER_CHECK_CONFIDENCE if mentions_danger(reading.text) else CLASSIFIER_QUIET_CONFIDENCE
+    return (reading.confidence >= needed and not reading.crisis.idiom
             and len(reading.text.split()) >= CLASSIFIER_MIN_WORDS)
 
 

@@ -542,6 +542,7 @@ def test_a_stop_planned_now_after_past_seizures_or_dts_is_dangerous_withdrawal(n
     ("tonight I had a pillow in my hands over her face. I'm terrified I'll do it.", "danger_to_others"),
     ("their dad is high and hitting them with a belt", "danger_at_home"),
     ("she sat in the garage with the car running last night. next time she wont open the door", "suicide"),
+    ("she's been saving up her xanax and her moms oxys for 'when she's ready'", "suicide"),
     # whole messages in Spanish or Portuguese: a direct safety question, since the rules cannot read their tense
     ("ya no quiero seguir viviendo, estoy cansada de todo", "suicide"),
     ("mi esposo se tomó todas sus pastillas con alcohol y no despierta", "overdose"),

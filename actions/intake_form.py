@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.criteria import BY_ID, CRITERIA, asked_criteria, criterion
-from bot.form import ANSWER_INTENTS, Turn, give_up, read_turn, set_aside, times_in_a_row, unless_set_aside
+from bot.form import ANSWER_INTENTS, Turn, give_up, read_turn, set_aside, times_in_a_row
 from bot.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
 UNCLEAR_SLOT = "unclear_turns"
@@ -89,9 +89,8 @@ class ValidateIntakeForm(FormValidationAction):
                 answers=before,
                 set_this_turn=set_this_turn,
                 unclear_turns=unclear,
+                asked_so_far=asked_so_far,
             )
-            if intent not in ("dont_know", "skip"):
-                turn = unless_set_aside(turn, asked, asked_so_far, before)
         if turn.rejected and not events:
             return []
         for message in turn.messages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from bot.criteria import BY_ID, UNKNOWN, asked_criteria
 from bot.extract import extract_facts
@@ -60,12 +60,17 @@ def read_turn(
     answers: Mapping[str, object],
     set_this_turn: Mapping[str, object],
     unclear_turns: int = 0,
+    asked_so_far: Sequence[str] | None = None,
 ) -> Turn:
     """Interpret a message given the question on the table and what the NLU already filled.
 
     `answers` are the slot values before this message; `set_this_turn` are the values the NLU
     entities filled from it. Off-topic intents with no answer reject the turn so rules can reply.
+    With `asked_so_far` (the questions asked, in order), an essential question missed twice is set
+    aside and asked again last instead of being left unknown.
     """
+    if intent == "faq" and asked in BY_ID and not looks_like_question(text):
+        intent = "inform"  # the pending question owns the turn: a statement is read as its answer, not as an FAQ
     updates = {k: v for k, v in set_this_turn.items() if k in BY_ID and BY_ID[k].accepts(v)}
     if not severity_rated(asked, text):
         updates.pop("severity", None)
@@ -104,6 +109,8 @@ def read_turn(
                 messages.append(not_understood(text))
             if unclear_turns < GIVE_UP_AFTER:
                 return Turn(_with_severity(updates, answers), unclear_turns, tuple(messages))
+            if asked_so_far is not None and comes_back_later(asked, asked_so_far, {**answers, **updates}):
+                return Turn(_with_severity(updates, answers), 0, tuple(messages) + (COME_BACK,))
             updates[asked] = UNKNOWN
             messages.append(MOVE_ON)
     return Turn(_with_severity(updates, answers), 0, tuple(messages))
@@ -118,7 +125,7 @@ def severity_rated(asked: str | None, text: str) -> bool:
     return asked in (None, "substances") and bool(EXPLICIT_SEVERITY.search(text))
 
 
-def times_in_a_row(asked: list[str], criterion_id: str | None) -> int:
+def times_in_a_row(asked: Sequence[str], criterion_id: str | None) -> int:
     """How many times `criterion_id` was asked in a row at the end of `asked` (the questions in order)."""
     count = 0
     for question in reversed(asked):
@@ -128,40 +135,34 @@ def times_in_a_row(asked: list[str], criterion_id: str | None) -> int:
     return count
 
 
-def give_up(asked: str | None, asked_so_far: list[str], answers: Mapping[str, object] | None = None) -> Turn | None:
+def give_up(asked: str | None, asked_so_far: Sequence[str], answers: Mapping[str, object] | None = None) -> Turn | None:
     """When the form comes back to a question already asked GIVE_UP_AFTER times in a row (after a question
     or a request answered in between), it is not asked a third time: an essential one is set aside and asked
-    again once the others are done (`answers` tells whether others are left), anything else is left for the
-    intake team."""
+    again once the others are done, anything else is left for the intake team."""
     if asked not in BY_ID or times_in_a_row(asked_so_far, asked) < GIVE_UP_AFTER:
         return None
-    answers = answers or {}
-    others_left = any(c != asked and answers.get(c) is None for c in asked_criteria(answers))
-    if BY_ID[asked].essential and others_left and asked not in set_aside(asked_so_far[:-GIVE_UP_AFTER], answers):
+    if comes_back_later(asked, asked_so_far, answers or {}):
         return Turn({}, 0, (COME_BACK,))
     return Turn({asked: UNKNOWN}, 0, (MOVE_ON,))
 
 
-def unless_set_aside(turn: Turn, asked: str | None, asked_so_far: list[str], answers: Mapping[str, object]) -> Turn:
-    """A turn that gave up on a question after two unclear replies sets an essential one aside instead, as
-    give_up does ("I don't know" and "skip" stay answers)."""
-    if asked not in BY_ID or turn.updates.get(asked) != UNKNOWN or MOVE_ON not in turn.messages:
-        return turn
-    instead = give_up(asked, asked_so_far, {**answers, **turn.updates, asked: None})
-    if instead is None or instead.updates:
-        return turn
-    updates = {key: value for key, value in turn.updates.items() if key != asked}
-    messages = tuple(COME_BACK if message == MOVE_ON else message for message in turn.messages)
-    return Turn(updates, 0, messages, turn.rejected, turn.finish)
+def comes_back_later(asked: str, asked_so_far: Sequence[str], answers: Mapping[str, object]) -> bool:
+    """True when an essential question just asked twice in a row is set aside to be asked again last: other
+    questions are left, and it was not set aside before (the second time round, it is left unknown)."""
+    others_left = any(c != asked and answers.get(c) is None for c in asked_criteria(answers))
+    return BY_ID[asked].essential and others_left and asked not in set_aside(asked_so_far[:-GIVE_UP_AFTER], answers)
 
 
-def set_aside(asked_so_far: list[str], answers: Mapping[str, object]) -> list[str]:
+def set_aside(asked_so_far: Sequence[str], answers: Mapping[str, object]) -> list[str]:
     """Essential questions already asked GIVE_UP_AFTER times in a row and still unanswered (the person asked
     about other things instead): the form asks them again last."""
-    runs: dict[str, int] = {}
-    for index, criterion_id in enumerate(asked_so_far):
-        runs[criterion_id] = max(runs.get(criterion_id, 0), times_in_a_row(asked_so_far[:index + 1], criterion_id))
-    return [c for c, run in runs.items() if run >= GIVE_UP_AFTER and c in BY_ID and BY_ID[c].essential
+    longest: dict[str, int] = {}
+    run, previous = 0, None
+    for criterion_id in asked_so_far:
+        run = run + 1 if criterion_id == previous else 1
+        previous = criterion_id
+        longest[criterion_id] = max(longest.get(criterion_id, 0), run)
+    return [c for c, run in longest.items() if run >= GIVE_UP_AFTER and c in BY_ID and BY_ID[c].essential
             and answers.get(c) is None]
 
 

@@ -139,6 +139,18 @@ def test_an_essential_question_asked_twice_is_set_aside_and_asked_again_last_nev
     assert turn.updates == {"mental_health": UNKNOWN}
 
 
+def test_a_second_unclear_reply_sets_an_essential_question_aside_when_the_form_knows_its_history():
+    history = ["substances", "mental_health", "mental_health"]
+    turn = read_turn("mental_health", "banana", "inform", {"substances": ["alcohol"]}, {"home": "stable"},
+                     unclear_turns=GIVE_UP_AFTER - 1, asked_so_far=history)
+    assert turn.updates == {"home": "stable"} and "come back" in turn.messages[-1] and turn.unclear_turns == 0
+    skipped = read_turn("mental_health", "skip", "skip", {}, {}, unclear_turns=GIVE_UP_AFTER - 1, asked_so_far=history)
+    assert skipped.updates == {"mental_health": UNKNOWN}  # "skip" is an answer, not a miss
+    again = read_turn("mental_health", "banana", "inform", {}, {}, unclear_turns=GIVE_UP_AFTER - 1,
+                      asked_so_far=history + ["home", "mental_health", "mental_health"])
+    assert again.updates == {"mental_health": UNKNOWN} and "move on" in again.messages[-1]
+
+
 def test_dangerous_withdrawal_mid_form_advises_detox_and_ends_the_questions():
     turn = read_turn("home", "I get the shakes and see things when I stop drinking", "inform", {},
                      {"withdrawal": "dangerous", "substances": ["alcohol"]})

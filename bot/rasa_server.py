@@ -13,6 +13,9 @@ import os
 import sys
 
 TOKEN_ENV = "INTAKE_RASA_TOKEN"
+# Sanic reads a body up to this before the channels' own 64 KB check (its default is 100 MB). A 64 KB message
+# of escaped non-ASCII text with metadata fits; the action server keeps the default (trackers are larger).
+REQUEST_MAX_BYTES = 1_000_000
 
 
 def rasa_argv(options: list[str], token: str) -> list[str]:
@@ -26,6 +29,7 @@ def main(options: list[str] | None = None) -> None:
     token = os.environ.pop(TOKEN_ENV, "").strip()  # not passed on to anything this process starts
     if not token:
         raise SystemExit(f"${TOKEN_ENV} is not set: the Rasa HTTP API would answer without a token")
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))  # read by Sanic when Rasa creates its app
     sys.argv = rasa_argv(sys.argv[1:] if options is None else options, token)
     from rasa.__main__ import main as rasa_main
 

@@ -5,9 +5,11 @@ Each test names the finding of the security review it tries. Run with the e2e st
 
 from __future__ import annotations
 
+import http.client
 import json
 import stat
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from components.channels import APOLOGY
@@ -146,6 +148,19 @@ def test_a_huge_request_is_refused_and_metadata_is_not_taken(assistant, sender):
         assert error.code == 413
     replies = raw_say(assistant, json.dumps({"sender": sender, "message": "hi", "metadata": "not a dict"}))
     assert replies and not any(APOLOGY in (r.get("text") or "") for r in replies)
+
+
+def test_a_body_over_a_megabyte_is_refused_before_it_is_read(assistant, sender):
+    """Finding 5, rest: Sanic read a body up to 100 MB before the channel's 64 KB check refused it."""
+    url = urllib.parse.urlsplit(assistant.webhook)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    connection.putrequest("POST", url.path)
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(50_000_000))
+    connection.endheaders()  # no body follows: the size alone is refused
+    assert connection.getresponse().status == 413
+    connection.close()
+    assert assistant.say(sender, "hi")
 
 
 def test_the_rate_limit_answers_429_with_retry_after_and_the_crisis_numbers():

@@ -12,12 +12,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # bot/shorthand.py: the tokenizer component reads its symbols while training.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "bot/shorthand.py")
-# Read at run time, not by training: the spaCy rules, the answer classifiers' examples (bot/answers.py, used by the
-# router), the server-side pieces (channels, tracker store), and the components that learn nothing (the router
-# runs after the trained classifiers; the safety policy is fixed).
-NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "data/answers.yml", "components/channels.py",
-                       "components/router.py", "components/safety_policy.py", "components/tracker_store.py",
-                       "components/speedups.py")
+# Read at run time, not by training: the spaCy rules, the answer classifiers' and the crisis net's examples
+# (bot/answers.py, bot/crisis_net.py, used by the router), the server-side pieces (channels, tracker store), and
+# the components that learn nothing (the router runs after the trained classifiers; the safety policy is fixed).
+NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "data/answers.yml", "data/crisis_examples.yml",
+                       "components/channels.py", "components/router.py", "components/safety_policy.py",
+                       "components/tracker_store.py", "components/speedups.py")
 
 
 def training_files(root: Path = ROOT) -> list[Path]:
@@ -49,6 +49,9 @@ def model_path(root: Path = ROOT) -> Path:
 
 def ensure_model(root: Path = ROOT) -> Path:
     """Train the model unless one for these exact inputs exists; returns its path."""
+    from bot.crisis_net import crisis_net
+
+    crisis_net()  # the learned crisis net, trained once for its examples and cached beside the model
     path = model_path(root)
     if path.exists():
         print(f"Model is up to date: {path.relative_to(root)}")

@@ -1,4 +1,5 @@
-"""Crisis detection for free-text intake messages: rule-based, negation-, tense- and idiom-aware, no model.
+"""Crisis detection for free-text intake messages: rule-based, negation-, tense- and idiom-aware; where the rules
+find nothing, a small learned net (bot/crisis_net.py) may raise an uncertain signal.
 
     detect_crisis("I took all my pills an hour ago")
     -> CrisisSignal("overdose", "took all my pills", 2, 19)
@@ -36,6 +37,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 import bot.text as text_rules
+from bot.crisis_net import NET_CHECK, net_reading
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -225,8 +227,9 @@ def detect_crisis(text: str, nlp=None) -> CrisisSignal | None:
     return assess_crisis(text, nlp).signal
 
 
-def assess_crisis(text: str, nlp=None) -> Assessment:
-    """The most serious crisis signal of a message, and the context for the classifier's safety net."""
+def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
+    """The most serious crisis signal of a message, and the context for the classifier's safety net; where the
+    rules find none and the message is no everyday idiom, the learned net's uncertain one (`learned`)."""
     message = clean_text(text, MAX_CHARS)
     if not message.strip():
         return Assessment(None)
@@ -237,9 +240,32 @@ def assess_crisis(text: str, nlp=None) -> Assessment:
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
         return Assessment(CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False))
     if not signals:
-        return Assessment(None, bool(read_context(doc).cues.get(IDIOM_CUE)))
+        context = read_context(doc)
+        idiom = bool(context.cues.get(IDIOM_CUE))
+        # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past
+        quiet = idiom or not learned or read_as_not_happening(doc, context)
+        return Assessment(None if quiet else learned_signal(message), idiom)
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
     return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, best.certain))
+
+
+def learned_signal(message: str) -> CrisisSignal | None:
+    """The learned net's uncertain signal (bot/crisis_net.py), quoting the sentence it finds most alarming."""
+    reading = net_reading(message)
+    if reading is None or reading.probability < NET_CHECK:
+        return None
+    sentences = [m for m in SENTENCE.finditer(message) if m.group().strip()]
+    if len(sentences) > 1:
+        best = max(sentences, key=lambda m: net_reading(m.group()).probability)
+        start, end = best.start(), best.end()
+    else:
+        start, end = 0, len(message)
+    evidence = message[start:end].strip()
+    start = message.index(evidence, start)
+    return CrisisSignal(reading.category, evidence, start, start + len(evidence), certain=False)
+
+
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def crisis_signals(doc: Doc) -> list[CrisisSignal]:
@@ -275,9 +301,7 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
         return None
     clause = clause_bounds(doc, span.start, span.end)
     sentence = sentence_bounds(doc, span.start, span.end)
-    if "neg" not in flags and is_negated(doc, span, clause[0], cues.get("pseudo", []), context.crises):
-        return None
-    if within(cues.get("benign", []), *clause) or is_denied(doc, span) or is_generic(doc, span, clause, sentence, cues):
+    if denied_or_benign(doc, span, context, flags, clause, sentence):
         return None
     now = bool(within(cues.get("now", []), *clause))
     recent_cues = [c for c in cues.get("recent", []) if not overlapping(cues.get("not_recent", []), c.start, c.end)]
@@ -306,6 +330,29 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     start = doc[word_start(doc, span.start)].idx
     certain = UNSURE_FLAG not in flags and not (category in SOFTENED_BY_JOKE and cues.get("joke"))
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
+
+
+def denied_or_benign(doc: Doc, span: Span, context: _Context, flags: frozenset[str], clause: tuple[int, int],
+                     sentence: tuple[int, int]) -> bool:
+    """True when a crisis phrase is negated, denied, benign in its clause or about people in general."""
+    cues = context.cues
+    if "neg" not in flags and is_negated(doc, span, clause[0], cues.get("pseudo", []), context.crises):
+        return True
+    return bool(within(cues.get("benign", []), *clause)) or is_denied(doc, span) or is_generic(
+        doc, span, clause, sentence, cues)
+
+
+def read_as_not_happening(doc: Doc, context: _Context) -> bool:
+    """True when the rules read a crisis phrase of the message as negated, denied, benign, general or past (the
+    learned net then stays quiet too: "I'm not having chest pain", "I used to cut myself")."""
+    for span in context.crises:
+        _, flags = parse_id(span.id_)
+        clause = clause_bounds(doc, span.start, span.end)
+        sentence = sentence_bounds(doc, span.start, span.end)
+        if denied_or_benign(doc, span, context, flags, clause, sentence) or is_history(
+                doc, span, span.label_, flags, clause, sentence, context.cues):
+            return True
+    return False
 
 
 def planned_stop(doc: Doc, cues: dict[str, list[Span]]) -> bool:
@@ -496,7 +543,8 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
     cancelled = cues.get("not_past", [])
     past = [cue for cue in cues.get("past", []) if not overlapping(cancelled, cue.start, cue.end)]
     crises = [s for s in doc.spans[SPANS_KEY] if s.label_ in CATEGORIES]
-    if within(past, *clause) or fronted(past, doc, clause[0], sentence[0], crises):
+    # a past cue may end on the token that closes its clause ("had the DTs before, ...", "before but ...")
+    if within(past, clause[0], clause[1] + 1) or fronted(past, doc, clause[0], sentence[0], crises):
         return True
     if category not in ACUTE:
         return False

@@ -17,6 +17,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.crisis_net import crisis_net
 from bot.extract import Fact, extract_facts
 from bot.knowledge import NOT_COVERED
 from bot.nlp import load_pipeline
@@ -75,6 +76,7 @@ class MessageRouter(RuleComponent, EntityExtractorMixin):
         """Set each message's intent, entities and FAQ answer from the routing decision."""
         if self._nlp is None:
             self._nlp, self._safety_nlp = load_pipeline(), load_safety_pipeline()
+            crisis_net()  # loaded now rather than in the middle of a crisis message
         for message in messages:
             self.apply(message)
         return messages

@@ -1,6 +1,7 @@
 """The routing component on hand-made parse results (no trained model); the decision itself is
 table-tested in test_routing.py."""
 
+import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from components.router import MessageRouter
@@ -85,14 +86,20 @@ def test_an_ambiguous_phrase_asks_the_safety_question_and_keeps_the_intent():
     assert entity_values(message, "safety_check") == ["can't do this anymore"]
 
 
-def test_the_classifier_alone_asks_the_safety_question_quoting_the_first_words():
+@pytest.fixture
+def without_net(monkeypatch):
+    """DIET's crisis class on its own: the learned net under the rules (tested in test_crisis_net.py) kept out."""
+    monkeypatch.setattr("bot.safety.net_reading", lambda text: None)
+
+
+def test_the_classifier_alone_asks_the_safety_question_quoting_the_first_words(without_net):
     message = detected(classified("everything is grey and heavy and I feel so hopeless lately", "crisis", 0.95))
     assert message.get("intent")["name"] == "inform"
     assert entity_values(message, "crisis_category") == ["unspecified"]
     assert entity_values(message, "safety_check") == ["everything is grey and heavy and I feel…"]
 
 
-def test_the_classifier_alone_is_not_enough_below_its_threshold_or_on_an_idiom():
+def test_the_classifier_alone_is_not_enough_below_its_threshold_or_on_an_idiom(without_net):
     for text, confidence in (("my feet are killing me, I'm on them all day", 0.99),
                              ("everything is grey and heavy and I feel so hopeless lately", 0.6),
                              ("purple monkey dishwasher", 0.99)):

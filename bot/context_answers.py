@@ -190,10 +190,13 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 def correct_typos(message: str, vocabulary: frozenset[str]) -> str:
     """The message with each word of 4+ letters that is one typo away from exactly one vocabulary word
-    replaced by it ("qiuet house" -> "quiet house", "daytmie" -> "daytime")."""
+    replaced by it ("qiuet house" -> "quiet house", "daytmie" -> "daytime"); English function words are no typos
+    ("is there" is not "is three", "will I" is not "well I")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     def fix(match: re.Match) -> str:
         word = match.group().lower()
-        if len(word) < 4 or word in vocabulary:
+        if len(word) < 4 or word in vocabulary or word in STOP_WORDS:
             return match.group()
         near = [v for v in vocabulary if one_edit_apart(word, v)]
         return near[0] if len(near) == 1 else match.group()
@@ -236,10 +239,17 @@ def cue_found(pattern: str, text: str) -> bool:
     return False
 
 
+# "never gone smooth", "not been easy": a denial of something good says things went badly, not "none"
+NEGATED_GOOD = re.compile(r"\b(never|not|no|nothing|ain'?t|isn'?t|wasn'?t)\b(\s+\w+){0,2}\s+"
+                          r"(smooth\w*|easy|good|great|pretty|fun|well|nice|simple|ok|okay|a picnic)\b")
+
+
 def context_value(criterion_id: str, message: str) -> str | None:
     """The value the message points to for the asked criterion, by its own vocabulary; None when none."""
     text = clean(message)
     for value, pattern in CUES.get(criterion_id, ()):
+        if value == "none" and NEGATED_GOOD.search(text):
+            continue
         if value == "strong" and criterion_id == "support" and people_named(text) >= 2:
             return "strong"
         if cue_found(pattern, text):

@@ -398,6 +398,19 @@ def value_for_words(criterion_id: str, words: list[str]) -> list[str]:
     return values if criterion.multiple else values[:1]
 
 
+QUESTION_SENTENCE = re.compile(r"[^?]*\?+\s*")
+
+
+def told_after_asking(message: str) -> str:
+    """What a message states after the questions it opens with ("Live there? No, I'm not doing live-in." -> "No,
+    I'm not doing live-in."); empty when it states nothing after them."""
+    rest = message
+    while (match := QUESTION_SENTENCE.match(rest)) and match.end() > 0:
+        rest = rest[match.end():]
+    rest = rest.strip()
+    return rest if rest and rest != message.strip() and not is_question(answer_words(rest) or [""], rest) else ""
+
+
 def is_question(words: list[str], message: str) -> bool:
     """True when a reply asks something back ("how many hours is it?", "is IOP at night?")."""
     if words[0] in WH_WORDS:
@@ -545,6 +558,9 @@ def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     a multiple-valued criterion also takes further values the reply names ("work and school")."""
     criterion = BY_ID[asked]
     asks_back = is_question(answer_words(message) or [""], message)
+    statement = told_after_asking(message) if asks_back else ""
+    if statement:  # "What's the going rate, six hours? I can do six a week.": the answer after the question
+        return add_short_answer(facts, statement, asked)
     if criterion.numeric and not asks_back and (hours := hours_from(message)) is not None:
         return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, hours, message)]
     if asked == "commitments" and not asks_back:

@@ -185,8 +185,8 @@ def choose_answer(
     return (found, "search") if found else (None, "none")
 
 
-QUESTION_START = re.compile(
-    rf"^\s*({'|'.join(sorted((AUX_WORDS - {'am'}) | {'any', 'anything'}))})\b", re.IGNORECASE)
+QUESTION_START = re.compile(  # not "can't", "don't"
+    rf"^\s*({'|'.join(sorted((AUX_WORDS - {'am'}) | {'any', 'anything'}))})\b(?!['\u2019]t)", re.IGNORECASE)
 QUESTION_WORD = re.compile(rf"\b({'|'.join(sorted(WH_WORDS, key=len, reverse=True))})\b", re.IGNORECASE)
 # A question clause after a story: "my son uses every day, does he have to detox first",
 # "I have a DUI and the court wants rehab, would IOP count": an auxiliary verb, then its subject.

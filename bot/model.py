@@ -17,7 +17,7 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "bot/shorth
 # runs after the trained classifiers; the safety policy is fixed).
 NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "data/answers.yml", "components/channels.py",
                        "components/router.py", "components/safety_policy.py", "components/tracker_store.py",
-                       "components/speedups.py")
+                       "components/speedups.py", "components/cluster_stores.py")
 
 
 def training_files(root: Path = ROOT) -> list[Path]:

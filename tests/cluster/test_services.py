@@ -2,57 +2,11 @@
 
 import json
 import os
-import shutil
 import stat
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from bot import services
-
-
-def needs_packages(*commands: str) -> None:
-    """Install the Debian packages when missing; skip, saying why, when they cannot be installed here."""
-    try:
-        services.ensure_packages(*commands)
-    except services.PackageMissing as error:
-        pytest.skip(f"the cluster profile's Debian packages are missing and cannot be installed here: {error}")
-
-
-@pytest.fixture(scope="module")
-def var_dir():
-    """A var/ directory outside pytest's own (0700 and root's: PostgreSQL's user could not reach into it)."""
-    path = Path(tempfile.mkdtemp(prefix="intake-services-"))
-    try:
-        yield path
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def postgres(var_dir):
-    needs_packages("postgres", "initdb")
-    service = services.postgres(var_dir)
-    process = services.start(service, var_dir / "postgres.log")
-    try:
-        services.wait_until_ready(service, process)
-        service.ensure_database()
-        yield service, process
-    finally:
-        services.stop(process)
-
-
-@pytest.fixture(scope="module")
-def redis(var_dir):
-    needs_packages("redis-server")
-    service = services.redis_server(var_dir)
-    process = services.start(service, var_dir / "redis.log")
-    try:
-        services.wait_until_ready(service, process)
-        yield service, process
-    finally:
-        services.stop(process)
 
 
 def test_the_passwords_are_generated_into_a_private_secrets_file(postgres, redis, var_dir):

@@ -1,0 +1,98 @@
+"""The cluster profile's stores: consented conversations in PostgreSQL, the others in Redis, Rasa's lock in Redis.
+
+Nothing of a conversation stays in a replica's memory, so any replica serves any message. A conversation without
+consent is a Redis key that expires UNSTORED_TTL_S after its latest message; Redis runs without persistence
+(bot/services.py), so it never reaches a disk. The consent, deletion and crisis-event rules are
+ConsentTrackerStore's own (components/tracker_store.py), unchanged. Both Redis clients retry a command once on a
+fresh connection, so after a Redis restart the first message does not fail on a connection Redis has closed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+import redis
+from rasa.core.lock_store import RedisLockStore
+from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import EndpointConfig
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from components.tracker_store import ConsentTrackerStore
+
+UNSTORED_TTL_S = int(os.environ.get("INTAKE_UNSTORED_TTL_S", 24 * 3600))  # a day after a conversation's last message
+UNSTORED_PREFIX = "intake:unstored:"
+RECORDED_PREFIX = "intake:recorded:"  # the latest crisis or handoff reply recorded per conversation
+TIMEOUT_S = 5
+
+
+def redis_client(host: str | None, port: int | str, password: str | None, db: int | str = 0,
+                 decode: bool = True) -> redis.Redis:
+    """A client that gives up after TIMEOUT_S and retries a command once when its connection was closed."""
+    return redis.Redis(host=host or "127.0.0.1", port=int(port), password=password or None, db=int(db),
+                       decode_responses=decode, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S,
+                       retry=Retry(NoBackoff(), 1), retry_on_error=[redis.ConnectionError])
+
+
+class RedisMapping(MutableMapping):
+    """A dict of texts kept in Redis under a key prefix; an entry expires `ttl` seconds after it was last set."""
+
+    def __init__(self, client: redis.Redis, prefix: str, ttl: int) -> None:
+        self.client, self.prefix, self.ttl = client, prefix, int(ttl)
+
+    def __getitem__(self, key: str) -> str:
+        value = self.client.get(self.prefix + key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.client.set(self.prefix + key, value, ex=self.ttl)
+
+    def __delitem__(self, key: str) -> None:
+        if not self.client.delete(self.prefix + key):
+            raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self.client.exists(self.prefix + key))
+
+    def __iter__(self) -> Iterator[str]:
+        return (key[len(self.prefix):] for key in self.client.scan_iter(match=self.prefix + "*", count=500))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        """Remove and return in one command (an entry may expire between two)."""
+        value = self.client.getdel(self.prefix + key)
+        if value is None:
+            if default:
+                return default[0]
+            raise KeyError(key)
+        return value
+
+    def trim(self, limit: int) -> None:
+        """Nothing to do: entries expire, and Redis's maxmemory policy drops the least recently used first."""
+
+
+class ClusterTrackerStore(ConsentTrackerStore):
+    """ConsentTrackerStore with SQL in PostgreSQL, conversations without consent in Redis, and no in-process copy."""
+
+    def __init__(self, domain: Domain | None = None, redis_host: str | None = None, redis_port: int | str = 6379,
+                 redis_password: str | None = None, redis_db: int | str = 0, unstored_ttl: int = UNSTORED_TTL_S,
+                 **kwargs: Any) -> None:
+        client = redis_client(redis_host, redis_port, redis_password, redis_db)
+        super().__init__(domain, unstored=RedisMapping(client, UNSTORED_PREFIX, unstored_ttl),
+                         recorded=RedisMapping(client, RECORDED_PREFIX, unstored_ttl), cache=False, **kwargs)
+
+
+class ClusterLockStore(RedisLockStore):
+    """Rasa's Redis lock store (`type: components.cluster_stores.ClusterLockStore` in endpoints), reconnecting."""
+
+    def __init__(self, endpoint_config: EndpointConfig) -> None:
+        options = endpoint_config.kwargs
+        super().__init__(host=endpoint_config.url or "127.0.0.1", **options)
+        self.red = redis_client(endpoint_config.url, options.get("port", 6379), options.get("password"),
+                                options.get("db", 1), decode=False)

@@ -4,7 +4,8 @@ Nothing of a conversation stays in a replica's memory, so any replica serves any
 consent is a Redis key that expires UNSTORED_TTL_S after its latest message; Redis runs without persistence
 (bot/services.py), so it never reaches a disk. The consent, deletion and crisis-event rules are
 ConsentTrackerStore's own (components/tracker_store.py), unchanged. Both Redis clients retry a command once on a
-fresh connection, so after a Redis restart the first message does not fail on a connection Redis has closed.
+fresh connection, and PostgreSQL connections are tested before use, so after a restart of either the first message
+does not fail on a connection the server has closed; while one is down, messages get the channel's apology.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import redis
+import sqlalchemy as sa
 from rasa.core.lock_store import RedisLockStore
+from rasa.core.tracker_store import create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 from redis.backoff import NoBackoff
@@ -86,6 +89,15 @@ class ClusterTrackerStore(ConsentTrackerStore):
         client = redis_client(redis_host, redis_port, redis_password, redis_db)
         super().__init__(domain, unstored=RedisMapping(client, UNSTORED_PREFIX, unstored_ttl),
                          recorded=RedisMapping(client, RECORDED_PREFIX, unstored_ttl), cache=False, **kwargs)
+        self.check_connections_before_use()
+
+    def check_connections_before_use(self) -> None:
+        """Rasa's engine, with each pooled connection tested before use and replaced when PostgreSQL has closed it
+        (a server restart, pg_terminate_backend), so the message that follows does not fail on it."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
 
 class ClusterLockStore(RedisLockStore):

@@ -104,3 +104,14 @@ def test_an_unreachable_redis_raises_through_rasa_s_wrapper(postgres, redis):
     wrapped = Agent._create_tracker_store(replica(postgres, redis, redis_port=free_port()), DOMAIN)
     with pytest.raises(redis_client.ConnectionError):
         asyncio.run(wrapped.retrieve("r6"))
+
+
+def test_connections_postgres_closed_are_replaced_without_an_error(store, postgres):
+    import psycopg2
+
+    pg, _ = postgres
+    asyncio.run(store.save(tracker_with("r7", UserUttered("yes"), SlotSet("consent", "given"))))
+    with psycopg2.connect(pg.url("postgres", "postgres")) as admin, admin.cursor() as cursor:
+        cursor.execute("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'intake'")
+        assert cursor.fetchall()
+    assert retrieve(store, "r7").get_slot("consent") == "given"

@@ -28,6 +28,7 @@ class ClusterStack:
     supervisor: Supervisor
     cluster: Cluster
     served_by: list[str] = field(default_factory=list)  # X-Intake-Upstream of each message, in order
+    reader: int = 0  # the replica tracker() reads from, directly (not through nginx: its rotation stays the messages')
 
     @property
     def url(self) -> str:
@@ -49,8 +50,8 @@ class ClusterStack:
         return replies
 
     def tracker(self, sender: str, replica: int | None = None) -> dict:
-        """The conversation through nginx, or from one replica directly (0, 1, ...)."""
-        base = self.url if replica is None else f"http://127.0.0.1:{self.cluster.rasa_ports[replica]}"
+        """The conversation as one replica (0, 1, ...; default `reader`) reads it, asked directly."""
+        base = f"http://127.0.0.1:{self.cluster.rasa_ports[self.reader if replica is None else replica]}"
         with urllib.request.urlopen(f"{base}/conversations/{sender}/tracker?token={TOKEN}", timeout=30) as response:
             return json.loads(response.read())
 

@@ -65,9 +65,11 @@ def plan(var_dir: Path, ports: Ports, replicas: int | None = None, action_server
 
 
 def cluster_env(cluster: Cluster) -> dict:
-    """What endpoints.cluster.yml reads: where PostgreSQL and Redis are, and their passwords."""
+    """What endpoints.cluster.yml reads (where PostgreSQL and Redis are, their passwords), and that the replicas
+    take the client's address from nginx's X-Forwarded-For (the per-address limit on new conversations)."""
     return {"INTAKE_POSTGRES_PORT": str(cluster.postgres.port), "INTAKE_POSTGRES_PASSWORD": cluster.postgres.password,
-            "INTAKE_REDIS_PORT": str(cluster.redis.port), "INTAKE_REDIS_PASSWORD": cluster.redis.password}
+            "INTAKE_REDIS_PORT": str(cluster.redis.port), "INTAKE_REDIS_PASSWORD": cluster.redis.password,
+            "SANIC_PROXIES_COUNT": "1"}
 
 
 def service_only_env() -> dict:

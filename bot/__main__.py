@@ -67,7 +67,8 @@ def purge_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         parser.error("--older-than must be at least 1 day")
     default = Databases.default()
     databases = Databases(*(Path(given) if given else fallback for given, fallback in (
-        (args.tracker_db, default.tracker), (args.intake_db, default.intake), (args.replay_db, default.replay))))
+        (args.tracker_db, default.tracker), (args.intake_db, default.intake), (args.replay_db, default.replay))),
+        cluster=default.cluster)
     print(report(args.older_than, purge(args.older_than, databases)))
     return 0
 

@@ -8,6 +8,7 @@ runs as a non-root user: the `postgres` system user when this process is root. R
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -35,6 +36,32 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, port))
+            return True
+        except OSError:
+            return False
+
+
+def remembered_port(var_dir: Path, name: str) -> int:
+    """The port `name` had last time (var/cluster.json), while it is free, else a new one, remembered: backups and
+    `python -m bot purge` find PostgreSQL where it was."""
+    path = var_dir / "cluster.json"
+    ports = json.loads(path.read_text()) if path.exists() else {}
+    if not ports.get(name) or not port_is_free(ports[name]):
+        ports[name] = free_port()
+        path.write_text(json.dumps(ports, indent=2))
+    return ports[name]
+
+
+def running_port(var_dir: Path, name: str) -> int | None:
+    """The port `name` was given by the latest start in this var/ directory, if any."""
+    path = var_dir / "cluster.json"
+    return json.loads(path.read_text()).get(name) if path.exists() else None
 
 
 def find_command(command: str) -> str | None:
@@ -236,14 +263,16 @@ class Redis:
 
 
 def postgres(var_dir: Path, port: int | None = None) -> Postgres:
-    """The PostgreSQL service of this var/ directory, with its passwords from var/secrets.json."""
+    """The PostgreSQL service of this var/ directory (on the port it had last time, when free), with its passwords
+    from var/secrets.json."""
     secrets = service_secrets(var_dir)
-    return Postgres(var_dir, port or free_port(), secrets["postgres_password"], secrets["database_password"])
+    return Postgres(var_dir, port or remembered_port(var_dir, "postgres"), secrets["postgres_password"],
+                    secrets["database_password"])
 
 
 def redis_server(var_dir: Path, port: int | None = None) -> Redis:
-    """The Redis service of this var/ directory, with its password from var/secrets.json."""
-    return Redis(var_dir, port or free_port(), service_secrets(var_dir)["redis_password"])
+    """The Redis service of this var/ directory (on the port it had last time, when free), with its password."""
+    return Redis(var_dir, port or remembered_port(var_dir, "redis"), service_secrets(var_dir)["redis_password"])
 
 
 def start(service: Postgres | Redis, log_file: Path) -> subprocess.Popen:

@@ -115,3 +115,18 @@ def test_connections_postgres_closed_are_replaced_without_an_error(store, postgr
         cursor.execute("select pg_terminate_backend(pid) from pg_stat_activity where usename = 'intake'")
         assert cursor.fetchall()
     assert retrieve(store, "r7").get_slot("consent") == "given"
+
+
+def test_purge_deletes_old_conversations_from_postgres_too(store, var_dir, tmp_path):
+    from bot import retention
+
+    old = time.time() - 200 * 24 * 3600
+    asyncio.run(store.save(tracker_with("p-old", UserUttered("yes", timestamp=old),
+                                        SlotSet("consent", "given", timestamp=old))))
+    asyncio.run(store.save(tracker_with("p-new", UserUttered("yes"), SlotSet("consent", "given"))))
+    databases = retention.Databases(tmp_path / "tracker.db", tmp_path / "intake.db", tmp_path / "replay.db", var_dir)
+    result = retention.purge(180, databases)
+    assert sql_rows(store, "p-old") == 0 and sql_rows(store, "p-new") == 2
+    postgres_counts = next(counts for where, counts in result.items() if str(where).startswith("PostgreSQL"))
+    assert postgres_counts == {"conversations": 1, "events": 2}
+    assert "PostgreSQL 127.0.0.1:" in retention.report(180, result)

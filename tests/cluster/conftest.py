@@ -1,25 +1,12 @@
-"""Real PostgreSQL and Redis servers for the cluster tests, once per test module, in a private var/ directory."""
+"""Real PostgreSQL and Redis servers for the cluster tests, once per test module, in a private var/ directory; and
+the whole cluster profile once per run for the tests that leave it as they found it."""
 
 import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from bot import services
-
-
-def needs_packages(*commands: str) -> None:
-    """Install the Debian packages when missing; skip, saying why, when they cannot be installed here."""
-    try:
-        services.ensure_packages(*commands)
-    except services.PackageMissing as error:
-        pytest.skip(f"the cluster profile's Debian packages are missing and cannot be installed here: {error}")
-
-
-def cluster_var_dir() -> Path:
-    """A var/ directory outside pytest's own, which is root's and 0700: PostgreSQL's user could not reach into it."""
-    return Path(tempfile.mkdtemp(prefix="intake-cluster-"))
+from tests.cluster.stack import cluster_var_dir, needs_packages, start_cluster
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +43,9 @@ def redis(var_dir):
         yield service, process
     finally:
         services.stop(process)
+
+
+@pytest.fixture(scope="session")
+def shared_stack():
+    """The whole cluster profile (tests/cluster/stack.py), shared by the modules that kill nothing."""
+    yield from start_cluster()

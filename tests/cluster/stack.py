@@ -1,22 +1,37 @@
-"""The whole cluster profile for a test module: PostgreSQL, Redis, two Rasa replicas, two action servers and nginx,
+"""The whole cluster profile for tests: PostgreSQL, Redis, two Rasa replicas, two action servers and nginx,
 on free ports with a temporary var/, under the launcher's Supervisor (a killed server comes back)."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import threading
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
+from bot import services
 from bot.cluster import Cluster, cluster_supervisor
 from bot.launcher import Ports, Supervisor, wait_until_up
 from bot.load_balancer import UPSTREAM_HEADER
 from bot.model import ensure_model
-from bot.services import free_port
-from tests.cluster.conftest import cluster_var_dir, needs_packages
 from tests.e2e.stack import TEST_ORIGINS, TOKEN
+
+
+def needs_packages(*commands: str) -> None:
+    """Install the Debian packages when missing; skip, saying why, when they cannot be installed here."""
+    try:
+        services.ensure_packages(*commands)
+    except services.PackageMissing as error:
+        pytest.skip(f"the cluster profile's Debian packages are missing and cannot be installed here: {error}")
+
+
+def cluster_var_dir() -> Path:
+    """A var/ directory outside pytest's own, which is root's and 0700: PostgreSQL's user could not reach into it."""
+    return Path(tempfile.mkdtemp(prefix="intake-cluster-"))
 
 
 @dataclass
@@ -68,7 +83,7 @@ def start_cluster(base: Path | None = None):
     needs_packages("postgres", "initdb", "redis-server", "nginx")
     model = ensure_model()
     var_dir = base or cluster_var_dir()
-    ports = Ports(rasa=free_port(), actions=free_port(), web=free_port())
+    ports = Ports(rasa=services.free_port(), actions=services.free_port(), web=services.free_port())
     log_dir = var_dir / "log"
     log_dir.mkdir(parents=True, exist_ok=True)
     supervisor, cluster = cluster_supervisor(model, ports, var_dir, TOKEN, log_dir, origins=(TEST_ORIGINS,))

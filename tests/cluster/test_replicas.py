@@ -8,15 +8,14 @@ import time
 import pytest
 
 from components.channels import APOLOGY
-from tests.cluster.stack import start_cluster
 from tests.e2e.driver import talk
 from tests.e2e.test_conversations import CALM
 from tests.security.test_secrets_and_socketio import emit, engine_io_connect, next_event
 
 
 @pytest.fixture(scope="module")
-def stack():
-    yield from start_cluster()
+def stack(shared_stack):
+    return shared_stack
 
 
 def texts(replies: list[dict]) -> str:

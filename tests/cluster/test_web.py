@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from tests.cluster.stack import start_cluster
 from tests.e2e.stack import COUNSELOR_TOKEN, TOKEN
 from tests.e2e.test_console import say as console_say
 from tests.e2e.webpage import BOT_MESSAGES, Widget
@@ -17,8 +16,8 @@ ANSWERS = ["heroin", "moderate", "no", "no", "no", "stable", "about 10 hours", "
 
 
 @pytest.fixture(scope="module")
-def stack():
-    yield from start_cluster()
+def stack(shared_stack):
+    return shared_stack
 
 
 @pytest.fixture(scope="module")

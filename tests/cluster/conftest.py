@@ -1,12 +1,11 @@
-"""Real PostgreSQL and Redis servers for the cluster tests, once per test module, in a private var/ directory; and
-the whole cluster profile once per run for the tests that leave it as they found it."""
+"""Real PostgreSQL and Redis servers for the cluster tests, once per test module, in a private var/ directory."""
 
 import shutil
 
 import pytest
 
 from bot import services
-from tests.cluster.stack import cluster_var_dir, needs_packages, start_cluster
+from tests.cluster.stack import cluster_var_dir, needs_packages
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +43,3 @@ def redis(var_dir):
     finally:
         services.stop(process)
 
-
-@pytest.fixture(scope="session")
-def shared_stack():
-    """The whole cluster profile (tests/cluster/stack.py), shared by the modules that kill nothing."""
-    yield from start_cluster()

@@ -10,13 +10,15 @@ does not fail on a connection the server has closed; while one is down, messages
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 import redis
 import sqlalchemy as sa
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.core.tracker_store import create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
@@ -101,10 +103,71 @@ class ClusterTrackerStore(ConsentTrackerStore):
 
 
 class ClusterLockStore(RedisLockStore):
-    """Rasa's Redis lock store (`type: components.cluster_stores.ClusterLockStore` in endpoints), reconnecting."""
+    """Rasa's Redis lock store (`type: components.cluster_stores.ClusterLockStore` in endpoints), reconnecting, and
+    with every change of a conversation's lock made atomically in Redis.
+
+    Rasa's own reads the lock, changes it and writes it back: two replicas issuing tickets at the same moment
+    could both take the same ticket, or one could delete the lock under a ticket just issued, and a message then
+    waited for a ticket's 60 s lifetime or failed. Here each change is a Redis transaction on the lock's key
+    (WATCH / MULTI, retried when another replica changed it in between).
+    """
 
     def __init__(self, endpoint_config: EndpointConfig) -> None:
         options = endpoint_config.kwargs
         super().__init__(host=endpoint_config.url or "127.0.0.1", **options)
         self.red = redis_client(endpoint_config.url, options.get("port", 6379), options.get("password"),
                                 options.get("db", 1), decode=False)
+
+    def change_lock(self, conversation_id: str,
+                    change: Callable[[TicketLock | None], tuple[Any, TicketLock | None]]) -> Any:
+        """Apply `change` (the lock, or None, to what it returns and the new lock, None to delete it) atomically."""
+        key = self.key_prefix + conversation_id
+        outcome: list = [None]
+
+        def transaction(pipe: redis.client.Pipeline) -> None:
+            stored = pipe.get(key)
+            lock = TicketLock.from_dict(json.loads(stored)) if stored else None
+            outcome[0], changed = change(lock)
+            pipe.multi()
+            if changed is None:
+                pipe.delete(key)
+            else:
+                pipe.set(key, changed.dumps())
+
+        self.red.transaction(transaction, key)
+        return outcome[0]
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def issue(lock: TicketLock | None) -> tuple[int, TicketLock]:
+            lock = lock or self.create_lock(conversation_id)
+            return lock.issue_ticket(lock_lifetime), lock
+
+        try:
+            return self.change_lock(conversation_id, issue)
+        except Exception as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+
+    def update_lock(self, conversation_id: str) -> None:
+        def without_expired(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
+            if lock:
+                lock.remove_expired_tickets()
+            return None, lock
+
+        self.change_lock(conversation_id, without_expired)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        self.change_lock(conversation_id, lambda lock: (None, lock and removed(lock, ticket_number)))
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Remove the ticket, and the lock with it when nobody else waits, in one step."""
+        def finished(lock: TicketLock | None) -> tuple[None, TicketLock | None]:
+            if lock:
+                removed(lock, ticket_number)
+            return None, lock if lock and lock.is_someone_waiting() else None
+
+        self.change_lock(conversation_id, finished)
+
+
+def removed(lock: TicketLock, ticket_number: int) -> TicketLock:
+    lock.remove_ticket_for(ticket_number)
+    return lock

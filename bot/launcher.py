@@ -67,7 +67,9 @@ def restart_delay(failures: int, base: float = RESTART_BASE_S, cap: float = REST
 @dataclass
 class Server:
     """One supervised server: its name (and log file), its command, and its current process. A server with a
-    `ready` check is waited for before the next one starts; one with an `env` of its own gets only that."""
+    `ready` check (a database) is waited for before the next one starts, runs in a session of its own (Ctrl-C in
+    the terminal reaches the launcher, which stops it after the others); one with an `env` of its own gets only
+    that."""
 
     name: str
     command: list[str]
@@ -104,7 +106,8 @@ class Supervisor:
         output = open(self.log_dir / f"{server.name}.log", mode) if self.log_dir else None
         try:
             server.process = subprocess.Popen(server.command, cwd=ROOT, env=server.env or self.env, stdout=output,
-                                              stderr=subprocess.STDOUT, preexec_fn=private_files)
+                                              stderr=subprocess.STDOUT, preexec_fn=private_files,
+                                              start_new_session=server.ready is not None)
         finally:
             if output:
                 output.close()  # the server has its own copy

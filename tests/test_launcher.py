@@ -123,6 +123,7 @@ def test_a_server_with_a_ready_check_is_waited_for_and_stopped_after_the_others(
         supervisor.start()
         time.sleep(0.5)
         assert user.process.poll() is None  # it found the database ready when it started
+        assert os.getpgid(database.process.pid) != os.getpgid(0)  # Ctrl-C in the terminal does not reach it
     finally:
         supervisor.stop()
     assert stops.read_text().split() == ["user", "database"]

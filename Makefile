@@ -12,8 +12,9 @@ PYTHON310 := $(shell for p in python3.10 $$(ls -d $$(pyenv root 2>/dev/null)/ver
 .PHONY: run test setup browser nlp train validate lint stories unit e2e bench replay bench-replay nlu-report simulate \
 	crisis-eval purge clean
 
+# make run PROFILE=cluster: PostgreSQL, Redis, Rasa replicas and action servers behind nginx (docs/cluster.md).
 run: setup nlp train
-	$(PY) -m bot run
+	$(PY) -m bot run $(if $(PROFILE),--profile $(PROFILE))
 
 test: setup browser nlp validate lint train stories
 	$(PY) -m pytest -q

@@ -12,7 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Intake assistant commands.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("train", help="train the Rasa model if its inputs changed")
-    commands.add_parser("run", help="train if needed, then start the Rasa and action servers")
+    run = commands.add_parser("run", help="train if needed, then start the Rasa and action servers")
+    run.add_argument("--profile", choices=("single", "cluster"), default="single",
+                     help="single: one Rasa server, SQLite; cluster: replicas behind nginx, PostgreSQL, Redis")
     place = commands.add_parser("placement", help="recommend a level for answers given as JSON")
     place.add_argument("answers", help='e.g. \'{"severity": "moderate", "support": "strong"}\'')
     replay = commands.add_parser("replay", help="replay call transcripts through the assistant and report agreement")
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "run":
         from bot.launcher import run
 
-        run()
+        run(profile=args.profile)
     elif args.command == "placement":
         from bot.intake import make_intake
         from bot.placement import recommend_level
@@ -65,7 +67,8 @@ def purge_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         parser.error("--older-than must be at least 1 day")
     default = Databases.default()
     databases = Databases(*(Path(given) if given else fallback for given, fallback in (
-        (args.tracker_db, default.tracker), (args.intake_db, default.intake), (args.replay_db, default.replay))))
+        (args.tracker_db, default.tracker), (args.intake_db, default.intake), (args.replay_db, default.replay))),
+        cluster=default.cluster)
     print(report(args.older_than, purge(args.older_than, databases)))
     return 0
 

@@ -10,8 +10,10 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from bot.model import ROOT, ensure_model
 from bot.tokens import SECRETS_FILE, ensure_secrets
@@ -64,10 +66,15 @@ def restart_delay(failures: int, base: float = RESTART_BASE_S, cap: float = REST
 
 @dataclass
 class Server:
-    """One supervised server: its name (and log file), its command, and its current process."""
+    """One supervised server: its name (and log file), its command, and its current process. A server with a
+    `ready` check (a database) is waited for before the next one starts, runs in a session of its own (Ctrl-C in
+    the terminal reaches the launcher, which stops it after the others); one with an `env` of its own gets only
+    that."""
 
     name: str
     command: list[str]
+    env: dict | None = None
+    ready: Callable[[], bool] | None = None
     process: subprocess.Popen | None = None
     started: float = 0.0  # time.monotonic() of the last start
     failures: int = 0  # exits in a row, each less than STABLE_S after its start
@@ -88,15 +95,19 @@ class Supervisor:
     def process(self, name: str) -> subprocess.Popen:
         return next(server.process for server in self.servers if server.name == name)
 
-    def start(self) -> None:
+    def start(self, ready_timeout: float = 60) -> None:
+        """Start the servers in order, waiting for each that has a `ready` check (a database before its users)."""
         for server in self.servers:
             self._launch(server, "w")
+            if server.ready:
+                wait_until(server.ready, server.process, server.name, ready_timeout)
 
     def _launch(self, server: Server, mode: str) -> None:
         output = open(self.log_dir / f"{server.name}.log", mode) if self.log_dir else None
         try:
-            server.process = subprocess.Popen(server.command, cwd=ROOT, env=self.env, stdout=output,
-                                              stderr=subprocess.STDOUT, preexec_fn=private_files)
+            server.process = subprocess.Popen(server.command, cwd=ROOT, env=server.env or self.env, stdout=output,
+                                              stderr=subprocess.STDOUT, preexec_fn=private_files,
+                                              start_new_session=server.ready is not None)
         finally:
             if output:
                 output.close()  # the server has its own copy
@@ -129,34 +140,58 @@ class Supervisor:
             line = f"the {server.name} server exited with code {code}; restarting it in {delay:.0f} s at {at}"
         print(f"[launcher {time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No server is noted as exited or restarted inside this block (a test sees what happens while one is down)."""
+        with self._lock:
+            yield
+
     def supervise(self, interval: float = 0.5) -> None:
         """Check every `interval` seconds until stop() (Ctrl-C interrupts it in the main thread)."""
         while not self._stopping.wait(interval):
             self.check()
 
     def stop(self) -> None:
-        """No more restarts; stop the servers (the Rasa server first, as before)."""
+        """No more restarts; stop the servers (the Rasa server first, as before), and those with a `ready` check (the
+        databases the others use) only once the others have stopped."""
         with self._lock:
             self._stopping.set()
-        stop(*(server.process for server in reversed(self.servers)))
+        started = [server for server in reversed(self.servers) if server.process]
+        stop(*(server.process for server in started if not server.ready))
+        stop(*(server.process for server in started if server.ready))
+
+
+def private_var_dir(var_dir: Path) -> Path:
+    """var/: created if missing, readable by its owner only."""
+    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    var_dir.chmod(0o700)
+    return var_dir
+
+
+def shared_env(ports: Ports, var_dir: Path, token: str, session_key: str | None = None) -> dict:
+    """service_env plus the secrets every Rasa and action server shares: a new ACTION_SERVER_TOKEN each start, the
+    session key that signs conversation ids (bot.sessions), the Rasa token (never on a command line: ps shows those)."""
+    return {**service_env(ports, var_dir), "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
+            "INTAKE_SESSION_KEY": session_key or secrets.token_urlsafe(32), "INTAKE_RASA_TOKEN": token}
+
+
+def actions_server(name: str, port: int) -> Server:
+    return Server(name, [sys.executable, "-m", "actions.server", "--port", str(port)])
+
+
+def rasa_server(name: str, model: Path, port: int, origins: tuple[str, ...],
+                endpoints: str = "endpoints.yml") -> Server:
+    return Server(name, [
+        sys.executable, "-m", "bot.rasa_server", "--model", str(model), "--interface", "127.0.0.1", "--port", str(port),
+        "--enable-api", "--cors", *origins, "--credentials", "credentials.yml", "--endpoints", endpoints])
 
 
 def supervisor(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None,
                origins: tuple[str, ...] | None = None, session_key: str | None = None) -> Supervisor:
     """The action server and the Rasa server, not started yet, sharing one new ACTION_SERVER_TOKEN."""
-    var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    var_dir.chmod(0o700)
-    env = service_env(ports, var_dir)
-    env["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)  # shared by the two servers, new on every start
-    env["INTAKE_SESSION_KEY"] = session_key or secrets.token_urlsafe(32)  # signs conversation ids (bot.sessions)
-    env["INTAKE_RASA_TOKEN"] = token  # bot.rasa_server hands it to Rasa: never on a command line (ps shows those)
-    python = sys.executable
-    actions = Server("actions", [python, "-m", "actions.server", "--port", str(ports.actions)])
-    rasa = Server("rasa", [
-        python, "-m", "bot.rasa_server", "--model", str(model), "--interface", "127.0.0.1", "--port", str(ports.rasa),
-        "--enable-api", "--cors", *(origins or allowed_origins(ports)),
-        "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"])
-    return Supervisor([actions, rasa], env, log_dir)
+    env = shared_env(ports, private_var_dir(var_dir), token, session_key)
+    return Supervisor([actions_server("actions", ports.actions),
+                       rasa_server("rasa", model, ports.rasa, origins or allowed_origins(ports))], env, log_dir)
 
 
 def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir: Path | None = None,
@@ -167,18 +202,30 @@ def start_services(model: Path, ports: Ports, var_dir: Path, token: str, log_dir
     return services.process("actions"), services.process("rasa")
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
-    """Poll `url` until it answers, or fail when the process dies or time runs out."""
+def wait_until(ready: Callable[[], bool], process: subprocess.Popen, what: str, timeout: float = 180) -> None:
+    """Poll `ready()` until it holds, or fail when the process dies or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url} process exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+            raise RuntimeError(f"{what} process exited with code {process.returncode}")
+        if ready():
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"{what} was not ready within {timeout:.0f} s")
+
+
+def answers(url: str) -> bool:
+    """True when `url` answers at all."""
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    """Poll `url` until it answers, or fail when the process dies or time runs out."""
+    wait_until(lambda: answers(url), process, url, timeout)
 
 
 def stop(*processes: subprocess.Popen) -> None:
@@ -200,8 +247,15 @@ def counselor_login_note(first_start: bool, tokens: dict) -> str:
     return f"token: counselor_token in var/secrets.json{', new' if first_start else ''}"
 
 
-def run(ports: Ports = Ports()) -> None:
-    """Train if needed, start everything, print where to go, and wait for Ctrl-C."""
+def single_profile(model: Path, ports: Ports, tokens: dict) -> tuple[Supervisor, list[tuple[str, str]], str]:
+    """The action server and the Rasa server, the URLs to wait for, and nothing more to say."""
+    services = supervisor(model, ports, ROOT / "var", tokens["rasa_token"], session_key=tokens["session_key"])
+    health = [("actions", f"http://localhost:{ports.actions}/health"), ("rasa", f"http://localhost:{ports.rasa}/")]
+    return services, health, ""
+
+
+def run(ports: Ports = Ports(), profile: str = "single") -> None:
+    """Train if needed, start everything (the single or the cluster profile), print where to go, wait for Ctrl-C."""
     from bot.tokens import counselor_token
     from bot.web.server import WebConfig, serve
 
@@ -209,13 +263,18 @@ def run(ports: Ports = Ports()) -> None:
     model = ensure_model()
     first_start = not SECRETS_FILE.exists()
     tokens = ensure_secrets()
-    services = supervisor(model, ports, ROOT / "var", tokens["rasa_token"], session_key=tokens["session_key"])
+    if profile == "cluster":
+        from bot.cluster import cluster_profile
+
+        services, health, note = cluster_profile(model, ports, ROOT / "var", tokens)
+    else:
+        services, health, note = single_profile(model, ports, tokens)
     web = None
     signal.signal(signal.SIGTERM, stop_on_sigterm)  # `kill` or a service manager: stop as cleanly as Ctrl-C
     try:
         services.start()
-        wait_until_up(f"http://localhost:{ports.actions}/health", services.process("actions"))
-        wait_until_up(f"http://localhost:{ports.rasa}/", services.process("rasa"))
+        for name, url in health:
+            wait_until_up(url, services.process(name))
         web = serve(WebConfig(f"http://localhost:{ports.rasa}", tokens["rasa_token"], counselor_token(),
                               ROOT / "var" / "intake.db", allowed_origins(ports)), ports.web)
         login = counselor_login_note(first_start, tokens)
@@ -228,6 +287,7 @@ def run(ports: Ports = Ports()) -> None:
             f"  socket.io channel: http://localhost:{ports.rasa}/socket.io/\n"
             f"  Rasa HTTP API:     http://localhost:{ports.rasa}/ (token in var/secrets.json)\n"
             f"  Action server:     http://localhost:{ports.actions}/health\n"
+            f"{note}"
             "A server that exits is restarted. Press Ctrl-C to stop.\n",
             flush=True,
         )

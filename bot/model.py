@@ -13,11 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # bot/shorthand.py: the tokenizer component reads its symbols while training.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components", "bot/shorthand.py")
 # Read at run time, not by training: the spaCy rules, the answer classifiers' and the crisis net's examples
-# (bot/answers.py, bot/crisis_net.py, used by the router), the server-side pieces (channels, tracker store), and
+# (bot/answers.py, bot/crisis_net.py, used by the router), the server-side pieces (channels, tracker stores), and
 # the components that learn nothing (the router runs after the trained classifiers; the safety policy is fixed).
 NOT_TRAINING_INPUTS = ("data/patterns", "data/safety", "data/answers.yml", "data/crisis_examples.yml",
                        "components/channels.py", "components/router.py", "components/safety_policy.py",
-                       "components/tracker_store.py", "components/speedups.py")
+                       "components/tracker_store.py", "components/speedups.py", "components/cluster_stores.py")
 
 
 def training_files(root: Path = ROOT) -> list[Path]:

@@ -8,7 +8,8 @@ Every deletion is one SQL statement with a WHERE on the stored time; no row is r
   or its disposition was changed within DAYS (the queue item was still being worked on). Audit rows older
   than DAYS. Call-back contact details are also blanked RETENTION_DAYS of bot.callbacks after closing, as the
   queue does;
-- replay database: runs (by when they finished, else started) with their calls and errors.
+- replay database: runs (by when they finished, else started) with their calls and errors;
+- the cluster profile's PostgreSQL (docs/cluster.md), while it runs: conversations as in the tracker database.
 Deleted content is overwritten (SQLite's secure_delete) and the write-ahead log checkpointed. Only counts per
 table are printed, never content. A file that does not exist is left alone (never created).
 """
@@ -31,18 +32,20 @@ BUSY_TIMEOUT_S = 5.0
 
 @dataclass(frozen=True)
 class Databases:
-    """The three SQLite files of an install."""
+    """The three SQLite files of an install, and the var/ directory of its cluster profile's PostgreSQL if any."""
 
     tracker: Path
     intake: Path
     replay: Path
+    cluster: Path | None = None
 
     @classmethod
     def default(cls) -> Databases:
         """$RASA_TRACKER_DB and $INTAKE_DB as the servers use them, else the files under var/."""
         var = ROOT / "var"
         return cls(Path(os.environ.get("RASA_TRACKER_DB") or var / "tracker.db"),
-                   Path(os.environ.get("INTAKE_DB") or var / "intake.db"), var / "replay.db")
+                   Path(os.environ.get("INTAKE_DB") or var / "intake.db"), var / "replay.db",
+                   var if (var / "postgres").is_dir() else None)
 
 
 def cutoff(days: int, today: datetime | None = None) -> datetime:
@@ -81,11 +84,14 @@ def run(conn: sqlite3.Connection, steps: list[tuple[str, str, dict]]) -> dict[st
     return counts
 
 
+IDLE_CONVERSATIONS = "select sender_id from events group by sender_id having max(timestamp) < {before}"
+
+
 def purge_tracker(conn: sqlite3.Connection, before: datetime) -> dict[str, int]:
     """Conversations (Rasa's `events` table) whose latest event is older than `before`."""
     if "events" not in tables(conn):
         return {}
-    idle = "select sender_id from events group by sender_id having max(timestamp) < :before"
+    idle = IDLE_CONVERSATIONS.format(before=":before")
     params = {"before": before.timestamp()}
     conversations = conn.execute(f"select count(*) from ({idle})", params).fetchone()[0]
     counts = run(conn, [("events", f"delete from events where sender_id in ({idle})", params)])
@@ -154,9 +160,32 @@ def purge_replay(conn: sqlite3.Connection, before: datetime) -> dict[str, int]:
 PURGES = (("tracker", purge_tracker), ("intake", purge_intake), ("replay", purge_replay))
 
 
+def purge_cluster_conversations(var_dir: Path, before: datetime) -> tuple[str, dict[str, int] | None]:
+    """The cluster profile's PostgreSQL conversations whose latest event is older than `before` (one transaction);
+    None when PostgreSQL is not running."""
+    import psycopg2
+
+    from bot.services import postgres, running_port
+
+    service = postgres(var_dir, running_port(var_dir, "postgres"))
+    where = f"PostgreSQL 127.0.0.1:{service.port}/{service.database}"
+    if not service.ready():
+        return where, None
+    idle, params = IDLE_CONVERSATIONS.format(before="%(before)s"), {"before": before.timestamp()}
+    with psycopg2.connect(service.url()) as conn, conn.cursor() as cursor:
+        cursor.execute("select to_regclass('events') is not null")
+        if not cursor.fetchone()[0]:
+            return where, {}
+        cursor.execute(f"select count(*) from ({idle}) idle", params)
+        conversations = cursor.fetchone()[0]
+        cursor.execute(f"delete from events where sender_id in ({idle})", params)
+        return where, {"conversations": conversations, "events": cursor.rowcount}
+
+
 def purge(days: int = RETENTION_DAYS, databases: Databases | None = None,
-          today: datetime | None = None) -> dict[Path, dict[str, int] | None]:
-    """Delete what is older than `days` in each database; per file, the rows deleted per table (None: no file)."""
+          today: datetime | None = None) -> dict[Path | str, dict[str, int] | None]:
+    """Delete what is older than `days` in each database; per file (or PostgreSQL), the rows deleted per table
+    (None: no such file, or PostgreSQL not running)."""
     before = cutoff(days, today)
     databases = databases or Databases.default()
     result: dict[Path, dict[str, int] | None] = {}
@@ -170,13 +199,19 @@ def purge(days: int = RETENTION_DAYS, databases: Databases | None = None,
             result[path] = purge_one(conn, before)
         finally:
             conn.close()
+    if databases.cluster:
+        where, counts = purge_cluster_conversations(databases.cluster, before)
+        result[where] = counts
     return result
 
 
-def report(days: int, result: dict[Path, dict[str, int] | None]) -> str:
+def report(days: int, result: dict[Path | str, dict[str, int] | None]) -> str:
     """What was deleted, as counts per table (never content)."""
     lines = [f"Deleted what is older than {days} days:"]
     for path, counts in result.items():
+        if counts is None and isinstance(path, str):
+            lines.append(f"  {path}: not running, nothing deleted (purge while `make run PROFILE=cluster` runs)")
+            continue
         if counts is None:
             lines.append(f"  {path}: no such file, nothing to delete")
             continue

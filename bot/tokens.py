@@ -20,11 +20,11 @@ NEW_TOKENS = {"rasa_token": 32, "counselor_token": 24, "session_key": 32,  # nam
               "reference_key": 32}  # the keyed pseudonyms (bot.pseudonyms)
 
 
-def ensure_secrets(path: Path = SECRETS_FILE) -> dict:
-    """Tokens for Rasa's HTTP API, the counselor console, the conversation ids and the pseudonymous references,
-    generated on first start (and a token added later to an older file)."""
+def ensure_secrets(path: Path = SECRETS_FILE, names: dict[str, int] = NEW_TOKENS) -> dict:
+    """Tokens for Rasa's HTTP API, the counselor console, the conversation ids and the pseudonymous references (or
+    the `names` given: the cluster's passwords), generated on first use (and a name added later to an older file)."""
     tokens = json.loads(path.read_text()) if path.exists() else {}
-    missing = {name: secrets.token_urlsafe(size) for name, size in NEW_TOKENS.items() if name not in tokens}
+    missing = {name: secrets.token_urlsafe(size) for name, size in names.items() if name not in tokens}
     if not missing:
         return tokens
     tokens.update(missing)

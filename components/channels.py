@@ -144,6 +144,12 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
     return handle
 
 
+def client_address(request: Request) -> str:
+    """Who is asking: the address a proxy in front reports (only when Sanic is told to trust one, as the cluster
+    profile's replicas are behind nginx: $SANIC_PROXIES_COUNT), else the connection's own."""
+    return request.remote_addr or request.ip or "unknown"
+
+
 def too_many(wait: int) -> Any:
     """429 with Retry-After, and the words a person sees (with the crisis numbers: safety first)."""
     return response.json([{"text": SLOW_DOWN.format(seconds=wait)}], status=429, headers={"Retry-After": str(wait)})
@@ -172,7 +178,7 @@ class IntakeRestInput(RestInput):
 
         @webhook.route("/session", methods=["POST"])
         async def start(request: Request) -> Any:
-            if wait := NEW_CONVERSATIONS.wait(request.ip or "unknown"):
+            if wait := NEW_CONVERSATIONS.wait(client_address(request)):
                 return too_many(wait)
             body = request.json if isinstance(request.json, dict) else {}
             purpose = body.get("purpose") if isinstance(body.get("purpose"), str) else None

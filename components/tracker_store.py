@@ -1,21 +1,23 @@
 """Rasa's SQL tracker store with the privacy rules of bot.privacy.
 
-A conversation is written to SQLite only once the person consents; until then (or after they
-decline) it is kept in memory for the chat alone. When "delete my information" is confirmed, the
-conversation and every intake row of it are erased. Stored conversations are also kept in memory
-(this server is their only writer), so a message does not reload its conversation from SQL.
-Crisis responses (not safety questions) and handoff requests are recorded here (kind, category,
-time; never the text), so they are kept even when the action server is down; anonymously once the
-person has declined.
+A conversation is written to SQL only once the person consents; until then (or after they decline) it is kept
+apart for the chat alone: in this process's memory here, in Redis in the cluster profile
+(components/cluster_stores.py). When "delete my information" is confirmed, the conversation and every intake row
+of it are erased. Here stored conversations are also kept in memory (this server is their only writer), so a
+message does not reload its conversation from SQL; the cluster profile keeps no such copy. Crisis responses (not
+safety questions) and handoff requests are recorded here (kind, category, time; never the text), so they are kept
+even when the action server is down; anonymously once the person has declined. A store that fails raises, and the
+channel answers with the apology (Rasa's own wrapper would go on with an empty conversation instead).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import MutableMapping
 from typing import Any, Iterable
 
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -48,15 +50,37 @@ def consent_changed(turn: list) -> bool:
     return any(isinstance(e, SlotSet) and e.key == CONSENT_SLOT for e in turn)
 
 
+class RecentlyUsed(OrderedDict):
+    """A dict that keeps its entries in the order they were last set, so the oldest can be dropped first."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.move_to_end(key)
+
+    def trim(self, limit: int) -> None:
+        """Drop the least recently set entries beyond `limit`."""
+        while len(self) > limit:
+            self.popitem(last=False)
+
+
+def kept_in(domain: Domain | None, entries: MutableMapping) -> InMemoryTrackerStore:
+    """Rasa's in-memory tracker store over `entries` (serialised conversations by id): memory, or Redis."""
+    store = InMemoryTrackerStore(domain or Domain.empty())
+    store.store = entries
+    return store
+
+
 class ConsentTrackerStore(SQLTrackerStore):
     """Stores a conversation in SQL only with consent; erases it on request."""
 
     def __init__(self, domain: Domain | None = None, max_unstored: int = MAX_UNSTORED_CONVERSATIONS,
-                 **kwargs: Any) -> None:
-        self.unstored = InMemoryTrackerStore(domain or Domain.empty())  # without consent: memory only
-        self.cached = InMemoryTrackerStore(domain or Domain.empty())  # with consent: SQL, plus this copy
+                 unstored: MutableMapping | None = None, recorded: MutableMapping | None = None,
+                 cache: bool = True, **kwargs: Any) -> None:
+        self.unstored = kept_in(domain, RecentlyUsed() if unstored is None else unstored)  # without consent
+        self.cached = kept_in(domain, RecentlyUsed()) if cache else None  # with consent: SQL, plus this copy
         self.max_unstored = int(max_unstored)
-        self.recorded_until: OrderedDict[str, float] = OrderedDict()
+        self.recorded_until: MutableMapping = RecentlyUsed() if recorded is None else recorded
+        raise_store_errors()
         super().__init__(domain=domain, **kwargs)
 
     @property
@@ -82,24 +106,24 @@ class ConsentTrackerStore(SQLTrackerStore):
         if may_store(consent):
             self.unstored.store.pop(sender, None)
             await super().save(tracker)
-            await self.remember(self.cached, tracker)
+            if self.cached is not None:
+                await self.remember(self.cached, tracker)
             return
         if consent_changed(turn):
-            self.cached.store.pop(sender, None)
+            if self.cached is not None:
+                self.cached.store.pop(sender, None)
             self.delete_sql_events(sender)  # consent withdrawn: nothing stays in the database
         await self.remember(self.unstored, tracker)
 
     async def remember(self, store: InMemoryTrackerStore, tracker: DialogueStateTracker) -> None:
         """Keep the conversation in `store`, dropping the least recently used beyond the limit."""
-        store.store.pop(tracker.sender_id, None)
         await store.save(tracker)
-        while len(store.store) > self.max_unstored:
-            store.store.pop(next(iter(store.store)))
+        store.store.trim(self.max_unstored)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        """The conversation from memory (unstored, or a copy of a stored one), else from SQL."""
+        """The conversation kept without consent, else a copy of a stored one in memory, else from SQL."""
         for store in (self.unstored, self.cached):
-            if sender_id in store.store:
+            if store is not None and sender_id in store.store:
                 return await store.retrieve(sender_id)
         return await super().retrieve(sender_id)
 
@@ -116,7 +140,8 @@ class ConsentTrackerStore(SQLTrackerStore):
     def erase(self, sender_id: str) -> None:
         """Forget the conversation everywhere: memory, tracker database, intake database."""
         self.unstored.store.pop(sender_id, None)
-        self.cached.store.pop(sender_id, None)
+        if self.cached is not None:
+            self.cached.store.pop(sender_id, None)
         self.recorded_until.pop(sender_id, None)
         self.delete_sql_events(sender_id)
         deleted = delete_conversation(default_db(), sender_id)
@@ -130,7 +155,7 @@ class ConsentTrackerStore(SQLTrackerStore):
 
     def record_safety_events(self, sender: str, turn: list, consent: object) -> None:
         """Record each crisis response and handoff of this turn not yet recorded (no message text)."""
-        since = self.recorded_until.get(sender, 0.0)
+        since = float(self.recorded_until.get(sender, 0.0))
         for event in turn:
             if not isinstance(event, BotUttered) or event.timestamp <= since:
                 continue
@@ -142,7 +167,31 @@ class ConsentTrackerStore(SQLTrackerStore):
                                  str(custom.get("category") or "unspecified"))
                 except Exception as error:  # recording must never block the conversation
                     logger.error("Could not record a %s event (%s).", kind, type(error).__name__)
-            self.recorded_until[sender] = event.timestamp
-            self.recorded_until.move_to_end(sender)
-        while len(self.recorded_until) > self.max_unstored:
-            self.recorded_until.popitem(last=False)
+            self.recorded_until[sender] = repr(event.timestamp)
+        self.recorded_until.trim(self.max_unstored)
+
+
+def reraise(error: Exception) -> None:
+    raise error
+
+
+def raise_store_errors() -> None:
+    """Let a failing ConsentTrackerStore raise through Rasa's FailSafeTrackerStore (idempotent).
+
+    The wrapper would otherwise answer a failed read with an empty conversation, which the turn then saves over
+    the person's own (or keeps in one replica's memory); raised, the error reaches the channel, which apologises.
+    """
+    from rasa.core.agent import Agent
+
+    create = Agent._create_tracker_store
+    if getattr(create, "raises_store_errors", False):
+        return
+
+    def create_tracker_store(store: Any, domain: Domain) -> Any:
+        wrapped = create(store, domain)
+        if isinstance(store, ConsentTrackerStore) and isinstance(wrapped, FailSafeTrackerStore):
+            wrapped._on_tracker_store_error = reraise
+        return wrapped
+
+    create_tracker_store.raises_store_errors = True
+    Agent._create_tracker_store = staticmethod(create_tracker_store)

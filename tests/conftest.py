@@ -1,5 +1,5 @@
-"""Shared test setup: tests under tests/e2e and tests/security are marked e2e (they need the trained assistant,
-whose fixtures, one per run, are in tests/e2e/stack.py)."""
+"""Shared test setup: tests under tests/e2e, tests/security and tests/cluster are marked e2e (they start real
+servers, most with the trained assistant, whose fixtures, one per run, are in tests/e2e/stack.py)."""
 
 import os
 
@@ -13,5 +13,5 @@ os.environ.setdefault("INTAKE_REFERENCE_KEY", "test-reference-key")
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "/e2e/" in str(item.fspath) or "/security/" in str(item.fspath):
+        if any(f"/{folder}/" in str(item.fspath) for folder in ("e2e", "security", "cluster")):
             item.add_marker(pytest.mark.e2e)

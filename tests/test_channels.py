@@ -20,3 +20,22 @@ def test_a_made_up_payload_is_read_as_plain_text_and_an_offered_one_kept():
 
 def test_non_text_is_empty():
     assert clean_message(None) == ("", False) and clean_message(42) == ("", False)
+
+
+def test_the_client_address_is_the_proxy_s_only_when_sanic_trusts_one():
+    """The cluster profile's replicas are behind nginx ($SANIC_PROXIES_COUNT=1): the per-address limit on new
+    conversations counts each person, not nginx; the last X-Forwarded-For entry is the one nginx added."""
+    from sanic import Sanic
+    from sanic.compat import Header
+    from sanic.request import Request
+
+    from components.channels import client_address
+
+    def request(proxies: int) -> Request:
+        app = Sanic(f"client_address_{proxies}")
+        app.config.PROXIES_COUNT = proxies
+        return Request(b"/webhooks/rest/session", Header({"x-forwarded-for": "203.0.113.9, 198.51.100.7"}), "1.1",
+                       "POST", None, app)
+
+    assert client_address(request(1)) == "198.51.100.7"  # what nginx saw, whatever the client claimed before it
+    assert client_address(request(0)) == "unknown"  # no proxy trusted: the connection's own (none in this stub)

@@ -104,3 +104,50 @@ def test_no_restart_after_stop(quick_restarts):
     time.sleep(0.2)
     supervisor.check()
     assert len(supervisor.started) == 1 and server.process.poll() is not None
+
+
+def test_a_server_with_a_ready_check_is_waited_for_and_stopped_after_the_others(tmp_path):
+    """The cluster profile's order: a database is ready before its users start, and stops only after them."""
+    ready_file, stops = tmp_path / "ready", tmp_path / "stops"
+    on_sigint = ("import signal, sys, time\n"
+                 "def done(*_):\n    time.sleep({delay})\n    open({stops!r}, 'a').write('{name} ')\n    sys.exit(0)\n"
+                 "signal.signal(signal.SIGINT, done)\n{before}time.sleep(60)\n")
+    def stand_in_stopping(name: str, delay: float, before: str) -> list[str]:
+        return [sys.executable, "-c", on_sigint.format(delay=delay, stops=str(stops), name=name, before=before)]
+
+    becomes_ready = f"time.sleep(0.5); open({str(ready_file)!r}, 'w')\n"
+    database = Server("database", stand_in_stopping("database", 0, becomes_ready), ready=ready_file.exists)
+    user = Server("user", stand_in_stopping("user", 0.5, f"assert __import__('os').path.exists({str(ready_file)!r})\n"))
+    supervisor = Supervisor([database, user], dict(os.environ), tmp_path)
+    try:
+        supervisor.start()
+        time.sleep(0.5)
+        assert user.process.poll() is None  # it found the database ready when it started
+        assert os.getpgid(database.process.pid) != os.getpgid(0)  # Ctrl-C in the terminal does not reach it
+    finally:
+        supervisor.stop()
+    assert stops.read_text().split() == ["user", "database"]
+
+
+def test_no_server_is_restarted_while_paused(tmp_path, quick_restarts):
+    import threading
+
+    server = stand_in("sleeper", "import time; time.sleep(60)")
+    supervisor = Supervisor([server], dict(os.environ), tmp_path)
+    watcher = threading.Thread(target=supervisor.supervise, args=(0.02,), daemon=True)
+    try:
+        supervisor.start()
+        watcher.start()
+        first = server.process
+        with supervisor.paused():
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+            time.sleep(0.3)
+            assert server.process is first and server.restart_at is None
+        deadline = time.monotonic() + 10
+        while server.process is first:
+            assert time.monotonic() < deadline, "not restarted after the pause"
+            time.sleep(0.05)
+    finally:
+        supervisor.stop()
+        watcher.join(timeout=5)

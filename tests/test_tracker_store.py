@@ -1,7 +1,6 @@
 """The consent-aware tracker store: what reaches SQLite, what stays in memory, what is erased."""
 
 import asyncio
-import sqlite3
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -34,8 +33,9 @@ def store(tmp_path, monkeypatch):
 
 
 def sql_rows(store, sender):
-    return sqlite3.connect(store.engine.url.database).execute(
-        "select count(*) from events where sender_id = ?", [sender]).fetchone()[0]
+    """The conversation's rows in the tracker database (SQLite here, PostgreSQL in tests/cluster)."""
+    with store.session_scope() as session:
+        return session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).count()
 
 
 def tracker_with(sender, *events):
@@ -109,3 +109,18 @@ def test_memory_is_bounded(store):
     for number in range(5):
         asyncio.run(store.save(tracker_with(f"m{number}", UserUttered("hi"))))
     assert list(store.unstored.store) == ["m2", "m3", "m4"]
+
+
+def test_a_failing_store_raises_through_rasa_s_wrapper_instead_of_starting_an_empty_conversation(store, monkeypatch):
+    from rasa.core.agent import Agent
+
+    wrapped = Agent._create_tracker_store(store, DOMAIN)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(store, "session_scope", broken)
+    with pytest.raises(OSError):
+        asyncio.run(wrapped.retrieve("f"))
+    with pytest.raises(OSError):
+        asyncio.run(wrapped.save(tracker_with("f", UserUttered("yes"), SlotSet("consent", "given"))))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,15 +12,10 @@ import pytest
 
 from bot.launcher import Ports, start_services, stop, wait_until_up
 from bot.model import ensure_model
+from bot.services import free_port
 
 TOKEN = "e2e-test-token"
 TEST_ORIGINS = r"http://(localhost|127\.0\.0\.1):\d+$"  # the test web app runs on a free port
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post_json(url: str, body: dict, timeout: float = 60) -> object:

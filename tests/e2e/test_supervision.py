@@ -5,23 +5,14 @@ import os
 import signal
 import threading
 import time
-import urllib.request
 
-from bot.launcher import Ports, supervisor, wait_until_up
+from bot.launcher import Ports, answers, supervisor, wait_until_up
 from bot.model import ensure_model
 from tests.e2e.stack import TEST_ORIGINS, TOKEN, Assistant, free_port
 
 
 def text_of(replies: list[dict]) -> str:
     return " ".join(message.get("text", "") for message in replies)
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def wait_for(condition, timeout: float, what: str) -> float:

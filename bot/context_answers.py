@@ -10,6 +10,7 @@ Pure functions: no Rasa here.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 OPEN_HOURS = 40  # "all day, any day", "whenever": as much as a program asks
 NEGATIONS = re.compile(r"\b(no|not|never|nobody|noone|no one|nothing|without|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
@@ -148,9 +149,18 @@ NOT_SEVERE = re.compile(r"\b(?:not|isn'?t|wasn'?t|wouldn'?t call it|no)\s+(?:so 
 STILL_A_PROBLEM = r"bad|serious|hard|difficult|problems?|issues?|struggl\w*|affect\w*|costing|mess"
 
 
+# "never lost the job or the house, though", "still had the job tho": what was kept says it is not the worst
+KEPT_WHAT_MATTERS = re.compile(r"\b(?:never lost|didn'?t lose|did not lose|haven'?t lost|still (?:have|had|got|kept) "
+                               r"(?:my|the|a)|kept (?:my|the) (?:job|house|home|kids|license)|not (?:total|everything)|"
+                               r"didn'?t lose everything|not total wreckage)\b")
+
+
 def refine_severity(value: str | None, message: str) -> str | None:
-    """A severe reading whose severe words are denied: moderate when a problem is still named, else mild."""
+    """A severe reading whose severe words are denied, or that says what was kept: moderate when a problem is
+    still named (or something was kept), else mild."""
     text = clean(message)
+    if value == "severe" and KEPT_WHAT_MATTERS.search(text):
+        return "moderate"
     if value != "severe" or not NOT_SEVERE.search(text):
         return value
     rest = NOT_SEVERE.sub(" ", text)
@@ -190,17 +200,32 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 def correct_typos(message: str, vocabulary: frozenset[str]) -> str:
     """The message with each word of 4+ letters that is one typo away from exactly one vocabulary word
-    replaced by it ("qiuet house" -> "quiet house", "daytmie" -> "daytime"); English function words are no typos
-    ("is there" is not "is three", "will I" is not "well I")."""
+    replaced by it ("qiuet house" -> "quiet house", "daytmie" -> "daytime"); English function words and words people
+    often write are no typos ("is there" is not "is three", "will I" not "well I", "wild" not "mild")."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
     def fix(match: re.Match) -> str:
         word = match.group().lower()
-        if len(word) < 4 or word in vocabulary or word in STOP_WORDS:
+        if len(word) < 4 or word in vocabulary or word in STOP_WORDS or word in common_words():
             return match.group()
         near = [v for v in vocabulary if one_edit_apart(word, v)]
         return near[0] if len(near) == 1 else match.group()
     return re.sub(r"[A-Za-z]+", fix, message)
+
+
+COMMON_AT = 3  # a word written this often in the answer examples is a word, not a typo
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Words the answer examples (data/answers.yml) use at least COMMON_AT times."""
+    from collections import Counter
+
+    from bot.answers import examples
+
+    counts = Counter(word for by_value in examples().values() for texts in by_value.values() for text in texts
+                     for word in re.findall(r"[a-z]+", str(text).lower()))
+    return frozenset(word for word, count in counts.items() if count >= COMMON_AT)
 
 
 def pattern_words(pattern: str) -> set[str]:

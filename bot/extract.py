@@ -398,6 +398,7 @@ def value_for_words(criterion_id: str, words: list[str]) -> list[str]:
     return values if criterion.multiple else values[:1]
 
 
+STATEMENT_SUBJECTS = frozenset({"i", "im", "i'm", "ive", "i've", "id", "i'd", "me", "my", "we", "he", "she", "they"})
 QUESTION_SENTENCE = re.compile(r"[^?]*\?+\s*")
 
 
@@ -413,8 +414,8 @@ def told_after_asking(message: str) -> str:
 
 def is_question(words: list[str], message: str) -> bool:
     """True when a reply asks something back ("how many hours is it?", "is IOP at night?")."""
-    if words[0] in WH_WORDS:
-        return True
+    if words[0] in WH_WORDS:  # "when is IOP", not "when I was using I missed shifts"
+        return message.rstrip().endswith("?") or len(words) < 2 or words[1] not in STATEMENT_SUBJECTS
     asks_about = len(words) > 1 and words[1] in ASKED_ABOUT
     return words[0] in AUX_WORDS and (message.rstrip().endswith("?") or asks_about)
 
@@ -431,6 +432,9 @@ def negated_word(padded: str, key: str) -> bool:
                                            "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent")
 
 
+STANDALONE_NO = re.compile(r"\s*(no|nope|nah)\s*[,.!;:\u2014-]", re.IGNORECASE)
+
+
 def short_answer_values(criterion_id: str, message: str, says_more: bool = False) -> list[str | int]:
     """What a short reply says about the asked criterion: values, a number, or UNKNOWN.
 
@@ -443,6 +447,8 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
     if criterion.numeric:
         return hours_answer(words)
     named = value_for_words(criterion_id, words)
+    if says_more and STANDALONE_NO.match(message):  # "No, I'll come and go.": the "No" answers ("yes, I have
+        return [NO_VALUES[criterion_id]] if criterion_id in NO_VALUES else []  # insurance" may confirm its own fact)
     if says_more:
         return [value for value in named if value not in ("yes", "no", "none", UNKNOWN)]
     if named:
@@ -510,7 +516,8 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     value = learned_value(asked, message, needed)
     if value is None:
         return facts
-    return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, value, message)]
+    learned = [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, value, message)]
+    return refined_answer(learned, message, asked) if asked == "severity" else learned  # "still had the job tho"
 
 
 def answers_another(fact: Fact, asked: str) -> bool:

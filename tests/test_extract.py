@@ -961,3 +961,17 @@ def test_a_hospital_denied_in_a_relative_clause_is_not_dangerous_withdrawal():
 def test_a_denied_bad_is_not_dangerous_withdrawal(text):
     values = [f.value for f in extract_facts(text, asked="withdrawal", learned=True) if f.criterion == "withdrawal"]
     assert "dangerous" not in values
+
+
+@pytest.mark.parametrize("asked, text, expected", [
+    ("withdrawal", "Quitting's never gone smooth for me.", None),  # a denial of something good is not "none"
+    ("relapse", "is there a drop in group or do u have to come every time", None),  # "there" is not "three"
+    ("relapse", "Will I be in a group with a bunch of kids? I'd feel a bit out of place.", None),
+    ("severity", "Look, the restaurant business is wild, everyone's doing something.", None),  # "wild" is no typo
+    ("hours_available", "What's the going rate, six hours? I can do six a week.", 6),  # the answer after a question
+    ("severity", "when i was using i missed shifts, lost my car, fought w my bf. still had the job tho", "moderate"),
+    ("can_live_at_facility", "No, I'll come and go.", "no"),
+])
+def test_seventh_round_answers_are_read_as_people_meant_them(asked, text, expected):
+    found = [f.value for f in extract_facts(text, asked=asked, learned=True) if f.criterion == asked]
+    assert found == ([expected] if expected is not None else [])

@@ -1,4 +1,5 @@
-"""Drive a scripted conversation: say the opening lines, answer whatever the form asks, confirm."""
+"""Drive a scripted conversation: say the opening lines, answer whatever the form asks (and "no" to a safety
+question, as a person who is safe would), confirm."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ class Conversation:
 
     transcript: list[tuple[str, list[dict]]] = field(default_factory=list)
     asked: list[str] = field(default_factory=list)
+    safety_questions: int = 0
 
     @property
     def replies(self) -> list[dict]:
@@ -28,6 +30,12 @@ class Conversation:
 
     def texts(self) -> str:
         return "\n".join(m.get("text", "") for m in self.replies)
+
+
+def is_safety_question(replies: list[dict]) -> bool:
+    """True when the reply is the direct safety question (not the full crisis response)."""
+    return any((m.get("custom") or {}).get("type") == "crisis" and (m.get("custom") or {}).get("check")
+               for m in replies)
 
 
 def last_text(replies: list[dict]) -> str:
@@ -47,9 +55,15 @@ def talk(assistant, sender: str, opening: list[str], answers: dict[str, list[str
         return replies
 
     replies: list[dict] = []
+    resume = False
     for line in opening:
         replies = say(line)
     for _ in range(max_turns):
+        if is_safety_question(replies):  # as a person who is safe would: "no", and the conversation goes on
+            convo.safety_questions += 1
+            replies = say("no, I'm safe")
+            resume = True
+            continue
         tracker = assistant.tracker(sender)
         requested = tracker["slots"].get("requested_slot")
         if (tracker.get("active_loop") or {}).get("name") == "intake_form" and requested:
@@ -62,6 +76,9 @@ def talk(assistant, sender: str, opening: list[str], answers: dict[str, list[str
             if confirm:
                 say(confirm)
             return convo
+        elif resume:  # the question came before the intake started: the person asks to begin
+            resume = False
+            replies = say("ok, I'd like to start the questions")
         else:
             raise AssertionError(f"conversation stalled; bot said:\n{last_text(replies)}")
     raise AssertionError("conversation did not finish")

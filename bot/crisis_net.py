@@ -57,10 +57,8 @@ class CrisisNet:
     def read(self, text: str) -> NetReading:
         features = self._hstack([self.words.transform([text]), self.chars.transform([text])]).tocsr()
         probabilities = self.model.predict_proba(features)[0]
-        crisis = [(p, str(c)) for i, (p, c) in enumerate(zip(probabilities, self.model.classes_, strict=True))
-                  if i != self.none_index]
-        best_probability, best = max(crisis)
-        return NetReading(best, float(1.0 - probabilities[self.none_index]))
+        best = max((i for i in range(len(probabilities)) if i != self.none_index), key=lambda i: probabilities[i])
+        return NetReading(str(self.model.classes_[best]), float(1.0 - probabilities[self.none_index]))
 
 
 def train(crisis: dict[str, list[str]], ordinary: list[str]) -> CrisisNet:

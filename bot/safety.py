@@ -235,16 +235,16 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
         return Assessment(None)
     try:
         doc = (nlp or load_safety_pipeline())(message)
-        signals = crisis_signals(doc)
+        context = read_context(doc)
+        signals = crisis_signals(doc, context)
+        if not signals:
+            idiom = bool(context.cues.get(IDIOM_CUE))
+            # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past
+            quiet = idiom or not learned or read_as_not_happening(doc, context)
+            return Assessment(None if quiet else learned_signal(message), idiom)
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
         return Assessment(CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False))
-    if not signals:
-        context = read_context(doc)
-        idiom = bool(context.cues.get(IDIOM_CUE))
-        # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past
-        quiet = idiom or not learned or read_as_not_happening(doc, context)
-        return Assessment(None if quiet else learned_signal(message), idiom)
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
     return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, best.certain))
 
@@ -268,9 +268,9 @@ def learned_signal(message: str) -> CrisisSignal | None:
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
-def crisis_signals(doc: Doc) -> list[CrisisSignal]:
+def crisis_signals(doc: Doc, context: _Context | None = None) -> list[CrisisSignal]:
     """Every crisis match in a processed doc that survives the filters."""
-    context = read_context(doc)
+    context = context or read_context(doc)
     return [signal for span in context.crises if (signal := signal_for(doc, span, context)) is not None]
 
 

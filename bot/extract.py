@@ -34,7 +34,7 @@ from bot.context_answers import (
 )
 from bot.criteria import BY_ID, UNKNOWN
 from bot.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
-from bot.text import AUX_WORDS, WH_WORDS, clean_text, looks_english
+from bot.text import AUX_WORDS, WH_WORDS, clean_text, looks_english, opens_clause, sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -398,24 +398,23 @@ def value_for_words(criterion_id: str, words: list[str]) -> list[str]:
     return values if criterion.multiple else values[:1]
 
 
-STATEMENT_SUBJECTS = frozenset({"i", "im", "i'm", "ive", "i've", "id", "i'd", "me", "my", "we", "he", "she", "they"})
-QUESTION_SENTENCE = re.compile(r"[^?]*\?+\s*")
-
-
 def told_after_asking(message: str) -> str:
     """What a message states after the questions it opens with ("Live there? No, I'm not doing live-in." -> "No,
     I'm not doing live-in."); empty when it states nothing after them."""
-    rest = message
-    while (match := QUESTION_SENTENCE.match(rest)) and match.end() > 0:
-        rest = rest[match.end():]
-    rest = rest.strip()
-    return rest if rest and rest != message.strip() and not is_question(answer_words(rest) or [""], rest) else ""
+    spans = sentence_spans(message)
+    asked = 0
+    while asked < len(spans) and message[spans[asked][1] - 1] == "?":
+        asked += 1
+    if not asked or asked == len(spans):
+        return ""
+    rest = message[spans[asked][0]:].strip()
+    return "" if is_question(answer_words(rest) or [""], rest) else rest
 
 
 def is_question(words: list[str], message: str) -> bool:
     """True when a reply asks something back ("how many hours is it?", "is IOP at night?")."""
     if words[0] in WH_WORDS:  # "when is IOP", not "when I was using I missed shifts"
-        return message.rstrip().endswith("?") or len(words) < 2 or words[1] not in STATEMENT_SUBJECTS
+        return message.rstrip().endswith("?") or not opens_clause(words)
     asks_about = len(words) > 1 and words[1] in ASKED_ABOUT
     return words[0] in AUX_WORDS and (message.rstrip().endswith("?") or asks_about)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.shorthand import spell_out
-from bot.text import AUX_WORDS, WH_WORDS
+from bot.text import AUX_WORDS, CLAUSE_SUBJECTS, WH_WORDS, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_FILE = ROOT / "data" / "knowledge" / "faq.yml"
@@ -187,7 +187,9 @@ def choose_answer(
 
 QUESTION_START = re.compile(  # not "can't", "don't"
     rf"^\s*({'|'.join(sorted((AUX_WORDS - {'am'}) | {'any', 'anything'}))})\b(?!['\u2019]t)", re.IGNORECASE)
-QUESTION_WORD = re.compile(rf"\b({'|'.join(sorted(WH_WORDS, key=len, reverse=True))})\b", re.IGNORECASE)
+# A question word, unless a subject follows it: "when I was using I missed shifts" tells (bot/text.opens_clause).
+QUESTION_WORD = re.compile(rf"\b({'|'.join(sorted(WH_WORDS, key=len, reverse=True))})\b"
+                           rf"(?!\s+(?:{'|'.join(sorted(CLAUSE_SUBJECTS, key=len, reverse=True))})\b)", re.IGNORECASE)
 # A question clause after a story: "my son uses every day, does he have to detox first",
 # "I have a DUI and the court wants rehab, would IOP count": an auxiliary verb, then its subject.
 QUESTION_CLAUSE = re.compile(
@@ -215,13 +217,12 @@ PROGRAM_NAMES = re.compile(
     r"\b(i\.?o\.?p\.?|iops?|op|php|out-?patient|out patient|in-?patient|residential|rehab|programs?|"
     r"treatment|therap(?:y|ies)|counsel+ing|groups?|sessions?|detox|insurance|court|levels? of care|"
     r"partial hospitali[sz]ation|intensive)\b", re.IGNORECASE)
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+")
 
 
 def last_sentence(text: str) -> str:
     """The final sentence of a message ("I'm 19 and work days. Can I do IOP?" -> "Can I do IOP?")."""
-    sentences = [s for s in SENTENCE_BREAK.split(text.strip()) if s.strip()]
-    return sentences[-1] if sentences else ""
+    found = sentences(text)
+    return found[-1] if found else ""
 
 
 def ends_with_program_question(text: str) -> bool:

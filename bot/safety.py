@@ -126,7 +126,6 @@ WH_WORDS = (text_rules.WH_WORDS - {"what's", "whats"}) | {"whenever"}
 DEFINITION_STARTS = frozenset({"whats", "what's", "what", "wats", "wat", "define"})
 DEFINITION_WORDS = 4  # a question this short that starts so asks what a word means
 LEADING_FILLERS = frozenset({"like", "so", "and", "but", "also", "ok", "okay", "um", "uh", "well", "hey", "then"})
-CLAUSE_SUBJECTS = frozenset({"i", "im", "i'm", "he", "she", "we", "they", "my", "it", "hes", "shes", "theyre"})
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
                           "her", "his", "this"})
 
@@ -254,18 +253,9 @@ def learned_signal(message: str) -> CrisisSignal | None:
     reading = net_reading(message)
     if reading is None or reading.probability < NET_CHECK:
         return None
-    sentences = [m for m in SENTENCE.finditer(message) if m.group().strip()]
-    if len(sentences) > 1:
-        best = max(sentences, key=lambda m: net_reading(m.group()).probability)
-        start, end = best.start(), best.end()
-    else:
-        start, end = 0, len(message)
-    evidence = message[start:end].strip()
-    start = message.index(evidence, start)
-    return CrisisSignal(reading.category, evidence, start, start + len(evidence), certain=False)
-
-
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+    spans = text_rules.sentence_spans(message) or [(0, len(message))]
+    start, end = max(spans, key=lambda span: net_reading(message[span[0]:span[1]]).probability)
+    return CrisisSignal(reading.category, message[start:end], start, end, certain=False)
 
 
 def crisis_signals(doc: Doc, context: _Context | None = None) -> list[CrisisSignal]:
@@ -494,7 +484,7 @@ def is_question(doc: Doc, sentence: tuple[int, int]) -> bool:
         words = words[1:]
     if not words or words[0].lower_ not in QUESTION_STARTS:
         return False
-    return not (words[0].lower_ in WH_WORDS and len(words) > 1 and words[1].lower_ in CLAUSE_SUBJECTS)
+    return not text_rules.opens_clause([t.lower_ for t in words[:2]], WH_WORDS)
 
 
 def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[int, int], cues) -> bool:

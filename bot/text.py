@@ -26,6 +26,11 @@ CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "except", "bec
 SUBJECT_WORDS = frozenset({"i", "my", "we", "our", "he", "she", "they", "it", "its", "im", "there", "that"})
 WH_WORDS = frozenset({"how", "what", "what's", "whats", "why", "when", "where", "which", "who"})
 AUX_WORDS = frozenset({"is", "are", "do", "does", "can", "could", "will", "would", "should", "did", "am"})
+# A subject right after a question word makes a clause, not a question: "when I was using I missed shifts".
+CLAUSE_SUBJECTS = frozenset({"i", "im", "i'm", "ive", "i've", "id", "i'd", "me", "my", "we", "he", "she", "they", "it",
+                             "hes", "shes", "theyre"})
+# A sentence ends at a run of . ! ? followed by a space or the end ("2.5 hours" stays whole), or at a line break.
+SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+[.!?]*")
 
 TAG = re.compile(r"<[^<>]{0,300}>")
 # Lone surrogates (not encodable), C0/C1 controls other than tab and newlines, and the noncharacters.
@@ -59,6 +64,27 @@ CORRECTION = re.compile(
 def is_correction(text: str) -> bool:
     """True when the message says it corrects an earlier answer."""
     return bool(CORRECTION.search(text or ""))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of the text starts and ends, spaces trimmed ("Live there? No." -> (0, 11), (12, 15))."""
+    spans = []
+    for match in SENTENCE.finditer(text):
+        body = match.group()
+        if body.strip():
+            start = match.start() + len(body) - len(body.lstrip())
+            spans.append((start, match.start() + len(body.rstrip())))
+    return spans
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, spaces trimmed."""
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def opens_clause(words: list[str], wh_words: frozenset[str] = WH_WORDS) -> bool:
+    """True when lower-case `words` start with a question word that opens a clause: "when I was using ..."."""
+    return len(words) > 1 and words[0] in wh_words and words[1] in CLAUSE_SUBJECTS
 
 
 def looks_english(text: str) -> bool:

@@ -101,6 +101,8 @@ def test_questions_are_told_from_statements():
     assert looks_like_question("looking for information about family programs")
     assert looks_like_question("I was wondering whether IOP meets in the evening")
     assert not looks_like_question("my doctor told me I need treatment for my drinking")
+    assert not looks_like_question("when I was using I missed shifts")  # a clause, as the fact reader reads it
+    assert looks_like_question("it says OP, what does that mean")
 
 
 def test_a_story_ending_in_a_question_about_a_program_is_a_question():

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.criteria import QUESTION_CUES
+from bot.text import sentences as text_sentences
 
-SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 ASKING_STARTS = ("how", "what", "what's", "whats", "why", "when", "where", "which", "who", "is", "are", "do",
                  "does", "did", "can", "could", "would", "will", "have", "has", "had", "any", "anything",
                  "tell", "and", "so", "okay", "ok", "were", "was", "ever")
@@ -52,7 +52,7 @@ def _cues() -> tuple[_Cue, ...]:
 
 def asked_about(text: str) -> Asked | None:
     """The criterion the agent's turn asks about, or None when it asks about none."""
-    sentences = [s.strip() for s in SENTENCE.findall(text.lower()) if s.strip()]
+    sentences = text_sentences(text.lower())
     questions = [s for s in sentences if s.endswith("?") or s.split()[0].strip(",") in ASKING_STARTS]
     for sentence in reversed(questions or sentences):
         best = _best_criterion(sentence)

@@ -43,11 +43,11 @@ def outcome_of_parse(parsed: dict) -> str:
     return "none"
 
 
-def outcome_of_rules(text: str) -> str:
-    """"full", "check" or "none" from the rule layer alone."""
-    from bot.safety import detect_crisis
+def outcome_of_rules(text: str, learned: bool = True) -> str:
+    """"full", "check" or "none" from the rule layer, with the learned net under it unless not `learned`."""
+    from bot.safety import assess_crisis
 
-    signal = detect_crisis(text)
+    signal = assess_crisis(text, learned=learned).signal
     return "none" if signal is None else ("full" if signal.certain else "check")
 
 
@@ -88,19 +88,21 @@ def main() -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="dev", help="set name under tests/data/crisis (default: dev)")
-    parser.add_argument("--rules", action="store_true", help="the rule layer alone, no model")
+    parser.add_argument("--rules", action="store_true", help="the rule layer and the learned net, no DIET model")
+    parser.add_argument("--no-net", action="store_true", help="with --rules: the rules alone, without the net")
     parser.add_argument("--model", type=Path, help="model archive (default: the one for the current inputs)")
     args = parser.parse_args()
     crisis, negatives = load_set(args.set)
     texts = [item["text"] for item in crisis + negatives]
     if args.rules:
-        outcomes = {text: outcome_of_rules(text) for text in texts}
+        outcomes = {text: outcome_of_rules(text, learned=not args.no_net) for text in texts}
     else:
         model = quiet_model(args.model)
         if model is None:
             return 1
         outcomes = asyncio.run(parse_all(model, texts))
-    print(f"set: {args.set} ({'rules alone' if args.rules else 'full NLU'})")
+    layers = "full NLU" if not args.rules else "rules alone" if args.no_net else "rules and learned net"
+    print(f"set: {args.set} ({layers})")
     report(crisis, negatives, outcomes)
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -99,9 +100,9 @@ def write() -> None:
           f"from {', '.join(sets)}")
 
 
-def cross_validate(threshold: float) -> None:
-    """Each development set held out in turn: caught by the rules, by the net alone, and the net's questions on
-    the held-out hard negatives."""
+def cross_validate(thresholds: list[float]) -> None:
+    """Each development set held out in turn: caught by the rules, by the rules and the net, and the net's questions
+    on the held-out hard negatives and on a held-out persona set's words, at each threshold."""
     from bot.safety import assess_crisis, load_safety_pipeline
 
     nlp = load_safety_pipeline()
@@ -109,39 +110,54 @@ def cross_validate(threshold: float) -> None:
     persona = persona_words(skip=HELD_OUT_PERSONAS)
     held_persona = [t for t in persona_words() if t not in set(persona)]
     others = nlu_examples()
-    totals = [0, 0, 0, 0, 0, 0]
-    print(f"{'held out':10} {'rules':>9} {'+net':>9} {'net q on negatives':>20}")
+    totals: Counter = Counter()
+
+    def net_only(texts: list[str], net) -> tuple[int, list[float]]:
+        """How many texts the rules catch, and the net's probability on each of the others (no idiom)."""
+        caught, rest = 0, []
+        for text in texts:
+            rules = assess_crisis(text, nlp, learned=False)
+            if rules.signal is not None:
+                caught += 1
+            elif not rules.idiom:
+                rest.append(net.read(text).probability)
+        return caught, rest
+
+    print(f"{'held out':10} {'rules':>9} " + " ".join(f"{'+net@' + str(t):>10} {'q neg':>6} {'q pers':>6}"
+                                                     for t in thresholds))
     for held in sets:
         rest = [s for s in sets if s != held]
         negatives = [item["text"] for name in rest for item in load(CRISIS_SETS / f"{name}_negatives.yml")]
         net = train(crisis_messages(rest), list(dict.fromkeys(negatives + persona + others)))
         crisis = [item["text"] for item in load(CRISIS_SETS / f"{held}_crisis.yml")]
         held_negatives = [item["text"] for item in load(CRISIS_SETS / f"{held}_negatives.yml")]
-        def asks(text: str, net=net) -> bool:  # the rules find nothing, and no everyday idiom
-            rules = assess_crisis(text, nlp, learned=False)
-            return rules.signal is None and not rules.idiom and net.read(text).probability >= threshold
-
-        by_rules = [assess_crisis(t, nlp, learned=False).signal is not None for t in crisis]
-        either = sum(r or asks(t) for r, t in zip(by_rules, crisis, strict=True))
-        questions = sum(asks(t) for t in held_negatives)
-        on_personas = sum(asks(t) for t in held_persona)
-        print(f"{held:10} {sum(by_rules):4}/{len(crisis):<4} {either:4}/{len(crisis):<4} "
-              f"{questions:8}/{len(held_negatives)}   on {HELD_OUT_PERSONAS} persona words "
-              f"{on_personas}/{len(held_persona)}")
-        for i, value in enumerate((sum(by_rules), either, len(crisis), questions, len(held_negatives), 0)):
-            totals[i] += value
-    print(f"{'all':10} {totals[0]:4}/{totals[2]:<4} {totals[1]:4}/{totals[2]:<4} {totals[3]:8}/{totals[4]}  "
-          f"(rules {totals[0] / totals[2]:.1%}, with the net {totals[1] / totals[2]:.1%}; "
-          f"net questions {totals[3] / totals[4]:.1%})")
+        by_rules, crisis_probs = net_only(crisis, net)
+        _, negative_probs = net_only(held_negatives, net)
+        _, persona_probs = net_only(held_persona, net)
+        totals.update(rules=by_rules, crisis=len(crisis), negatives=len(held_negatives), persona=len(held_persona))
+        row = f"{held:10} {by_rules:4}/{len(crisis):<4} "
+        for t in thresholds:
+            counts = {name: sum(p >= t for p in probs) for name, probs in
+                      (("net", crisis_probs), ("q neg", negative_probs), ("q pers", persona_probs))}
+            totals.update({(t, name): n for name, n in counts.items()})
+            row += f"{by_rules + counts['net']:5}/{len(crisis):<4} {counts['q neg']:6} {counts['q pers']:6} "
+        print(row)
+    print(f"all: rules {totals['rules']}/{totals['crisis']} ({totals['rules'] / totals['crisis']:.1%}); "
+          f"{totals['negatives']} hard negatives; {HELD_OUT_PERSONAS}'s persona messages read {totals['persona']} times")
+    for t in thresholds:
+        caught = totals["rules"] + totals[(t, "net")]
+        print(f"  net at {t}: with the net {caught}/{totals['crisis']} ({caught / totals['crisis']:.1%}); "
+              f"questions on hard negatives {totals[(t, 'q neg')] / totals['negatives']:.1%}, "
+              f"on persona messages {totals[(t, 'q pers')]} in {totals['persona']}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cv", action="store_true", help="cross-validate over the development sets")
-    parser.add_argument("--threshold", type=float, default=NET_CHECK)
+    parser.add_argument("--threshold", type=float, action="append", help=f"net threshold(s), default {NET_CHECK}")
     args = parser.parse_args()
     if args.cv:
-        cross_validate(args.threshold)
+        cross_validate(args.threshold or [NET_CHECK])
     else:
         write()
     return 0

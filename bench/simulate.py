@@ -66,6 +66,7 @@ class Result:
     unfitting: list[str] = field(default_factory=list)
     crisis: int = 0
     checks: int = 0
+    alarmed_by: list[str] = field(default_factory=list)  # what the person said that got a crisis reply
     transcript: list[str] = field(default_factory=list)
     misread: dict[str, tuple] = field(default_factory=dict)  # criterion -> (understood, true) at the end
 
@@ -215,6 +216,8 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
         if not replies or FAILED_MARK in shown.lower() or (NOT_FOLLOWED_MARK in shown.lower() and was_answer):
             result.unfitting.append(text)  # "not sure how to answer that" is unfitting only for an answer
         crisis = next((c for c in customs if c.get("type") == "crisis"), None)
+        if crisis:
+            result.alarmed_by.append(f"{'safety question' if crisis.get('check') else 'CRISIS RESPONSE'}: {text}")
         if crisis and crisis.get("check"):
             result.checks += 1
             text = "no"
@@ -281,6 +284,9 @@ def report(results: list[Result], out: Path | None) -> dict:
         print(f"  {key:30} {value}{share}")
     misreads = Counter(key for r in results for key in r.misread)
     print("  misread criteria (conversations): " + ", ".join(f"{k} {v}" for k, v in misreads.most_common()))
+    for r in results:
+        for alarm in r.alarmed_by:
+            print(f"    {r.persona} {alarm}")
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         for r in results:

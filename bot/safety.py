@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span
 
 import bot.text as text_rules
 from bot.crisis_net import NET_CHECK, net_reading
+from bot.crisis_terms import find_crisis_term
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -236,6 +237,8 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
         doc = (nlp or load_safety_pipeline())(message)
         context = read_context(doc)
         signals = crisis_signals(doc, context)
+        if not signals and (term := find_crisis_term(message)):  # another language: the safety question
+            return Assessment(CrisisSignal(term.category, message[term.start:term.end], term.start, term.end, False))
         if not signals:
             idiom = bool(context.cues.get(IDIOM_CUE))
             # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past
@@ -318,7 +321,9 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     if history_counts and category in ACUTE and not recent and within(cues.get("past_sentence", []), *sentence):
         return None  # "I had DTs last year, hallucinations, I was in the ICU": history, told as an intake answer
     start = doc[word_start(doc, span.start)].idx
-    certain = UNSURE_FLAG not in flags and not (category in SOFTENED_BY_JOKE and cues.get("joke"))
+    # said as a joke, in hyperbole or in passing ("the whole thing", "because of the DTs"): the safety question
+    softened = (category in SOFTENED_BY_JOKE and cues.get("joke")) or within(cues.get("soften", []), *sentence)
+    certain = UNSURE_FLAG not in flags and not softened
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
 
 
@@ -385,8 +390,8 @@ def is_break(doc: Doc, i: int, words: bool = True) -> bool:
     if text in CLAUSE_PUNCT or (text == "-" and token.whitespace_ and i > 0 and doc[i - 1].whitespace_):
         return True
     lower = token.lower_
-    if lower in CLAUSE_WORDS:
-        return True
+    if lower in CLAUSE_WORDS:  # but "since then I've ..." is one clause
+        return not (lower == "then" and i > 0 and doc[i - 1].lower_ in {"since", "until", "till"})
     return lower in JOIN_WORDS and i + 1 < len(doc) and doc[i + 1].lower_ in SUBJECT_WORDS
 
 
@@ -498,6 +503,8 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
         return True  # "whats DTs", "what is narcan"
     if any(cue.start < span.start for cue in within(cues.get("hypothetical", []), *clause)):
         return True
+    if any(cue.start < span.start for cue in within(cues.get("asks_signs", []), *sentence)):
+        return True  # "what are the signs, blue lips and that?"
     if not outside(within(cues.get("generic", []), *clause), span):
         return False
     words = [t.lower_ for t in doc[clause[0]:clause[1]] if not (span.start <= t.i < span.end)]
@@ -523,8 +530,12 @@ def set_in_the_past(doc: Doc, span: Span, sentence: tuple[int, int], past: list[
         return False
     if any(cue.end <= span.start for cue in within(past, *sentence)):
         return True
-    before = past + cues.get("past_sentence", [])
-    return sentence[0] > 0 and bool(within(before, *sentence_bounds(doc, sentence[0] - 1, sentence[0])))
+    if sentence[0] == 0:
+        return False
+    previous = sentence_bounds(doc, sentence[0] - 1, sentence[0])
+    if within(cues.get("now", []) + cues.get("recent", []), *previous):  # "Since then I've twice come round ..."
+        return False
+    return bool(within(past + cues.get("past_sentence", []), *previous))
 
 
 def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], clause: tuple[int, int],

@@ -13,7 +13,7 @@ HELDOUT_FILES = sorted((ROOT / "tests" / "data").glob("faq_heldout*.yml")) + sor
 
 def normalized(text: str) -> str:
     """Lowercase words only, so "What's an IOP?" and "whats an iop" count as the same phrasing."""
-    return " ".join(re.sub(r"[^a-z0-9$ ]", "", text.lower()).split())
+    return " ".join(re.sub(r"[^\w$ ]", "", text.lower()).split())  # letters of any script
 
 
 def training_examples() -> set[str]:

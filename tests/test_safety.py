@@ -564,3 +564,36 @@ def test_sixth_round_classes_are_caught(nlp, text, category):
 def test_sixth_round_negatives_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is None or not signal.certain, signal
+
+
+@pytest.mark.parametrize("text, category", [
+    # the eighth round's first misses, fixed by class (other wording than the set's)
+    ("necked a whole packet of my sleeping tablets after tea", "overdose"),
+    ("came off the lorazepam on Monday, an hour ago I had what the nurse called a seizure", "dangerous_withdrawal"),
+    ("stopped the wine on friday and since then I've twice come round on the kitchen floor with a bitten tongue",
+     "dangerous_withdrawal"),
+    ("my flatmate is hyperthermic and rigid after a load of pills at a rave", "medical_emergency"),
+    ("GCS about 8, ambulance ETA 20 min, what do I do", "medical_emergency"),
+    ("mi fadda drop down and him nah breathing right", "medical_emergency"),
+    ("I've been thinking about hurting my brother in law for what he did to me years ago", "danger_to_others"),
+    ("dreamt I strangled my supervisor and woke up wishing it was real", "danger_to_others"),
+    ("made a list of names of the guys who jumped me. gun case is in the truck", "danger_to_others"),
+])
+def test_eighth_round_classes_are_caught(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.category == category, signal
+
+
+@pytest.mark.parametrize("text", [
+    # hyperbole, a goodbye to a person or a habit, a question about the signs: the safety question at most
+    "payroll week is when I understand the urge to jump off the roof of this building",
+    "deleted their numbers and said my goodbyes to the old crew",
+    "wrote my dad a goodbye letter in therapy, never sent it",
+    "how would I know if someone is overdosing? what are the signs, blue lips?",
+    # the eighth round's personas: moving house, a reason for detox, symptoms listed in passing
+    "I'm obviously not moving into a rehab", "do you do the detox there with a doctor? because of the DTs",
+    "heart racing, can't breathe, the whole thing", "I've been hospitalized once for an overdose, years back",
+])
+def test_eighth_round_negatives_get_no_full_response(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is None or not signal.certain, signal

@@ -1,0 +1,48 @@
+"""Crisis terms in other languages (bot/crisis_terms.py): the safety question for a message the English rules
+cannot read, nothing for English."""
+
+import pytest
+
+from bot.crisis_terms import find_crisis_term, is_english, mostly_english, term_patterns
+from bot.safety import detect_crisis, load_safety_pipeline
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_safety_pipeline()
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Ich will nicht mehr leben", "suicide"),
+    ("Chcę umrzeć, nie mam już siły", "suicide"),
+    ("我朋友吃了一整瓶药，叫不醒", "overdose"),
+    ("방금 손목을 그었어요", "self_harm"),
+    ("Mi marito non respira, cosa faccio?", "medical_emergency"),
+    ("Kocam beni dövüyor, banyoda saklanıyorum", "danger_at_home"),
+    ("Jetzt zittert er am ganzen Körper und hat Fieber", "dangerous_withdrawal"),
+])
+def test_a_crisis_in_another_language_gets_the_safety_question(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and not signal.certain and signal.category == category, signal
+
+
+@pytest.mark.parametrize("text", [
+    "Wie lange dauert ein ambulanter Entzug?", "외래 치료 프로그램은 일주일에 몇 번 가야 하나요?",
+    "¿Aceptan seguro médico?", "Quanto costa il programma serale?",
+])
+def test_ordinary_questions_in_other_languages_find_no_term(text):
+    assert find_crisis_term(text) is None
+
+
+def test_english_is_left_to_the_english_rules():
+    assert mostly_english("do you treat people who've attempted suicide?")
+    assert find_crisis_term("do you treat people who've attempted suicide?") is None
+    assert is_english("overdose", "word") and is_english("suicid", "prefix")
+    assert not mostly_english("Ich will einfach nicht mehr leben")
+
+
+def test_every_term_compiles_and_is_grouped_by_category_and_language():
+    categories = {category for category, _, _ in term_patterns()}
+    assert categories == {"suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal",
+                          "danger_to_others", "danger_at_home"}
+    assert len({lang for _, lang, _ in term_patterns()}) >= 30

@@ -143,7 +143,8 @@ def cross_validate(thresholds: list[float]) -> None:
             row += f"{by_rules + counts['net']:5}/{len(crisis):<4} {counts['q neg']:6} {counts['q pers']:6} "
         print(row)
     print(f"all: rules {totals['rules']}/{totals['crisis']} ({totals['rules'] / totals['crisis']:.1%}); "
-          f"{totals['negatives']} hard negatives; {HELD_OUT_PERSONAS}'s persona messages read {totals['persona']} times")
+          f"{totals['negatives']} hard negatives; {HELD_OUT_PERSONAS}'s persona messages read "
+          f"{totals['persona']} times")
     for t in thresholds:
         caught = totals["rules"] + totals[(t, "net")]
         print(f"  net at {t}: with the net {caught}/{totals['crisis']} ({caught / totals['crisis']:.1%}); "

@@ -13,7 +13,8 @@ import re
 from functools import cache
 
 OPEN_HOURS = 40  # "all day, any day", "whenever": as much as a program asks
-NEGATIONS = re.compile(r"\b(no|not|never|nobody|noone|no one|nothing|without|don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
+NEGATIONS = re.compile(r"\b(no|not|never|nobody|noone|no one|nothing|nothin|nuthin|ain'?t|without|"
+                       r"don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
                        r"haven'?t|hasn'?t|wasn'?t|can'?t|cannot|couldn'?t|won'?t|neither|nor)\W+(\w+\W+){0,2}$")
 
 PEOPLE = (r"wife|husband|partner|spouse|mom|mum|mother|dad|father|parents|sister|brother|sibling|son|daughter|kids|"
@@ -68,6 +69,13 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                  r"low|minor|minimal|light|lighter side|barely an issue|"
                  r"little|a bit|occasional\w*|weekends?|"
                  r"now and then|once in a while|not much|habit|not (a )?big"),
+    ),
+    "recent_treatment": (  # "Hospital. Psych unit. Came home the 21st."
+        ("completed_iop", r"iop|intensive outpatient|intensive program"),
+        ("residential_discharge", r"psych (unit|ward|hospital)|psychiatric|mental hospital|in-?patient|rehab|"
+                                  r"residential|sober living|treatment (center|centre)|discharged"),
+        ("op_not_enough", r"therap(y|ist)|counsel\w*|out-?patient|psychiatrist|weekly sessions"),
+        ("none", r"never|none|nothing|nope|first time"),
     ),
     "withdrawal": (
         ("dangerous", r"seizures?|fits?|dts|d\.t\.s|delirium|hallucinat\w*|seeing things|hearing things|"
@@ -247,6 +255,9 @@ OPEN = re.compile(r"\b(all day|any ?time|whenever|whatever|full days?|full time|
                   r"all week)\b|^(any|all)$")
 
 
+MINIMAL = re.compile(r"\b(minimum|least|as little as|bare minimum|lowest)\b")
+
+
 def clean(message: str) -> str:
     """Lower case, straight apostrophes, single spaces."""
     return " ".join(message.lower().replace("\u2019", "'").split())
@@ -319,6 +330,6 @@ def hours_from(message: str) -> int | None:
         return int(per_session)
     if count is not None:
         return int(count * 3)  # a session of a structured program is about three hours (002)
-    if OPEN.search(text):
+    if OPEN.search(text) and not MINIMAL.search(text):  # "whatever the minimum is" is no open availability
         return OPEN_HOURS
     return None

@@ -411,6 +411,19 @@ def told_after_asking(message: str) -> str:
     return "" if is_question(answer_words(rest) or [""], rest) else rest
 
 
+# A question about the answer itself ("Does weekly therapy count? ...") comes with the answer.
+ABOUT_THE_ANSWER = re.compile(r"\b(count|counts|considered|qualify|qualifies)\b", re.IGNORECASE)
+
+
+def asks_first(message: str) -> bool:
+    """True when a message opens with a real question ("Is everything available by video? ..."), not with an
+    answer said as one ("Mild, I think? ...") or a question about the answer ("Does weekly therapy count? ...")."""
+    spans = sentence_spans(message)
+    first = message[spans[0][0]:spans[0][1]] if spans else ""
+    return (first.endswith("?") and is_question(answer_words(first) or [""], first)
+            and not ABOUT_THE_ANSWER.search(first))
+
+
 def is_question(words: list[str], message: str) -> bool:
     """True when a reply asks something back ("how many hours is it?", "is IOP at night?")."""
     if words[0] in WH_WORDS:  # "when is IOP", not "when I was using I missed shifts"
@@ -419,7 +432,7 @@ def is_question(words: list[str], message: str) -> bool:
     return words[0] in AUX_WORDS and (message.rstrip().endswith("?") or asks_about)
 
 
-DEGREE_WORDS = frozenset({"too", "that", "so", "very", "really", "super", "all", "real"})
+DEGREE_WORDS = frozenset({"too", "that", "so", "very", "really", "super", "all", "real", "a", "an"})  # "not a good ..."
 
 
 def negated_word(padded: str, key: str) -> bool:
@@ -431,14 +444,19 @@ def negated_word(padded: str, key: str) -> bool:
                                            "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent")
 
 
+PRONOUNS = frozenset({"i", "i'm", "im", "it", "it's", "its"})
+CLAUSE_BREAK = re.compile(r"[.,;:!?]+")
 STANDALONE_NO = re.compile(r"\s*(no|nope|nah)\s*[,.!;:\u2014-]", re.IGNORECASE)
 
 
-def short_answer_values(criterion_id: str, message: str, says_more: bool = False) -> list[str | int]:
+def short_answer_values(criterion_id: str, message: str, says_more: bool = False,
+                        plain_only: bool = False) -> list[str | int]:
     """What a short reply says about the asked criterion: values, a number, or UNKNOWN.
 
     When the message also states other facts (`says_more`), a bare yes / no / not sure is not
-    taken as the answer: in "no withdrawal symptoms" the "no" belongs to withdrawal."""
+    taken as the answer: in "no withdrawal symptoms" the "no" belongs to withdrawal. With `plain_only`, a
+    yes or no must be said as one ("no", "yeah"), not as "I don't ..." or "I'm ...". A hedge opening a later
+    clause ("Ewan ko. I don't know, it's just heavy") leaves the question unanswered."""
     words = answer_words(message)
     if not words or is_question(words, message):
         return []
@@ -456,10 +474,13 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
         return [NO_VALUES[criterion_id]]
     if starts_with(words, HEDGE_ANSWERS + NOT_APPLICABLE):
         return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
-    if starts_with(words, NO_ANSWERS):
-        return [NO_VALUES[criterion_id]] if criterion_id in NO_VALUES else []
-    if starts_with(words, YES_ANSWERS):
-        return [YES_VALUES[criterion_id]] if criterion_id in YES_VALUES else []
+    said = starts_with(words, NO_ANSWERS) or starts_with(words, YES_ANSWERS)
+    whole_clause = said and answer_words(CLAUSE_BREAK.split(message)[0]) == said.split()
+    if said and not (plain_only and said.split()[0] in PRONOUNS and not whole_clause):
+        values = NO_VALUES if said in NO_ANSWERS else YES_VALUES
+        return [values[criterion_id]] if criterion_id in values else []
+    if any(starts_with(answer_words(clause) or [""], HEDGE_ANSWERS) for clause in CLAUSE_BREAK.split(message)[1:]):
+        return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
     return []
 
 
@@ -488,10 +509,12 @@ def prefer_asked(facts: list[Fact], asked: str) -> list[Fact]:
     ]
 
 
-KEPT_FROM_PATTERNS = frozenset({("withdrawal", "dangerous")})  # safety first: overruled only by a sure reading
+# safety first, and a stay that just ended: overruled only by a sure reading
+KEPT_FROM_PATTERNS = frozenset({("withdrawal", "dangerous"), ("recent_treatment", "residential_discharge")})
 SURE = 0.9
 SHORT_ANSWER_WORDS = 3
 BEST_GUESS = 0.0  # the most likely value, unless that is "too vague to code"
+AFTER_QUESTION = 0.8  # a statement after the person's own question is less often the answer: a surer reading
 OVERRULE = 0.6  # what the patterns read ("out of control": severe) gives way only to a fairly sure reading
 
 
@@ -499,7 +522,14 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     """The pending question's answer as its classifier reads it, when confident (bot/answers.py), or its best
     reading when the question was asked again (`guess`: better than leaving it unknown, and the summary lets
     the person correct it). A message that states other facts and none for the question is about something
-    else ("my wife is supportive" to the home question), and a question asked back is no answer."""
+    else ("my wife is supportive" to the home question), and a question asked back is no answer: only what follows
+    it is read, and needs a surer reading unless it opens with a plain yes or no ("Is it confidential? I don't want
+    them to know." is no answer; "You mean shakes? Yeah, bad ones in the morning" is)."""
+    after_question = False
+    if asks_first(message) and (statement := told_after_asking(message)):
+        said = starts_with(answer_words(statement) or [""], NO_ANSWERS + YES_ANSWERS)
+        after_question = not said or said.split()[0] in PRONOUNS
+        message = statement
     words = answer_words(message)
     if is_question(words or [""], message):
         return facts
@@ -512,6 +542,8 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
         needed = SURE
     else:
         needed = OVERRULE if found else (BEST_GUESS if guess else MIN_CONFIDENCE)
+    if after_question:
+        needed = max(needed, AFTER_QUESTION)
     value = learned_value(asked, message, needed)
     if value is None:
         return facts
@@ -559,14 +591,15 @@ def commitments_answer(facts: list[Fact], message: str) -> list[Fact]:
             + [whole_message_fact("commitments", v, message) for v in values if v not in {f.value for f in kept}])
 
 
-def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
+def add_short_answer(facts: list[Fact], message: str, asked: str, after_question: bool = False) -> list[Fact]:
     """Add the asked criterion's reading of a short reply when the message stated nothing about it;
-    a multiple-valued criterion also takes further values the reply names ("work and school")."""
+    a multiple-valued criterion also takes further values the reply names ("work and school"). After a question
+    (`after_question`), "I don't ..." or "I'm ..." is no yes or no: "Is it confidential? I don't want them to know."."""
     criterion = BY_ID[asked]
     asks_back = is_question(answer_words(message) or [""], message)
     statement = told_after_asking(message) if asks_back else ""
     if statement:  # "What's the going rate, six hours? I can do six a week.": the answer after the question
-        return add_short_answer(facts, statement, asked)
+        return add_short_answer(facts, statement, asked, after_question=True)
     if criterion.numeric and not asks_back and (hours := hours_from(message)) is not None:
         return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, hours, message)]
     if asked == "commitments" and not asks_back:
@@ -577,7 +610,7 @@ def add_short_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     if stated and not criterion.multiple:
         return facts
     says_more = any(f.criterion != asked for f in facts)
-    values = [v for v in short_answer_values(asked, message, says_more) if v not in stated]
+    values = [v for v in short_answer_values(asked, message, says_more, plain_only=after_question) if v not in stated]
     if not values and not stated and not asks_back:
         values = [v for v in [context_value(asked, message)] if v is not None]
     if stated:

@@ -90,6 +90,9 @@ def read_turn(
             updates = {key: value for key, value in updates.items()
                        if key == asked or answers.get(key) in (None, UNKNOWN)
                        or (key, value) == ("withdrawal", "dangerous")}
+    if not is_correction(text):  # "my partner grows the weed" after "the drinking and the smoking" adds, not replaces
+        updates = {key: value if key == asked else _added(key, answers.get(key), value)
+                   for key, value in updates.items()}
     if intent not in ANSWER_INTENTS and not updates:
         return Turn(rejected=True, unclear_turns=unclear_turns)
     if updates.get("withdrawal") == "dangerous" and answers.get("withdrawal") != "dangerous":
@@ -172,6 +175,15 @@ def _merge(criterion_id: str, current: object, value: object) -> object:
         return value
     items = list(current) if isinstance(current, (list, tuple)) else []
     return items + [value] if value not in items else items
+
+
+def _added(criterion_id: str, current: object, new: object) -> object:
+    """A list criterion's earlier values with newly mentioned ones added; any other criterion takes the new value."""
+    new_items = list(new) if isinstance(new, (list, tuple)) else [new]
+    if not BY_ID[criterion_id].multiple or not isinstance(current, (list, tuple)) or {"none", UNKNOWN} & set(new_items):
+        return new
+    items = [item for item in current if item not in ("none", UNKNOWN)]
+    return items + [item for item in new_items if item not in items]
 
 
 def _with_severity(updates: dict[str, object], answers: Mapping[str, object]) -> dict[str, object]:

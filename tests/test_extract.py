@@ -975,3 +975,21 @@ def test_a_denied_bad_is_not_dangerous_withdrawal(text):
 def test_seventh_round_answers_are_read_as_people_meant_them(asked, text, expected):
     found = [f.value for f in extract_facts(text, asked=asked, learned=True) if f.criterion == asked]
     assert found == ([expected] if expected is not None else [])
+
+
+@pytest.mark.parametrize("text, asked", [
+    # the eighth round's personas: a question first, then something that is no answer to the pending question
+    ("Is everything available by video? I'm three hours from the nearest town with a service.", "severity"),
+    ("Is it confidential? I don't want the hospital to know.", "withdrawal"),
+])
+def test_a_question_first_then_a_remark_answers_nothing(text, asked):
+    assert [f for f in extract_facts(text, asked=asked, learned=True) if f.criterion == asked] == []
+
+
+@pytest.mark.parametrize("text, asked, value", [
+    ("Would I have to stay overnight? I couldn't, I have to be in my classroom.", "can_live_at_facility", "no"),
+    ("Mild, I think? It's a couple of glasses most nights.", "severity", "mild"),  # an answer said as a question
+    ("Ewan ko. I don't know, it's just heavy.", "severity", UNKNOWN),  # a hedge after a word in another language
+])
+def test_answers_around_a_question_mark(text, asked, value):
+    assert value in [f.value for f in extract_facts(text, asked=asked, learned=True) if f.criterion == asked]

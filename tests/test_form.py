@@ -191,3 +191,16 @@ def test_severity_is_derived_from_frequency_and_impact_only_after_the_question_w
 def test_severity_is_taken_only_as_a_rating(asked, text, kept):
     turn = read_turn(asked, text, "inform", {}, {"severity": "severe"})
     assert ("severity" in turn.updates) is kept, turn.updates
+
+
+def test_a_substance_mentioned_later_is_added_not_swapped():
+    """The eighth round: "the drinking and the smoking", then "my partner grows the weed" kept only cannabis."""
+    turn = read_turn("consent", "It's just every night, and my partner grows the weed, so.", "inform",
+                     {"substances": ["alcohol", "cannabis"]}, {"substances": ["cannabis"]})
+    assert turn.updates["substances"] == ["alcohol", "cannabis"] and not turn.messages
+    turn = read_turn("consent", "and some pills too", "inform", {"substances": ["alcohol"]},
+                     {"substances": ["opioids"]})
+    assert turn.updates["substances"] == ["alcohol", "opioids"]
+    turn = read_turn("consent", "actually it's only weed", "inform", {"substances": ["alcohol"]},
+                     {"substances": ["cannabis"]})
+    assert turn.updates["substances"] == ["cannabis"]  # a correction replaces

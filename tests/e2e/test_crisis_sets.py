@@ -84,7 +84,8 @@ def measure(assistant, name: str, state: str) -> tuple[dict, list, list, list]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10",
+                                  "dev11"])
 @pytest.mark.parametrize("state", STATES)
 def test_development_sets(assistant, name, state):
     crisis = load(f"{name}_crisis.yml")

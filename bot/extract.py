@@ -449,6 +449,16 @@ CLAUSE_BREAK = re.compile(r"[.,;:!?]+")
 STANDALONE_NO = re.compile(r"\s*(no|nope|nah)\s*[,.!;:\u2014-]", re.IGNORECASE)
 
 
+def plain_yes_no(message: str) -> str | None:
+    """The yes or no a reply opens with, said as one: "no", "yeah", or "I couldn't" as a whole clause; None for
+    "I don't want the hospital to know", where "I don't" opens a statement."""
+    words = answer_words(message) or [""]
+    said = starts_with(words, NO_ANSWERS) or starts_with(words, YES_ANSWERS)
+    if said and said.split()[0] in PRONOUNS and answer_words(CLAUSE_BREAK.split(message)[0]) != said.split():
+        return None
+    return said
+
+
 def short_answer_values(criterion_id: str, message: str, says_more: bool = False,
                         plain_only: bool = False) -> list[str | int]:
     """What a short reply says about the asked criterion: values, a number, or UNKNOWN.
@@ -475,8 +485,7 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
     if starts_with(words, HEDGE_ANSWERS + NOT_APPLICABLE):
         return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
     said = starts_with(words, NO_ANSWERS) or starts_with(words, YES_ANSWERS)
-    whole_clause = said and answer_words(CLAUSE_BREAK.split(message)[0]) == said.split()
-    if said and not (plain_only and said.split()[0] in PRONOUNS and not whole_clause):
+    if said and (not plain_only or plain_yes_no(message)):
         values = NO_VALUES if said in NO_ANSWERS else YES_VALUES
         return [values[criterion_id]] if criterion_id in values else []
     if any(starts_with(answer_words(clause) or [""], HEDGE_ANSWERS) for clause in CLAUSE_BREAK.split(message)[1:]):
@@ -527,9 +536,7 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     them to know." is no answer; "You mean shakes? Yeah, bad ones in the morning" is)."""
     after_question = False
     if asks_first(message) and (statement := told_after_asking(message)):
-        said = starts_with(answer_words(statement) or [""], NO_ANSWERS + YES_ANSWERS)
-        after_question = not said or said.split()[0] in PRONOUNS
-        message = statement
+        after_question, message = plain_yes_no(statement) is None, statement
     words = answer_words(message)
     if is_question(words or [""], message):
         return facts

@@ -597,3 +597,19 @@ def test_eighth_round_classes_are_caught(nlp, text, category):
 def test_eighth_round_negatives_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is None or not signal.certain, signal
+
+
+BLIND_SETS = sorted(p.name[:-len("_crisis.yml")] for p in (DATA / "crisis").glob("*_crisis.yml"))
+
+
+@pytest.mark.parametrize("name", BLIND_SETS)
+def test_every_blind_set_in_process(nlp, name):
+    """Rules, other-language terms and the learned net, as the Rasa component runs them, over each blind set
+    (end to end in four dialogue states: tests/e2e/test_crisis_sets.py)."""
+    folder = DATA / "crisis"
+    crisis = yaml.safe_load((folder / f"{name}_crisis.yml").read_text(encoding="utf-8"))
+    negatives = yaml.safe_load((folder / f"{name}_negatives.yml").read_text(encoding="utf-8"))
+    missed = [item["text"] for item in crisis if detect_crisis(item["text"], nlp=nlp) is None]
+    alarms = [item["text"] for item in negatives if (s := detect_crisis(item["text"], nlp=nlp)) and s.certain]
+    assert len(missed) <= 0.02 * len(crisis), missed
+    assert len(alarms) <= 0.01 * len(negatives), alarms

@@ -3,6 +3,10 @@
 A crisis message is caught when the first reply is the crisis response or the direct safety question;
 a hard negative is a false alarm when it gets the full crisis response. The sets and how they were
 written: docs/safety.md. The floors sit at or just below the figures measured there.
+
+The final set runs in all four states; the development sets run mid-intake, the state where DIET's crisis
+class is held back most (it had the most misses), while tests/test_safety.py reads every set in process with
+the rules and the learned net. Every development set in every state took 20 of the suite's 37 minutes.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ def measure(assistant, name: str, state: str) -> tuple[dict, list, list, list]:
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10",
                                   "dev11"])
-@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("state", ["mid_form"])
 def test_development_sets(assistant, name, state):
     crisis = load(f"{name}_crisis.yml")
     negatives = load(f"{name}_negatives.yml")

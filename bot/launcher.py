@@ -254,6 +254,18 @@ def single_profile(model: Path, ports: Ports, tokens: dict) -> tuple[Supervisor,
     return services, health, ""
 
 
+def start_purging(stopping: threading.Event) -> str:
+    """Purge what is older than the retention now and every INTAKE_PURGE_HOURS (bot/retention.py); the note to
+    print ("" when INTAKE_PURGE_HOURS is 0)."""
+    from bot.retention import purge_regularly, purge_schedule
+
+    days, hours = purge_schedule()
+    if hours <= 0:
+        return "Records are not purged automatically (INTAKE_PURGE_HOURS=0): run `make purge`.\n"
+    purge_regularly(stopping, days, hours * 3600)
+    return f"Records older than {days} days are purged now and every {hours:g} hours.\n"
+
+
 def run(ports: Ports = Ports(), profile: str = "single") -> None:
     """Train if needed, start everything (the single or the cluster profile), print where to go, wait for Ctrl-C."""
     from bot.tokens import counselor_token
@@ -270,11 +282,13 @@ def run(ports: Ports = Ports(), profile: str = "single") -> None:
     else:
         services, health, note = single_profile(model, ports, tokens)
     web = None
+    stopping = threading.Event()  # ends the scheduled purge
     signal.signal(signal.SIGTERM, stop_on_sigterm)  # `kill` or a service manager: stop as cleanly as Ctrl-C
     try:
         services.start()
         for name, url in health:
             wait_until_up(url, services.process(name))
+        purge_note = start_purging(stopping)
         web = serve(WebConfig(f"http://localhost:{ports.rasa}", tokens["rasa_token"], counselor_token(),
                               ROOT / "var" / "intake.db", allowed_origins(ports)), ports.web)
         login = counselor_login_note(first_start, tokens)
@@ -287,7 +301,7 @@ def run(ports: Ports = Ports(), profile: str = "single") -> None:
             f"  socket.io channel: http://localhost:{ports.rasa}/socket.io/\n"
             f"  Rasa HTTP API:     http://localhost:{ports.rasa}/ (token in var/secrets.json)\n"
             f"  Action server:     http://localhost:{ports.actions}/health\n"
-            f"{note}"
+            f"{note}{purge_note}"
             "A server that exits is restarted. Press Ctrl-C to stop.\n",
             flush=True,
         )
@@ -295,6 +309,7 @@ def run(ports: Ports = Ports(), profile: str = "single") -> None:
     except KeyboardInterrupt:
         print("\nStopping...")
     finally:
+        stopping.set()
         if web:
             web.shutdown()
         services.stop()

@@ -16,8 +16,10 @@ table are printed, never content. A file that does not exist is left alone (neve
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +29,8 @@ import sqlite_utils
 from bot.model import ROOT
 
 RETENTION_DAYS = 180  # docs/privacy.md: the default when --older-than is not given
+PURGE_EVERY_HOURS = 24.0  # `make run` purges at start and then this often (INTAKE_PURGE_HOURS; 0 turns it off)
+logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -218,3 +222,29 @@ def report(days: int, result: dict[Path | str, dict[str, int] | None]) -> str:
         lines.append(f"  {path}:" + ("" if counts else " nothing kept there yet"))
         lines.extend(f"    {table}: {count}" for table, count in counts.items())
     return "\n".join(lines)
+
+
+def purge_schedule() -> tuple[int, float]:
+    """The retention in days (INTAKE_RETENTION_DAYS) and the hours between purges (INTAKE_PURGE_HOURS)."""
+    days = int(os.environ.get("INTAKE_RETENTION_DAYS") or RETENTION_DAYS)
+    hours = float(os.environ.get("INTAKE_PURGE_HOURS") or PURGE_EVERY_HOURS)
+    if days < 1:
+        raise ValueError("INTAKE_RETENTION_DAYS must be at least 1")
+    return days, hours
+
+
+def purge_regularly(stopping: threading.Event, days: int, every_s: float,
+                    databases: Databases | None = None) -> threading.Thread:
+    """Purge now and then every `every_s` seconds until `stopping` is set, in a daemon thread; a failed purge is
+    logged (counts and error type only) and tried again at the next turn."""
+    def loop() -> None:
+        while not stopping.is_set():
+            try:
+                print(f"[retention] {report(days, purge(days, databases))}", flush=True)
+            except Exception as error:  # the assistant goes on; the next turn tries again
+                logger.error("scheduled purge failed (%s)", type(error).__name__)
+            stopping.wait(every_s)
+
+    thread = threading.Thread(target=loop, name="purge", daemon=True)
+    thread.start()
+    return thread

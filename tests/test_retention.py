@@ -177,3 +177,44 @@ def test_the_default_retention_is_the_one_docs_privacy_states():
 def test_the_cutoff_is_days_before_now():
     today = datetime(2026, 7, 1, tzinfo=timezone.utc)
     assert retention.cutoff(180, today) == today - timedelta(days=180)
+
+
+def test_the_running_assistant_purges_at_start_and_again_on_schedule(databases, capsys):
+    """`make run` purges in a thread (bot/launcher.start_purging): at once, then every INTAKE_PURGE_HOURS."""
+    import threading
+    import time
+
+    def idle_conversations():
+        return rows(databases.tracker, "select count(*) from events where sender_id = 'idle'")[0][0]
+
+    stopping = threading.Event()
+    thread = retention.purge_regularly(stopping, 180, 0.2, databases)
+    try:
+        deadline = time.monotonic() + 10
+        while idle_conversations() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert idle_conversations() == 0  # the first purge, at start
+        tracker_db(databases.tracker)  # an old conversation appears again (a restored backup, say)
+        assert idle_conversations() > 0
+        deadline = time.monotonic() + 10
+        while idle_conversations() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert idle_conversations() == 0  # the next turn of the schedule
+    finally:
+        stopping.set()
+        thread.join(5)
+    assert not thread.is_alive()
+    out = capsys.readouterr().out
+    assert "[retention] Deleted what is older than 180 days" in out and "yes" not in out  # counts, never content
+
+
+def test_the_purge_schedule_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("INTAKE_RETENTION_DAYS", "30")
+    monkeypatch.setenv("INTAKE_PURGE_HOURS", "6")
+    assert retention.purge_schedule() == (30, 6.0)
+    monkeypatch.delenv("INTAKE_RETENTION_DAYS")
+    monkeypatch.delenv("INTAKE_PURGE_HOURS")
+    assert retention.purge_schedule() == (retention.RETENTION_DAYS, retention.PURGE_EVERY_HOURS)
+    monkeypatch.setenv("INTAKE_RETENTION_DAYS", "0")
+    with pytest.raises(ValueError):
+        retention.purge_schedule()

@@ -224,13 +224,23 @@ def report(days: int, result: dict[Path | str, dict[str, int] | None]) -> str:
     return "\n".join(lines)
 
 
-def purge_schedule() -> tuple[int, float]:
-    """The retention in days (INTAKE_RETENTION_DAYS) and the hours between purges (INTAKE_PURGE_HOURS)."""
+def retention_days() -> int:
+    """The retention in days (INTAKE_RETENTION_DAYS, default RETENTION_DAYS)."""
     days = int(os.environ.get("INTAKE_RETENTION_DAYS") or RETENTION_DAYS)
-    hours = float(os.environ.get("INTAKE_PURGE_HOURS") or PURGE_EVERY_HOURS)
     if days < 1:
         raise ValueError("INTAKE_RETENTION_DAYS must be at least 1")
-    return days, hours
+    return days
+
+
+def purge_schedule() -> tuple[int, float]:
+    """The retention in days and the hours between purges (INTAKE_PURGE_HOURS)."""
+    return retention_days(), float(os.environ.get("INTAKE_PURGE_HOURS") or PURGE_EVERY_HOURS)
+
+
+def past_retention(latest: float | None, days: int | None = None) -> bool:
+    """True when a conversation's latest event (a Unix time) is older than the retention: purged, or due."""
+    return latest is not None and latest < (datetime.now(timezone.utc) - timedelta(days=days or retention_days())
+                                            ).timestamp()
 
 
 def purge_regularly(stopping: threading.Event, days: int, every_s: float,

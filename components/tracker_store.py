@@ -23,6 +23,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy import CONSENT_SLOT, ERASE_RESPONSE, may_store, stored_conversation_id
+from bot.retention import past_retention
 from bot.storage import EVENT_KINDS, default_db, delete_conversation, record_event
 
 logger = logging.getLogger(__name__)
@@ -121,10 +122,15 @@ class ConsentTrackerStore(SQLTrackerStore):
         store.store.trim(self.max_unstored)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        """The conversation kept without consent, else a copy of a stored one in memory, else from SQL."""
+        """The conversation kept without consent, else a copy of a stored one in memory, else from SQL. A copy in
+        memory older than the retention is dropped: the purge has deleted (or will delete) it from SQL, and it
+        must not be written back when its person writes again."""
         for store in (self.unstored, self.cached):
             if store is not None and sender_id in store.store:
-                return await store.retrieve(sender_id)
+                tracker = await store.retrieve(sender_id)
+                if tracker is not None and not past_retention(tracker.events[-1].timestamp if tracker.events else None):
+                    return tracker
+                store.store.pop(sender_id, None)
         return await super().retrieve(sender_id)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from rasa.shared.core.events import SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import callbacks, console_store, retention, work_queue
 from bot.__main__ import main
@@ -218,3 +219,24 @@ def test_the_purge_schedule_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("INTAKE_RETENTION_DAYS", "0")
     with pytest.raises(ValueError):
         retention.purge_schedule()
+
+
+def test_a_purged_conversation_held_in_memory_is_not_written_back(databases):
+    """The Rasa server keeps a copy of each stored conversation in memory; after a purge, the person writing
+    again must start afresh, not bring the purged conversation back (issue 15, finding 10)."""
+    from components.tracker_store import ConsentTrackerStore
+
+    store = ConsentTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(databases.tracker))
+    long_ago = datetime.fromisoformat(LONG_AGO).timestamp()
+    old = DialogueStateTracker("idle-in-memory", DOMAIN.slots)
+    old.update(UserUttered("my name is Dana and I drink every day", timestamp=long_ago))
+    old.update(SlotSet("consent", "given", timestamp=long_ago + 60))
+    asyncio.run(store.save(old))  # stored in SQL, and a copy in memory
+    retention.purge(180, databases)
+    assert asyncio.run(store.retrieve("idle-in-memory")) is None  # not from memory, not from SQL
+    new = DialogueStateTracker("new-in-memory", DOMAIN.slots)
+    new.update(UserUttered("hello"))
+    new.update(SlotSet("consent", "given"))
+    asyncio.run(store.save(new))
+    assert asyncio.run(store.retrieve("new-in-memory")) is not None  # a recent one is kept
+    store.engine.dispose()

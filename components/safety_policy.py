@@ -58,6 +58,7 @@ class SafetyState:
     answering_check: bool = False  # the latest message answers the safety question
     paused_by_check: bool = False  # the safety question paused the intake
     paused_by_crisis: bool = False  # the latest crisis response paused the intake
+    starts_intake: bool = False  # the safety question came on a first telling of the person's situation
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ def next_safety_step(state: SafetyState) -> SafetyStep | None:
         return SafetyStep(PAUSE_FORM if state.form_active else ACTION_LISTEN_NAME)
     if latest == PAUSE_FORM and (state.in_crisis or state.check):
         return SafetyStep(ACTION_LISTEN_NAME)
-    if latest == CHECK_CLEARED:
-        return SafetyStep(INTAKE_FORM if state.paused_by_check else ACTION_LISTEN_NAME)
+    if latest == CHECK_CLEARED:  # back to the intake it paused, or into the one the first message would have started
+        return SafetyStep(INTAKE_FORM if state.paused_by_check or state.starts_intake else ACTION_LISTEN_NAME)
     if latest == SAFE_NOW and state.paused_by_crisis:
         return SafetyStep(INTAKE_FORM)  # straight back to the question the crisis interrupted
     return None
@@ -162,7 +163,20 @@ def read_state(tracker: DialogueStateTracker) -> SafetyState:
         answering_check=SAFETY_CHECK in last_turn,
         paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
         paused_by_crisis=tracker.latest_action_name == SAFE_NOW and crisis_paused_intake(tracker),
+        starts_intake=checked_before_the_intake(tracker),
     )
+
+
+STARTS_INTAKE = frozenset({"inform", "start_intake"})  # what a first message telling about oneself is read as
+
+
+def checked_before_the_intake(tracker: DialogueStateTracker) -> bool:
+    """True when the intake has not run yet and the message the safety question answered told about the person
+    ("my family won't talk to me anymore and I keep using pills"): the intake it would have started starts."""
+    if any(isinstance(e, ActionExecuted) and e.action_name == INTAKE_FORM for e in tracker.events):
+        return False
+    messages = [e for e in reversed(tracker.events) if isinstance(e, UserUttered)]
+    return len(messages) > 1 and (messages[1].intent or {}).get("name") in STARTS_INTAKE
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT], is_trainable=True)

@@ -35,6 +35,7 @@ L = "action_listen"
     (SafetyState(L, "safe_now", answering_check=True), SafetyStep("utter_safety_check_ok")),
     (SafetyState("utter_safety_check_ok", None, paused_by_check=True), SafetyStep("intake_form")),
     (SafetyState("utter_safety_check_ok", None), SafetyStep(L)),
+    (SafetyState("utter_safety_check_ok", None, starts_intake=True), SafetyStep("intake_form")),
     # any other answer: a paused intake resumes and reads it; a question or a request keeps its own handling
     (SafetyState(L, "inform", answering_check=True, paused_by_check=True), SafetyStep("intake_form")),
     (SafetyState(L, "faq", answering_check=True, paused_by_check=True), None),
@@ -74,3 +75,30 @@ def test_the_classifier_alone_does_not_question_a_plain_answer(entities, answers
 ])
 def test_an_answer_to_the_pending_question_is_found_as_the_form_reads_it(text, entities, requested, answers):
     assert answers_pending(text, entities, requested) == answers
+
+
+def tracker_of(*events):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return DialogueStateTracker.from_events("person", list(events))
+
+
+@pytest.mark.parametrize("first_intent, intake_ran, starts", [
+    ("inform", False, True),  # "my family won't talk to me anymore and I keep using pills", then "no"
+    ("faq", False, False),  # a question: after "no" the person goes on asking
+    ("inform", True, False),  # the intake ran already: it is resumed, or not, by what it paused
+])
+def test_a_safety_question_before_the_intake_starts_it_once_cleared(first_intent, intake_ran, starts):
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    from components.safety_policy import read_state
+
+    events = [ActionExecuted("action_listen")]
+    if intake_ran:
+        events += [UserUttered("hi", {"name": "greet"}), ActionExecuted("intake_form"), ActionExecuted("action_listen")]
+    events += [UserUttered("I keep using pills", {"name": first_intent}), ActionExecuted("utter_safety_check"),
+               ActionExecuted("action_listen"), UserUttered("no, I'm safe", {"name": "deny"}),
+               ActionExecuted("utter_safety_check_ok")]
+    state = read_state(tracker_of(*events))
+    assert state.starts_intake is starts
+    assert next_safety_step(state).action == ("intake_form" if starts else "action_listen")

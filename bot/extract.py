@@ -34,7 +34,7 @@ from bot.context_answers import (
 )
 from bot.criteria import BY_ID, UNKNOWN
 from bot.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
-from bot.text import AUX_WORDS, WH_WORDS, clean_text, looks_english, opens_clause, sentence_spans
+from bot.text import AUX_WORDS, WH_WORDS, asks_you, clean_text, looks_english, opens_clause, sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -429,7 +429,7 @@ def is_question(words: list[str], message: str) -> bool:
     if words[0] in WH_WORDS:  # "when is IOP", not "when I was using I missed shifts"
         return message.rstrip().endswith("?") or not opens_clause(words)
     asks_about = len(words) > 1 and words[1] in ASKED_ABOUT
-    return words[0] in AUX_WORDS and (message.rstrip().endswith("?") or asks_about)
+    return words[0] in AUX_WORDS and (message.rstrip().endswith("?") or asks_about) or asks_you(words)
 
 
 DEGREE_WORDS = frozenset({"too", "that", "so", "very", "really", "super", "all", "real", "a", "an"})  # "not a good ..."

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.shorthand import spell_out
-from bot.text import AUX_WORDS, CLAUSE_SUBJECTS, WH_WORDS, sentences
+from bot.text import AUX_WORDS, CLAUSE_SUBJECTS, WH_WORDS, asks_you, sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_FILE = ROOT / "data" / "knowledge" / "faq.yml"
@@ -207,8 +207,9 @@ QUESTION_REQUEST = re.compile(
 
 def looks_like_question(text: str) -> bool:
     """True for "how long is IOP?", "it says OP, what does that mean", "tell me about IOP"; False for facts."""
-    return "?" in text or bool(QUESTION_START.match(text) or QUESTION_WORD.search(text)
-                               or QUESTION_CLAUSE.search(text) or QUESTION_REQUEST.search(text))
+    return "?" in text or asks_you(re.findall(r"[a-z']+", text.lower())) or bool(
+        QUESTION_START.match(text) or QUESTION_WORD.search(text) or QUESTION_CLAUSE.search(text)
+        or QUESTION_REQUEST.search(text))
 
 
 # A program named in a question: the narrower cousin of PROGRAM_TERMS, without the words a person

@@ -87,6 +87,18 @@ def opens_clause(words: list[str], wh_words: frozenset[str] = WH_WORDS) -> bool:
     return len(words) > 1 and words[0] in wh_words and words[1] in CLAUSE_SUBJECTS
 
 
+YOU_OPENERS = frozenset({"you", "u", "ya", "y'all", "yall", "youse"})
+YOU_VERBS = frozenset({"got", "have", "offer", "run", "take", "accept", "do", "does", "provide", "help"})
+NOT_ASKED = frozenset({"me", "to", "my", "it", "that", "this", "him", "her", "them", "no", "nothing"})
+
+
+def asks_you(words: list[str]) -> bool:
+    """True for a question put as a statement to the program: "y'all got a morning class", "u guys take medicaid"
+    (lower-case words); not "you got me there"."""
+    words = [w for i, w in enumerate(words) if not (i == 1 and w in ("guys", "all", "folks"))]
+    return len(words) > 2 and words[0] in YOU_OPENERS and words[1] in YOU_VERBS and words[2] not in NOT_ASKED
+
+
 def looks_english(text: str) -> bool:
     """False for a message in another script, or of three or more words none of which is common English."""
     letters = [c for c in text if c.isalpha()]

@@ -20,3 +20,11 @@ def test_a_question_word_with_a_subject_after_it_opens_a_clause():
     assert not opens_clause(["when", "is", "iop"])
     assert not opens_clause(["whenever", "i", "drink"])
     assert opens_clause(["whenever", "i", "drink"], frozenset({"whenever"}))
+
+
+def test_a_question_put_to_the_program_as_a_statement():
+    from bot.text import asks_you
+
+    assert asks_you("y'all got a morning class or it's only nights".split())
+    assert asks_you("u guys take medicaid".split())
+    assert not asks_you("you got me there".split()) and not asks_you("i got a morning class".split())

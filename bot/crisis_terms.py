@@ -27,10 +27,11 @@ ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 @dataclass(frozen=True)
 class TermMatch:
-    """A crisis term found in a message: its category and where it is."""
+    """A crisis term found in a message: its category, the words as found (normalized) and where they are."""
 
     category: str
     lang: str
+    text: str
     start: int
     end: int
 
@@ -93,6 +94,12 @@ def find_crisis_term(text: str) -> TermMatch | None:
     if mostly_english(text):
         return None
     message = normalized(text)
-    found = [TermMatch(category, lang, m.start(), m.end())
+    found = [TermMatch(category, lang, m.group(), m.start(), m.end())
              for category, lang, pattern in term_patterns() if (m := pattern.search(message))]
     return min(found, key=lambda f: f.start) if found else None
+
+
+def warm_up() -> None:
+    """Read the English vocabulary and compile the terms now, not on the first message in another language."""
+    english_words()
+    term_patterns()

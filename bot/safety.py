@@ -238,7 +238,7 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
         context = read_context(doc)
         signals = crisis_signals(doc, context)
         if not signals and (term := find_crisis_term(message)):  # another language: the safety question
-            return Assessment(CrisisSignal(term.category, message[term.start:term.end], term.start, term.end, False))
+            return Assessment(CrisisSignal(term.category, term.text, term.start, term.end, False))
         if not signals:
             idiom = bool(context.cues.get(IDIOM_CUE))
             # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past

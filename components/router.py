@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.crisis_net import crisis_net
+from bot.crisis_terms import warm_up as warm_up_terms
 from bot.extract import Fact, extract_facts
 from bot.knowledge import NOT_COVERED
 from bot.nlp import load_pipeline
@@ -77,6 +78,7 @@ class MessageRouter(RuleComponent, EntityExtractorMixin):
         if self._nlp is None:
             self._nlp, self._safety_nlp = load_pipeline(), load_safety_pipeline()
             crisis_net()  # loaded now rather than in the middle of a crisis message
+            warm_up_terms()
         for message in messages:
             self.apply(message)
         return messages

@@ -237,9 +237,9 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
         doc = (nlp or load_safety_pipeline())(message)
         context = read_context(doc)
         signals = crisis_signals(doc, context)
-        if not signals and (term := find_crisis_term(message)):  # another language: the safety question
-            return Assessment(CrisisSignal(term.category, term.text, term.start, term.end, False))
         if not signals:
+            if term := find_crisis_term(message):  # another language: the safety question
+                return Assessment(CrisisSignal(term.category, term.text, term.start, term.end, False))
             idiom = bool(context.cues.get(IDIOM_CUE))
             # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past
             quiet = idiom or not learned or read_as_not_happening(doc, context)

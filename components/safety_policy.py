@@ -163,7 +163,7 @@ def read_state(tracker: DialogueStateTracker) -> SafetyState:
         answering_check=SAFETY_CHECK in last_turn,
         paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
         paused_by_crisis=tracker.latest_action_name == SAFE_NOW and crisis_paused_intake(tracker),
-        starts_intake=checked_before_the_intake(tracker),
+        starts_intake=tracker.latest_action_name == CHECK_CLEARED and checked_before_the_intake(tracker),
     )
 
 

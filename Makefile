@@ -41,7 +41,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 nlp: setup
-	$(PY) -m bot.nlp
+	$(PY) -m bot.conversation.nlp
 
 train: setup
 	$(PY) -m bot train
@@ -60,7 +60,7 @@ validate: setup
 stories: setup train
 	@mkdir -p results
 	@$(VENV)/bin/rasa test core --stories tests/stories --fail-on-prediction-errors --out results/stories \
-		--model "$$($(PY) -c 'from bot.model import model_path; print(model_path())' 2>/dev/null)" >results/stories.log 2>&1 \
+		--model "$$($(PY) -c 'from bot.app.model import model_path; print(model_path())' 2>/dev/null)" >results/stories.log 2>&1 \
 		|| { echo "test stories failed: results/stories/failed_test_stories.yml, results/stories.log"; exit 1; }
 	@echo "test stories: every action predicted"
 

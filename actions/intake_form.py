@@ -1,4 +1,4 @@
-"""The intake form: validation of each turn and one ask action per criterion (from bot.criteria)."""
+"""The intake form: validation of each turn and one ask action per criterion (from bot.clinical.criteria)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.criteria import BY_ID, CRITERIA, asked_criteria, criterion
-from bot.form import ANSWER_INTENTS, Turn, give_up, read_turn, set_aside, times_in_a_row
-from bot.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
+from bot.clinical.criteria import BY_ID, CRITERIA, asked_criteria, criterion
+from bot.conversation.form import ANSWER_INTENTS, Turn, give_up, read_turn, set_aside, times_in_a_row
+from bot.conversation.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
 UNCLEAR_SLOT = "unclear_turns"
 FORM_MACHINERY = frozenset({"action_listen", "action_extract_slots", "intake_form", "validate_intake_form"})
@@ -69,7 +69,7 @@ class ValidateIntakeForm(FormValidationAction):
         return consent + [c for c in criteria if c not in later] + [c for c in criteria if c in later]
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        """Translate the turn to bot.privacy.read_consent and bot.form.read_turn, and back to slot events."""
+        """Translate the turn to privacy.read_consent and form.read_turn (bot), and back to slot events."""
         set_this_turn = dict(tracker.slots_to_validate())
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         events, asked, unclear = self.read_consent_turn(dispatcher, tracker, intent,
@@ -132,7 +132,7 @@ class ValidateIntakeForm(FormValidationAction):
 
 
 class AskConsent(Action):
-    """Asks whether the answers may be stored (bot.privacy holds the versioned wording)."""
+    """Asks whether the answers may be stored (bot.conversation.privacy holds the versioned wording)."""
 
     def name(self) -> str:
         return "action_ask_consent"
@@ -166,7 +166,7 @@ class AskCriterion(Action, ABC):
         return []
 
 
-# One ask action per asked criterion of bot/criteria.py (tests/test_domain.py checks none is missing).
+# One ask action per asked criterion of bot/clinical/criteria.py (tests/test_domain.py checks none is missing).
 
 
 class AskSubstances(AskCriterion):

@@ -8,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.messages import describe_program
-from bot.programs import level_named_in
+from bot.clinical.messages import describe_program
+from bot.clinical.programs import level_named_in
 
 
 class ActionDescribeProgram(Action):

@@ -10,11 +10,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake_form import answers_from
-from bot.intake import make_intake
-from bot.messages import NOT_YET_EXPLAINED, explain, summarize
-from bot.placement import recommend_level
-from bot.privacy import CONSENT_SLOT, CONSENT_VERSION, NOT_STORED, may_store
-from bot.storage import default_db, save_intake
+from bot.clinical.intake import make_intake
+from bot.clinical.messages import NOT_YET_EXPLAINED, explain, summarize
+from bot.clinical.placement import recommend_level
+from bot.conversation.privacy import CONSENT_SLOT, CONSENT_VERSION, NOT_STORED, may_store
+from bot.records.storage import default_db, save_intake
 
 CONFIRM_BUTTONS = [
     {"title": "Yes, that's right", "payload": "/affirm"},

@@ -2,7 +2,7 @@
 
 Every call but /health must carry the shared secret in the X-Action-Token header (set for the Rasa
 server in endpoints.yml from $ACTION_SERVER_TOKEN) and be JSON; a failing action answers with a short
-error that never echoes the request (which holds the whole conversation). Started by bot.launcher:
+error that never echoes the request (which holds the whole conversation). Started by bot.app.launcher:
 `python -m actions.server --port 5055`.
 """
 
@@ -17,7 +17,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.answers import warm_up
+from bot.conversation.answers import warm_up
 
 TOKEN_HEADER = "X-Action-Token"
 TOKEN_ENV = "ACTION_SERVER_TOKEN"

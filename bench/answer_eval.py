@@ -1,10 +1,10 @@
 """How well the intake rules read the personas' answers, offline: every way a persona says a fact, read
-as the answer to that fact's question (bot.extract.extract_facts with `asked`), per criterion.
+as the answer to that fact's question (bot.conversation.extract.extract_facts with `asked`), per criterion.
 
     .venv/bin/python bench/answer_eval.py               # the development personas
     .venv/bin/python bench/answer_eval.py --set final --misses relapse
 
-No server and no model: a quick loop for the phrase patterns (data/patterns) and bot/context_answers.py.
+No server and no model: a quick loop for the phrase patterns (data/patterns) and bot/conversation/context_answers.py.
 An hours answer counts when it is the persona's number exactly, which is stricter than the placement.
 """
 
@@ -21,8 +21,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from simulate import load_personas  # noqa: E402
 
-from bot.extract import extract_facts  # noqa: E402
-from bot.nlp import build_pipeline  # noqa: E402
+from bot.conversation.extract import extract_facts  # noqa: E402
+from bot.conversation.nlp import build_pipeline  # noqa: E402
 
 
 def read_right(text: str, criterion: str, true: object, nlp) -> tuple[bool, list]:

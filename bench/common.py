@@ -16,7 +16,7 @@ def quiet_model(model: Path | None) -> Path | None:
     import structlog
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    from bot.model import model_path
+    from bot.app.model import model_path
 
     model = model or model_path()
     if not model.exists():

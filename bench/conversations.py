@@ -26,8 +26,8 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.launcher import Ports, start_services, stop, wait_until_up  # noqa: E402
-from bot.model import ensure_model  # noqa: E402
+from bot.app.launcher import Ports, start_services, stop, wait_until_up  # noqa: E402
+from bot.app.model import ensure_model  # noqa: E402
 
 # One full intake: an opening, consent, an answer per question (in the form's order), the confirmation.
 SCRIPT = [

@@ -45,7 +45,7 @@ def outcome_of_parse(parsed: dict) -> str:
 
 def outcome_of_rules(text: str, learned: bool = True) -> str:
     """"full", "check" or "none" from the rule layer, with the learned net under it unless not `learned`."""
-    from bot.safety import assess_crisis
+    from bot.crisis.assess import assess_crisis
 
     signal = assess_crisis(text, learned=learned).signal
     return "none" if signal is None else ("full" if signal.certain else "check")

@@ -5,7 +5,7 @@
     .venv/bin/python bench/simulate.py --url http://localhost:5005 --token TOKEN   # a running server
 
 A persona (tests/data/personas/<set>/*.yml) is a fact sheet (every criterion, in the codes of
-bot/criteria.py) with several ways of saying each fact, vague first answers, answers that carry two or
+bot/clinical/criteria.py) with several ways of saying each fact, vague first answers, answers that carry two or
 three facts, and questions about programs. The simulated person answers the question the form is asking
 (the `requested_slot` the tracker shows) from the sheet: sometimes vaguely first, sometimes with several
 facts at once, sometimes with a typo; once in a while it asks one of its questions instead. In `clicks`
@@ -13,7 +13,7 @@ mode it clicks the quick reply that matches its fact when asked the same thing a
 `typing` mode it never clicks. It confirms the summary, says no to a safety question, and stops at the
 recommendation (agenda-based user simulation, as in ConvLab).
 
-The expected level is what bot.placement recommends for the persona's true facts, so a miss is a
+The expected level is what bot.clinical.placement recommends for the persona's true facts, so a miss is a
 misunderstanding, not a placement disagreement. Printed: right level, reached a recommendation, loops
 (the same question asked 3+ times in a row), turns without a fitting reply, median and worst person
 turns, crisis responses and safety questions; each failure's transcript goes to --out.
@@ -37,10 +37,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.criteria import BY_ID  # noqa: E402
-from bot.form import times_in_a_row  # noqa: E402
-from bot.intake import make_intake  # noqa: E402
-from bot.placement import recommend_level  # noqa: E402
+from bot.clinical.criteria import BY_ID  # noqa: E402
+from bot.clinical.intake import make_intake  # noqa: E402
+from bot.clinical.placement import recommend_level  # noqa: E402
+from bot.conversation.form import times_in_a_row  # noqa: E402
 
 PERSONAS = ROOT / "tests" / "data" / "personas"
 MODES = ("clicks", "typing")
@@ -323,7 +323,7 @@ def main() -> int:
                 report(results, args.out / name / mode)
     finally:
         if processes:
-            from bot.launcher import stop
+            from bot.app.launcher import stop
 
             stop(*processes)
     return 0
@@ -334,8 +334,8 @@ def start_assistant(token: str) -> tuple[str, tuple]:
     import socket
     import tempfile
 
-    from bot.launcher import Ports, start_services, wait_until_up
-    from bot.model import ensure_model
+    from bot.app.launcher import Ports, start_services, wait_until_up
+    from bot.app.model import ensure_model
 
     def free_port() -> int:
         with socket.socket() as s:

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a call_id,disposition CSV (repeatable; such files among PATHs are found too)")
     replay.add_argument("--db", default="var/replay.db", help="SQLite file for the runs (default var/replay.db)")
     replay.add_argument("--no-progress", action="store_true", help="no progress bar")
-    from bot.retention import RETENTION_DAYS
+    from bot.app.retention import RETENTION_DAYS
 
     purge = commands.add_parser("purge", help="delete conversations, intakes, events, audit rows and replay runs "
                                               f"older than DAYS (default {RETENTION_DAYS})")
@@ -37,16 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "train":
-        from bot.model import ensure_model
+        from bot.app.model import ensure_model
 
         ensure_model()
     elif args.command == "run":
-        from bot.launcher import run
+        from bot.app.launcher import run
 
         run(profile=args.profile)
     elif args.command == "placement":
-        from bot.intake import make_intake
-        from bot.placement import recommend_level
+        from bot.clinical.intake import make_intake
+        from bot.clinical.placement import recommend_level
 
         payload = recommend_level(make_intake(json.loads(args.answers))).to_payload()
         print(json.dumps(payload, indent=2))
@@ -61,7 +61,7 @@ def purge_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     """Delete what is older than --older-than days; print the counts per table."""
     from pathlib import Path
 
-    from bot.retention import Databases, purge, report
+    from bot.app.retention import Databases, purge, report
 
     if args.older_than < 1:
         parser.error("--older-than must be at least 1 day")

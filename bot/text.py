@@ -3,8 +3,8 @@
 Cleaning: cut to a length, invalid characters and HTML tags blanked, quotes straightened; every change
 keeps the length, so offsets still point into the original message.
 
-The text rules of the fact reader (`bot/nlp.py`, `bot/extract.py`), the crisis reader (`bot/safety.py`),
-the knowledge search (`bot/knowledge.py`) and the form's short answers start from the word lists below.
+The text rules of the fact reader (`bot/conversation/nlp.py`, `extract.py`), the crisis reader (`bot/crisis/assess.py`),
+the knowledge search (`bot/clinical/knowledge.py`) and the form's short answers start from the word lists below.
 Where a reader needs more, it adds to them in its own module and says why there:
 - the fact reader also breaks clauses at "so", "since", "plus", "also" (facts come in runs: "I drink daily,
   so my wife...") and at a new line; "nowhere" also negates ("nowhere to live" is not a home);
@@ -106,3 +106,23 @@ def looks_english(text: str) -> bool:
         return False
     words = re.findall(r"[a-z']+", text.lower())
     return len(words) < 3 or any(word in COMMON_ENGLISH for word in words)
+
+
+NEGATED_REACH = re.compile(r"[.,;:!?]|\bbut\b")  # a negation reaches to the end of its clause
+def marked(text: str) -> str:
+    """The text with every word a negation governs marked ("not crazy bad" -> "not not_crazy not_bad"), so
+    the classifier tells "not severe" from "severe" (negation marking, as in sentiment analysis)."""
+    words, negated = [], False
+    for token in re.findall(r"[\w']+|[^\w\s]", text.lower().replace("\u2019", "'")):
+        if NEGATED_REACH.fullmatch(token):
+            negated = False
+        elif negated:
+            token = "not_" + token
+        words.append(token)
+        if token in NEGATION_WORDS or token.endswith("n't") or (token.endswith("nt") and token[:-1] in CONTRACTED):
+            negated = True
+    return " ".join(words)
+
+
+CONTRACTED = frozenset({"don", "doesn", "didn", "isn", "wasn", "aren", "weren", "haven", "hasn", "hadn", "won",
+                        "wouldn", "couldn", "shouldn", "can", "ain"})  # "dont", "wouldnt" typed without the apostrophe

@@ -20,10 +20,10 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from bot.limits import RateLimit
-from bot.payloads import as_plain_text
-from bot.sessions import is_issued, new_session_id
+from bot.app.sessions import is_issued, new_session_id
+from bot.conversation.payloads import as_plain_text
 from bot.text import clean_text
+from bot.web.limits import RateLimit
 from components.speedups import compile_action_response_validation
 
 logger = logging.getLogger(__name__)
@@ -106,8 +106,8 @@ class OneMessageOutput(OutputChannel):
 
 
 def clean_message(text: object) -> tuple[str, bool]:
-    """The message as the assistant reads it (bot.text.clean_text: invalid characters and tags blanked), cut
-    to MAX_CHARS, and with a leading "/" dropped unless it is a payload the assistant offers (bot.payloads);
+    """The message as the assistant reads it (conversation.text.clean_text: invalid characters and tags blanked), cut
+    to MAX_CHARS, and with a leading "/" dropped unless it is a payload the assistant offers (conversation.payloads);
     True when it was cut."""
     full = clean_text(text, len(text) if isinstance(text, str) else 0).strip()
     return as_plain_text(full[:MAX_CHARS]), len(full) > MAX_CHARS
@@ -161,7 +161,7 @@ UNKNOWN_SENDER = ("Unknown conversation id. Start a conversation with POST /webh
 
 class IntakeRestInput(RestInput):
     """The REST channel at /webhooks/rest/webhook, guarded. A conversation starts with POST
-    /webhooks/rest/session, which issues its id (bot.sessions); a message with any other id is refused."""
+    /webhooks/rest/session, which issues its id (bot.app.sessions); a message with any other id is refused."""
 
     @classmethod
     def name(cls) -> str:
@@ -208,7 +208,7 @@ class IntakeRestInput(RestInput):
 
 
 def session_id_or_new(requested: object) -> str:
-    """The requested conversation id when this server issued it (bot.sessions), else a new one."""
+    """The requested conversation id when this server issued it (bot.app.sessions), else a new one."""
     return requested if is_issued(requested) else new_session_id()
 
 

@@ -2,7 +2,7 @@
 
 Nothing of a conversation stays in a replica's memory, so any replica serves any message. A conversation without
 consent is a Redis key that expires UNSTORED_TTL_S after its latest message; Redis runs without persistence
-(bot/services.py), so it never reaches a disk. The consent, deletion and crisis-event rules are
+(bot/app/services.py), so it never reaches a disk. The consent, deletion and crisis-event rules are
 ConsentTrackerStore's own (components/tracker_store.py), unchanged. Both Redis clients retry a command once on a
 fresh connection, and PostgreSQL connections are tested before use, so after a restart of either the first message
 does not fail on a connection the server has closed; while one is down, messages get the channel's apology.

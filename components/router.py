@@ -1,7 +1,8 @@
 """Rasa NLU component: reads each message with the project's rules and applies the one routing decision.
 
 It runs after DIET, the ResponseSelector and the FallbackClassifier. It asks the crisis rules
-(`bot.safety`), the intake rules (`bot.extract`) and, through `bot.routing.route`, the knowledge file,
+(`bot.crisis.assess`), the intake rules (`bot.conversation.extract`) and, through
+`bot.conversation.routing.route`, the knowledge file,
 then sets what Rasa needs: the intent, one entity per intake fact (none on a crisis), the
 `crisis_category` and `safety_check` entities, and the FAQ answer in the response selector. Everything
 stays in the Rasa server, so a crisis reply or an FAQ answer does not depend on the action server.
@@ -17,13 +18,13 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.crisis_net import crisis_net
-from bot.crisis_terms import warm_up as warm_up_terms
-from bot.extract import Fact, extract_facts
-from bot.knowledge import NOT_COVERED
-from bot.nlp import load_pipeline
-from bot.routing import CATEGORY_ENTITY, CHECK_ENTITY, FAQ, SAFETY_PROPERTY, Reading, Route, route
-from bot.safety import assess_crisis, load_safety_pipeline
+from bot.clinical.knowledge import NOT_COVERED
+from bot.conversation.extract import Fact, extract_facts
+from bot.conversation.nlp import load_pipeline
+from bot.conversation.routing import CATEGORY_ENTITY, CHECK_ENTITY, FAQ, SAFETY_PROPERTY, Reading, Route, route
+from bot.crisis.assess import assess_crisis, load_safety_pipeline
+from bot.crisis.net import crisis_net
+from bot.crisis.terms import warm_up as warm_up_terms
 from components.base import RuleComponent
 
 FACTS_EXTRACTOR = "IntakeFactExtractor"  # the extractor named on fact entities (the console shows it)
@@ -67,7 +68,7 @@ def crisis_entities(decision: Route, text: str) -> List[Dict[str, Any]]:
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
     is_trainable=False)
 class MessageRouter(RuleComponent, EntityExtractorMixin):
-    """Applies `bot.routing.route` to every message."""
+    """Applies `bot.conversation.routing.route` to every message."""
 
     def __init__(self) -> None:
         self._nlp: Any | None = None

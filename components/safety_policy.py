@@ -26,9 +26,9 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.extract import extract_facts
-from bot.routing import CHECK_ENTITY, SAFETY_PROPERTY
-from bot.routing import CRISIS as CRISIS_INTENT
+from bot.conversation.extract import extract_facts
+from bot.conversation.routing import CHECK_ENTITY, SAFETY_PROPERTY
+from bot.conversation.routing import CRISIS as CRISIS_INTENT
 
 CRISIS_RESPONSE = "utter_crisis"
 FOLLOW_UP = "utter_crisis_followup"

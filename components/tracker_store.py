@@ -1,4 +1,4 @@
-"""Rasa's SQL tracker store with the privacy rules of bot.privacy.
+"""Rasa's SQL tracker store with the privacy rules of bot.conversation.privacy.
 
 A conversation is written to SQL only once the person consents; until then (or after they decline) it is kept
 apart for the chat alone: in this process's memory here, in Redis in the cluster profile
@@ -22,9 +22,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.privacy import CONSENT_SLOT, ERASE_RESPONSE, may_store, stored_conversation_id
-from bot.retention import past_retention
-from bot.storage import EVENT_KINDS, default_db, delete_conversation, record_event
+from bot.app.retention import past_retention
+from bot.conversation.privacy import CONSENT_SLOT, ERASE_RESPONSE, may_store, stored_conversation_id
+from bot.records.storage import EVENT_KINDS, default_db, delete_conversation, record_event
 
 logger = logging.getLogger(__name__)
 

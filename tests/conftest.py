@@ -7,7 +7,7 @@ import pytest
 
 from tests.e2e.stack import assistant, browser, sender, web  # noqa: F401  (fixtures, registered once)
 
-# The keyed references (bot.pseudonyms) use this key in tests, not the install's var/secrets.json.
+# The keyed references (bot.records.pseudonyms) use this key in tests, not the install's var/secrets.json.
 os.environ.setdefault("INTAKE_REFERENCE_KEY", "test-reference-key")
 
 

@@ -1,12 +1,12 @@
-"""The learned reading of an answer to the pending question (bot/answers.py) and how extraction uses it."""
+"""The learned reading of an answer to the pending question (bot/conversation/answers.py) and how extraction uses it."""
 
 import pytest
 import yaml
 
-from bot.answers import ANSWERS_FILE, LEARNED, MIN_CONFIDENCE, VAGUE, examples, learned_value, read_answer
-from bot.criteria import BY_ID
-from bot.extract import extract_facts
-from bot.model import ROOT
+from bot.app.model import ROOT
+from bot.clinical.criteria import BY_ID
+from bot.conversation.answers import ANSWERS_FILE, LEARNED, MIN_CONFIDENCE, VAGUE, examples, learned_value, read_answer
+from bot.conversation.extract import extract_facts
 
 
 def test_the_examples_cover_every_learned_criterion_with_valid_values():
@@ -69,12 +69,12 @@ def test_no_withdrawal_from_a_vague_answer_needs_a_sure_reading():
 
 
 def test_an_answer_to_a_question_asked_again_takes_the_best_reading(monkeypatch):
-    import bot.extract
+    import bot.conversation.extract
 
     def unsure_reading(criterion, text, min_confidence=MIN_CONFIDENCE):  # a reading of 40%
         return "moderate" if min_confidence <= 0.4 else None
 
-    monkeypatch.setattr(bot.extract, "learned_value", unsure_reading)
+    monkeypatch.setattr(bot.conversation.extract, "learned_value", unsure_reading)
     text = "It cost me a suspension and a lot of trust."
     first = [f for f in extract_facts(text, asked="severity", learned=True) if f.criterion == "severity"]
     again = [f for f in extract_facts(text, asked="severity", learned=True, guess=True) if f.criterion == "severity"]

@@ -4,8 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot import callbacks
-from bot.storage import open_db
+from bot.records import callbacks
+from bot.records.storage import open_db
 
 GOOD = {"conversation_id": "conv-1", "first_name": "Ana María", "contact": "+1 (555) 201-3344", "best_time": "evening",
         "consent": True}

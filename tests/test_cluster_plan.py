@@ -1,13 +1,13 @@
-"""The cluster profile's plan and nginx config (bot/cluster.py, bot/load_balancer.py), without starting anything."""
+"""The cluster profile's plan and nginx config (bot/app/cluster.py and load_balancer.py), without starting anything."""
 
 import shutil
 import subprocess
 
 import pytest
 
-from bot.cluster import configured, plan
-from bot.launcher import Ports
-from bot.load_balancer import UPSTREAM_HEADER
+from bot.app.cluster import configured, plan
+from bot.app.launcher import Ports
+from bot.app.load_balancer import UPSTREAM_HEADER
 
 
 def test_the_counts_come_from_the_environment_with_two_by_default(monkeypatch):

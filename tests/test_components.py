@@ -89,7 +89,7 @@ def test_an_ambiguous_phrase_asks_the_safety_question_and_keeps_the_intent():
 @pytest.fixture
 def without_net(monkeypatch):
     """DIET's crisis class on its own: the learned net under the rules (tested in test_crisis_net.py) kept out."""
-    monkeypatch.setattr("bot.safety.net_reading", lambda text: None)
+    monkeypatch.setattr("bot.crisis.assess.net_reading", lambda text: None)
 
 
 def test_the_classifier_alone_asks_the_safety_question_quoting_the_first_words(without_net):

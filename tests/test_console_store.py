@@ -5,11 +5,11 @@ import io
 
 import pytest
 
-from bot import console_store
-from bot.intake import make_intake
-from bot.placement import recommend_level
-from bot.storage import open_db, record_event, save_intake
-from bot.work_queue import reference
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.records import console_store
+from bot.records.storage import open_db, record_event, save_intake
+from bot.records.work_queue import reference
 
 MILD = {"substances": ["alcohol"], "severity": "mild", "withdrawal": "none", "home": "stable", "support": "strong",
         "relapse": "none", "recent_treatment": "none", "mental_health": "no"}

@@ -1,9 +1,9 @@
-"""Answers read with the pending question's vocabulary (bot.context_answers), and through extract_facts."""
+"""Answers read with the pending question's vocabulary (bot.conversation.context_answers), and through extract_facts."""
 
 import pytest
 
-from bot.context_answers import context_value, hours_from
-from bot.extract import extract_facts
+from bot.conversation.context_answers import context_value, hours_from
+from bot.conversation.extract import extract_facts
 
 
 @pytest.mark.parametrize("criterion, text, value", [

@@ -1,12 +1,12 @@
-"""The learned net under the crisis rules (bot/crisis_net.py): it asks, it never raises the full response."""
+"""The learned net under the crisis rules (bot/crisis/net.py): it asks, it never raises the full response."""
 
 from __future__ import annotations
 
 import yaml
 
-from bot.crisis_net import EXAMPLES_FILE, NET_CHECK, NONE, net_reading, train
-from bot.model import ROOT
-from bot.safety import assess_crisis, learned_signal
+from bot.app.model import ROOT
+from bot.crisis.assess import assess_crisis, learned_signal
+from bot.crisis.net import EXAMPLES_FILE, NET_CHECK, NONE, net_reading, train
 
 
 def test_the_net_learns_crisis_categories_from_examples():

@@ -2,7 +2,7 @@
 
 import re
 
-from bot.model import ROOT
+from bot.app.model import ROOT
 
 # name -> the only way it is written; every file below that names the service must use exactly this
 NUMBERS = {
@@ -10,8 +10,8 @@ NUMBERS = {
     "Domestic Violence": "1-800-799-7233",
     "Childhelp": "1-800-422-4453",
 }
-FILES = ("domain.yml", "components/channels.py", "bot/web/static/widget.js", "bot/redact.py",
-         "bot/placement.py", "bot/messages.py")
+FILES = ("domain.yml", "components/channels.py", "bot/web/static/widget.js", "bot/records/redact.py",
+         "bot/clinical/placement.py", "bot/clinical/messages.py")
 TOLL_FREE = re.compile(r"1[-. ]?8\d\d[-. ]?\d{3}[-. ]?\d{4}")
 
 

@@ -1,10 +1,10 @@
-"""Crisis terms in other languages (bot/crisis_terms.py): the safety question for a message the English rules
+"""Crisis terms in other languages (bot/crisis/terms.py): the safety question for a message the English rules
 cannot read, nothing for English."""
 
 import pytest
 
-from bot.crisis_terms import find_crisis_term, is_english, mostly_english, term_patterns
-from bot.safety import detect_crisis, load_safety_pipeline
+from bot.crisis.assess import detect_crisis, load_safety_pipeline
+from bot.crisis.terms import find_crisis_term, is_english, mostly_english, term_patterns
 
 
 @pytest.fixture(scope="module")

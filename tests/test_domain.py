@@ -1,9 +1,9 @@
-"""domain.yml mirrors bot/criteria.py, the one definition of the criteria."""
+"""domain.yml mirrors bot/clinical/criteria.py, the one definition of the criteria."""
 
 import yaml
 
-from bot.criteria import CRITERIA
-from bot.model import ROOT
+from bot.app.model import ROOT
+from bot.clinical.criteria import CRITERIA
 
 
 def domain():

@@ -1,4 +1,4 @@
-"""Tests for the rule-based fact extractor (bot/extract.py) and its spaCy pipeline (bot/nlp.py)."""
+"""Tests for the rule-based fact extractor and its spaCy pipeline (bot/conversation/extract.py, nlp.py)."""
 
 import json
 import statistics
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import nlp as nlp_module
-from bot.criteria import BY_ID, CRITERIA, UNKNOWN
-from bot.extract import FLIPS, Fact, extract_facts
-from bot.nlp import build_pipeline, load_pipeline, pipeline_fingerprint
+from bot.clinical.criteria import BY_ID, CRITERIA, UNKNOWN
+from bot.conversation import nlp as nlp_module
+from bot.conversation.extract import FLIPS, Fact, extract_facts
+from bot.conversation.nlp import build_pipeline, load_pipeline, pipeline_fingerprint
 
 PATTERN_DIR = Path(__file__).resolve().parent.parent / "data" / "patterns"
 

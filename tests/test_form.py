@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.criteria import UNKNOWN, asked_criteria
-from bot.form import GIVE_UP_AFTER, give_up, read_turn, set_aside, times_in_a_row
+from bot.clinical.criteria import UNKNOWN, asked_criteria
+from bot.conversation.form import GIVE_UP_AFTER, give_up, read_turn, set_aside, times_in_a_row
 
 
 def test_short_answer_is_read_in_the_context_of_the_question():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.criteria import CRITERIA
+from bot.clinical.criteria import CRITERIA
 from bot.web.inspector import coerce_value, tracker_view, what_if
 
 

@@ -7,7 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake_form import ValidateIntakeForm, questions_asked
-from bot.criteria import BY_ID, UNKNOWN
+from bot.clinical.criteria import BY_ID, UNKNOWN
 
 DOMAIN = {"slots": {c: {} for c in BY_ID} | {"consent": {}, "requested_slot": {}, "unclear_turns": {}},
           "forms": {"intake_form": {"required_slots": list(BY_ID)}}}

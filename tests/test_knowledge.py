@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from bot.knowledge import SEARCH_THRESHOLD, choose_answer, knowledge_index, load_entries
-from bot.model import ROOT
+from bot.app.model import ROOT
+from bot.clinical.knowledge import SEARCH_THRESHOLD, choose_answer, knowledge_index, load_entries
 
 TOPICS = (
     "iop_hours", "op_frequency", "iop_length", "php_time", "iop_therapies", "op_therapies", "cost",
@@ -77,7 +77,7 @@ def test_a_sure_faq_intent_trusts_a_less_confident_selector():
 
 
 def test_questions_about_something_else_are_not_answered():
-    from bot.knowledge import about_programs
+    from bot.clinical.knowledge import about_programs
 
     assert choose_answer("cost", 1.0, "how much does a gym membership cost") == (None, "none")
     assert not about_programs("how many hours of sleep does a teenager need")
@@ -87,7 +87,7 @@ def test_questions_about_something_else_are_not_answered():
 
 
 def test_questions_are_told_from_statements():
-    from bot.knowledge import looks_like_question
+    from bot.clinical.knowledge import looks_like_question
 
     assert looks_like_question("how long is IOP")
     assert looks_like_question("IOP hours?")
@@ -106,7 +106,7 @@ def test_questions_are_told_from_statements():
 
 
 def test_a_story_ending_in_a_question_about_a_program_is_a_question():
-    from bot.knowledge import ends_with_program_question, last_sentence
+    from bot.clinical.knowledge import ends_with_program_question, last_sentence
 
     assert last_sentence("I'm 19 and I work days. Can I still do IOP?") == "Can I still do IOP?"
     assert ends_with_program_question("My dad drinks a lot. He won't leave his shop. Would outpatient work for him?")
@@ -117,7 +117,7 @@ def test_a_story_ending_in_a_question_about_a_program_is_a_question():
 
 
 def test_search_reads_shorthand_symbols_as_words():
-    from bot.knowledge import words
+    from bot.clinical.knowledge import words
 
     assert words("iop $$?") == ["iop", "dollar"]
     assert knowledge_index().search("op $", 1)[0].entry.topic == "cost"

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot import launcher
-from bot.launcher import RESTART_CAP_S, Server, Supervisor, restart_delay
+from bot.app import launcher
+from bot.app.launcher import RESTART_CAP_S, Server, Supervisor, restart_delay
 
 
 def test_the_delay_doubles_from_one_second():

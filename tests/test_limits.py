@@ -1,6 +1,6 @@
 """The token bucket behind the channels' rate limits."""
 
-from bot.limits import RateLimit
+from bot.web.limits import RateLimit
 
 
 def test_a_burst_goes_through_then_the_client_waits_then_it_refills():

@@ -1,8 +1,8 @@
 """The plain-language summary and recommendation text."""
 
-from bot.intake import make_intake
-from bot.messages import explain, summarize
-from bot.placement import recommend_level
+from bot.clinical.intake import make_intake
+from bot.clinical.messages import explain, summarize
+from bot.clinical.placement import recommend_level
 
 
 def test_summary_lists_what_was_understood_in_words():

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from bot.criteria import CRITERIA
-from bot.payloads import as_plain_text, offered_intents, offered_payload
-from bot.privacy import CONSENT_BUTTONS
+from bot.clinical.criteria import CRITERIA
+from bot.conversation.payloads import as_plain_text, offered_intents, offered_payload
+from bot.conversation.privacy import CONSENT_BUTTONS
 
 
 def test_every_quick_reply_of_the_form_is_offered():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.intake import make_intake
-from bot.placement import LEVELS, TRACKS, recommend_level
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import LEVELS, TRACKS, recommend_level
 
 STABLE_MILD = {
     "substances": ["alcohol"], "severity": "mild", "withdrawal": "none", "recent_treatment": "none",

@@ -2,10 +2,10 @@
 
 import yaml
 
-from bot.intake import make_intake
-from bot.model import ROOT
-from bot.placement import recommend_level
-from bot.privacy import (
+from bot.app.model import ROOT
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.conversation.privacy import (
     CONSENT_QUESTION,
     CONSENT_WORDING_SHA256,
     DECLINED,
@@ -15,7 +15,7 @@ from bot.privacy import (
     stored_conversation_id,
     wording_digest,
 )
-from bot.storage import delete_conversation, get_intake, list_events, open_db, record_event, save_intake
+from bot.records.storage import delete_conversation, get_intake, list_events, open_db, record_event, save_intake
 
 
 def greeting() -> str:
@@ -24,7 +24,7 @@ def greeting() -> str:
 
 def test_the_consent_wording_matches_its_version():
     assert wording_digest(greeting()) == CONSENT_WORDING_SHA256, (
-        "The consent wording changed: bump CONSENT_VERSION and update CONSENT_WORDING_SHA256 in bot/privacy.py")
+        "The consent wording changed: bump CONSENT_VERSION and update CONSENT_WORDING_SHA256 in privacy.py")
 
 
 def test_the_greeting_is_short_and_says_nothing_is_stored_without_consent_and_it_is_no_emergency_service():

@@ -4,7 +4,7 @@ import hashlib
 import json
 import stat
 
-from bot import pseudonyms, tokens
+from bot.records import pseudonyms, tokens
 
 
 def test_a_reference_is_an_hmac_of_the_id_under_the_install_s_key():

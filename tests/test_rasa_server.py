@@ -1,9 +1,9 @@
-"""bot.rasa_server: `rasa run` with the auth token from the environment, never from the command line."""
+"""bot.app.rasa_server: `rasa run` with the auth token from the environment, never from the command line."""
 
 import pytest
 
-from bot import rasa_server
-from bot.launcher import Ports, supervisor
+from bot.app import rasa_server
+from bot.app.launcher import Ports, supervisor
 
 
 def test_the_token_joins_rasa_s_own_arguments_inside_the_process():
@@ -30,7 +30,7 @@ def test_the_launcher_gives_the_token_by_environment_and_keeps_every_other_optio
     rasa = next(server for server in services.servers if server.name == "rasa")
     assert "the-rasa-token" not in " ".join(rasa.command) and "--auth-token" not in rasa.command
     assert services.env[rasa_server.TOKEN_ENV] == "the-rasa-token"
-    assert rasa.command[1:3] == ["-m", "bot.rasa_server"]
+    assert rasa.command[1:3] == ["-m", "bot.app.rasa_server"]
     command = " ".join(rasa.command)
     model = f"--model {tmp_path / 'model.tar.gz'}"
     for option in ("--enable-api", "--interface 127.0.0.1", "--port 5999", "--cors http://localhost:8999",

@@ -8,8 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.recommendation import ActionRecommend
-from bot import storage
-from bot.privacy import NOT_STORED
+from bot.conversation.privacy import NOT_STORED
+from bot.records import storage
 
 ANSWERS = {"substances": ["alcohol"], "severity": "moderate", "withdrawal": "none", "recent_treatment": "none",
            "relapse": "at_risk", "mental_health": "no", "home": "stable", "support": "strong",

@@ -1,10 +1,10 @@
-"""Tests for identifier redaction (bot/redact.py)."""
+"""Tests for identifier redaction (bot/records/redact.py)."""
 
 import time
 
 import pytest
 
-from bot.redact import PLACEHOLDERS, redact
+from bot.records.redact import PLACEHOLDERS, redact
 
 EMAILS = ["john.smith@gmail.com", "j_smith+intake@example.org", "MARIA.G@Hospital.co.uk", "a1@b-c.io"]
 PHONES = ["555-123-4567", "(555) 123-4567", "555.123.4567", "+1 555 123 4567", "5551234567", "1-555-123-4567",

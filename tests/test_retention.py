@@ -8,12 +8,13 @@ import pytest
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import callbacks, console_store, retention, work_queue
 from bot.__main__ import main
-from bot.intake import make_intake
-from bot.placement import recommend_level
+from bot.app import retention
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.records import callbacks, console_store, work_queue
+from bot.records.storage import open_db, record_event, save_intake
 from bot.replay.runs import add_rows, finish_run, open_runs_db, start_run
-from bot.storage import open_db, record_event, save_intake
 from tests.test_tracker_store import DOMAIN
 
 LONG_AGO = "2000-01-01T00:00:00+00:00"
@@ -85,8 +86,7 @@ def replay_db(path):
 @pytest.fixture
 def databases(tmp_path, monkeypatch):
     monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
-    from bot import storage
-
+    from bot.records import storage
     storage.default_db.cache_clear()
     dbs = retention.Databases(tmp_path / "tracker.db", tmp_path / "intake.db", tmp_path / "replay.db")
     intake_db(dbs.intake).conn.close()
@@ -181,7 +181,7 @@ def test_the_cutoff_is_days_before_now():
 
 
 def test_the_running_assistant_purges_at_start_and_again_on_schedule(databases, capsys):
-    """`make run` purges in a thread (bot/launcher.start_purging): at once, then every INTAKE_PURGE_HOURS."""
+    """`make run` purges in a thread (bot/app/launcher.start_purging): at once, then every INTAKE_PURGE_HOURS."""
     import threading
     import time
 

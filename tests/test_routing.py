@@ -2,8 +2,8 @@
 
 import pytest
 
-from bot.routing import Reading, route
-from bot.safety import UNSPECIFIED, Assessment, CrisisSignal
+from bot.conversation.routing import Reading, route
+from bot.crisis.assess import UNSPECIFIED, Assessment, CrisisSignal
 
 CERTAIN = Assessment(CrisisSignal("overdose", "took all my pills", 2, 19))
 UNSURE = Assessment(CrisisSignal("suicide", "can't do this anymore", 9, 30, certain=False))

@@ -1,4 +1,4 @@
-"""Tests for the rule-based crisis detector (bot/safety.py, data/safety/*.jsonl)."""
+"""Tests for the rule-based crisis detector (bot/crisis/assess.py, data/safety/*.jsonl)."""
 
 import json
 import statistics
@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot import safety
-from bot.safety import CATEGORIES, SEVERITY, CrisisSignal, build_safety_pipeline, detect_crisis, load_safety_pipeline
+from bot.crisis import assess as safety
+from bot.crisis.assess import (
+    CATEGORIES,
+    SEVERITY,
+    CrisisSignal,
+    build_safety_pipeline,
+    detect_crisis,
+    load_safety_pipeline,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -326,7 +333,7 @@ def test_load_safety_pipeline_is_memoised():
 
 
 def test_nothing_is_built_at_import():
-    code = "import bot.safety as s; print(s.load_safety_pipeline.cache_info().currsize)"
+    code = "import bot.crisis.assess as s; print(s.load_safety_pipeline.cache_info().currsize)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0"
 
@@ -519,8 +526,8 @@ def test_questions_about_the_past_or_in_general_are_not_crises(nlp, text):
 
 
 def test_every_crisis_category_has_a_name_for_counselors():
-    from bot.levels import CRISIS_LABELS
-    from bot.safety import CATEGORIES, UNSPECIFIED
+    from bot.clinical.levels import CRISIS_LABELS
+    from bot.crisis.assess import CATEGORIES, UNSPECIFIED
 
     assert set(CRISIS_LABELS) == {*CATEGORIES, UNSPECIFIED}
 

@@ -1,6 +1,6 @@
 """Conversation ids are issued and signed by the server; anything else is refused."""
 
-from bot.sessions import is_issued, new_session_id
+from bot.app.sessions import is_issued, new_session_id
 
 KEY = b"test-key"
 

@@ -3,7 +3,7 @@ server issued; a socket speaks only in the conversation confirmed to it."""
 
 import asyncio
 
-from bot.sessions import is_issued, new_session_id
+from bot.app.sessions import is_issued, new_session_id
 from components.channels import NO_SESSION, IntakeSocketIOInput, session_id_or_new
 
 LONG_ID = new_session_id()

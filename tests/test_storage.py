@@ -2,9 +2,9 @@
 
 import sqlite3
 
-from bot.intake import make_intake
-from bot.placement import recommend_level
-from bot.storage import get_intake, open_db, save_intake
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.records.storage import get_intake, open_db, save_intake
 
 ANSWERS = {"substances": ["alcohol"], "severity": "moderate", "home": "stable", "support": "strong"}
 
@@ -49,7 +49,7 @@ def test_no_identifier_columns(tmp_path):
 
 
 def test_crisis_and_handoff_events_are_recorded_without_text(tmp_path):
-    from bot.storage import list_events, record_event
+    from bot.records.storage import list_events, record_event
 
     db = open_db(tmp_path / "intake.db")
     record_event(db, "crisis", "conv-9", "suicide")
@@ -63,7 +63,7 @@ def test_a_new_database_is_private(tmp_path):
     import os
     import stat
 
-    from bot.storage import open_db
+    from bot.records.storage import open_db
 
     old = os.umask(0o022)
     try:

@@ -25,8 +25,7 @@ responses:
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
-    from bot import storage
-
+    from bot.records import storage
     storage.default_db.cache_clear()
     yield ConsentTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"))
     storage.default_db.cache_clear()
@@ -81,7 +80,7 @@ def test_a_confirmed_deletion_erases_memory_and_sqlite(store):
 
 
 def test_crisis_responses_are_recorded_once_without_text(store):
-    from bot.storage import default_db, list_events
+    from bot.records.storage import default_db, list_events
 
     tracker = tracker_with("e", UserUttered("I took all my pills"),
                            BotUttered("call 988", {"custom": {"type": "crisis", "category": "overdose"}}))
@@ -92,7 +91,7 @@ def test_crisis_responses_are_recorded_once_without_text(store):
 
 
 def test_a_safety_question_is_not_a_crisis_event_but_a_yes_to_it_is(store):
-    from bot.storage import default_db, list_events
+    from bot.records.storage import default_db, list_events
 
     check = {"custom": {"type": "crisis", "check": True, "category": "suicide"}}
     tracker = tracker_with("q", UserUttered("I can't do this anymore"), BotUttered("are you thinking...", check))

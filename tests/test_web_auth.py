@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot import tokens
+from bot.records import tokens
 from bot.web import auth
 
 TOKEN = "a-counselor-token-for-tests"
@@ -89,7 +89,7 @@ def test_secrets_are_private_from_the_moment_they_exist(tmp_path):
 
 def test_make_run_says_where_the_token_is_and_never_prints_it(monkeypatch):
     """Finding 8: the counselor token was printed on first start (output that may be logged or seen)."""
-    from bot.launcher import counselor_login_note
+    from bot.app.launcher import counselor_login_note
 
     tokens = {"counselor_token": "the-new-counselor-token"}
     monkeypatch.delenv("COUNSELOR_TOKEN", raising=False)

@@ -14,10 +14,10 @@ import urllib.request
 
 import pytest
 
-from bot import console_store
-from bot.intake import make_intake
-from bot.placement import recommend_level
-from bot.storage import open_db, record_event, save_intake
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.records import console_store
+from bot.records.storage import open_db, record_event, save_intake
 from bot.web.server import WebConfig, serve
 
 COUNSELOR_TOKEN = "web-test-counselor-token"

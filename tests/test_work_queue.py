@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot import callbacks, console_store, work_queue
-from bot.intake import make_intake
-from bot.placement import recommend_level
-from bot.storage import delete_conversation, open_db, record_event, save_intake
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.records import callbacks, console_store, work_queue
+from bot.records.storage import delete_conversation, open_db, record_event, save_intake
 
 
 @pytest.fixture

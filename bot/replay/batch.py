@@ -137,7 +137,7 @@ def run_batch(
     files, dispositions, disposition_errors = scan(paths, disposition_files)
     workers = max(1, workers or os.cpu_count() or 1)
     if parse is None and model_path is None:
-        from bot.model import ensure_model
+        from bot.app.model import ensure_model
 
         model_path = ensure_model()
     db = open_runs_db(db_path) if db_path else None
@@ -218,6 +218,6 @@ def _say(message: str) -> None:
 
 
 def _rule_version() -> str:
-    from bot.placement import RULE_VERSION
+    from bot.clinical.placement import RULE_VERSION
 
     return RULE_VERSION

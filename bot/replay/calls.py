@@ -1,7 +1,7 @@
 """One call transcript through the assistant: what it understood, turn by turn, and what it would recommend.
 
 Each caller turn goes through the trained NLU (`parse`: intent and entities, the crisis rules and the
-spaCy intake rules included) and then through the intake form's own turn logic (bot.form.read_turn),
+spaCy intake rules included) and then through the intake form's own turn logic (bot.conversation.form.read_turn),
 with the criterion the agent's preceding question asked about as the question on the table. So a short
 answer is read the way the chat reads it: Agent "Any treatment before?" / Caller "yeah, rehab, got out
 in march" fills recent_treatment. Agent turns are never read for facts or crises: only the caller's
@@ -18,17 +18,17 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from bot import form
-from bot.criteria import BY_ID, asked_criteria
-from bot.extract import NO_ANSWERS, YES_ANSWERS, answer_words, starts_with
-from bot.intake import make_intake
-from bot.placement import recommend_level
-from bot.redact import COMMON_WORDS, NAME_STOPWORDS, STRONG_NAME, WEAK_NAME, redact
+from bot.clinical.criteria import BY_ID, asked_criteria
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.conversation import form
+from bot.conversation.extract import NO_ANSWERS, YES_ANSWERS, answer_words, starts_with
+from bot.conversation.routing import CATEGORY_ENTITY as CRISIS_ENTITY
+from bot.conversation.routing import CHECK_ENTITY
+from bot.conversation.routing import CRISIS as CRISIS_INTENT
+from bot.records.redact import COMMON_WORDS, NAME_STOPWORDS, STRONG_NAME, WEAK_NAME, redact
 from bot.replay.questions import Asked, asked_about
 from bot.replay.transcripts import Transcript
-from bot.routing import CATEGORY_ENTITY as CRISIS_ENTITY
-from bot.routing import CHECK_ENTITY
-from bot.routing import CRISIS as CRISIS_INTENT
 
 # texts -> one parse result per text: {"intent": {"name": ...}, "entities": [{"entity", "value"}, ...]}
 Parse = Callable[[Sequence[str]], list[dict]]
@@ -128,7 +128,7 @@ def replay_call(transcript: Transcript, parse: Parse) -> CallResult:
 
 
 def names_in(text: str) -> set[str]:
-    """The name words bot.redact would replace in `text` ("Marcus", "Reed" in "my name is Marcus Reed")."""
+    """The name words bot.records.redact would replace in `text` ("Marcus", "Reed" in "my name is Marcus Reed")."""
     names = set()
     for pattern, stopwords in ((STRONG_NAME, NAME_STOPWORDS), (WEAK_NAME, COMMON_WORDS)):
         for match in pattern.finditer(text):
@@ -141,7 +141,7 @@ def names_in(text: str) -> set[str]:
 
 
 def call_redactor(texts: Iterable[str]) -> Callable[[str], str]:
-    """bot.redact.redact, plus the names found anywhere in the call, wherever they appear in it."""
+    """bot.records.redact.redact, plus the names found anywhere in the call, wherever they appear in it."""
     names = set().union(*(names_in(text) for text in texts))
     if not names:
         return redact

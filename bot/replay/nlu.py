@@ -73,7 +73,7 @@ class NluParser:
 def load_parser(model_path: Path | str | None = None, cache_size: int = CACHE_SIZE) -> NluParser:
     """The NLU of the given model, or of the current trained model (trained first if the inputs changed)."""
     if model_path is None:
-        from bot.model import ensure_model
+        from bot.app.model import ensure_model
 
         model_path = ensure_model()
     return NluParser(model_path, cache_size)

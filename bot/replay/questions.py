@@ -1,4 +1,4 @@
-"""Which criterion an agent's question asks about, from the cue words in bot/criteria.py.
+"""Which criterion an agent's question asks about, from the cue words in bot/clinical/criteria.py.
 
     asked_about("Okay. Any treatment before?")            -> Asked("recent_treatment", None)
     asked_about("And do you get the shakes when you stop?") -> Asked("withdrawal", "dangerous")
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.criteria import QUESTION_CUES
+from bot.clinical.criteria import QUESTION_CUES
 from bot.text import sentences as text_sentences
 
 ASKING_STARTS = ("how", "what", "what's", "whats", "why", "when", "where", "which", "who", "is", "are", "do",

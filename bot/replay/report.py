@@ -15,9 +15,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, TextIO
 
-from bot.criteria import BY_ID
-from bot.levels import BY_CODE
-from bot.redact import redact
+from bot.clinical.criteria import BY_ID
+from bot.clinical.levels import BY_CODE
+from bot.records.redact import redact
 from bot.replay.transcripts import DISPOSITION_LEVELS, TranscriptError
 
 if TYPE_CHECKING:  # the replay itself imports spaCy (and TensorFlow); the report does not need them
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the replay itself imports spaCy (and TensorFlow); the repor
 SUMMARY_COLUMNS = ("status", "call_id", "source", "line", "disposition", "level", "agrees", "track", "review",
                    "crisis", "missing", "criteria", "rules", "error", "detail")
 CALLS_DIR = "calls"
-LEVEL_NAMES = {code: level.short for code, level in BY_CODE.items()}  # bot/levels.py
+LEVEL_NAMES = {code: level.short for code, level in BY_CODE.items()}  # bot/clinical/levels.py
 
 
 # ---------------------------------------------------------------- per call
@@ -121,7 +121,7 @@ class Tally:
         return self.agreed_by_disposition[level] / total if total else None
 
     def level_order(self) -> list[str]:
-        """Levels seen in this run, in the order of bot/placement.py (crisis last)."""
+        """Levels seen in this run, in the order of bot/clinical/placement.py (crisis last)."""
         seen = set(self.levels) | set(self.by_disposition)
         return [level for level in DISPOSITION_LEVELS if level in seen] + sorted(seen - set(DISPOSITION_LEVELS))
 

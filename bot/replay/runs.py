@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from bot.storage import connect, now
+from bot.records.storage import connect, now
 
 DEFAULT_DB = Path("var/replay.db")
 

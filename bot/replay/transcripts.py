@@ -13,7 +13,7 @@ JSON (.json): {"call_id": ..., "disposition": ..., "turns": [{"speaker": "agent"
 CSV (.csv): columns call_id, speaker, text, and optionally disposition; one row per turn, many calls per
 file. A CSV with only call_id and disposition holds the agents' dispositions for calls in other files.
 
-Dispositions are normalised to the level ids of bot/placement.py ("Intensive Outpatient" -> "iop",
+Dispositions are normalised to the level ids of bot/clinical/placement.py ("Intensive Outpatient" -> "iop",
 "detox" -> "withdrawal_management"), plus "crisis".
 """
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from bot.placement import LEVELS
+from bot.clinical.placement import LEVELS
 
 SPEAKERS = {
     "agent": ("agent", "counselor", "counsellor", "rep", "representative", "staff", "operator", "clinician",

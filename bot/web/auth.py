@@ -1,6 +1,6 @@
 """Counselor login for the console: one shared counselor token, a name for the audit trail.
 
-The token comes from $COUNSELOR_TOKEN, else var/secrets.json (bot.tokens). A login
+The token comes from $COUNSELOR_TOKEN, else var/secrets.json (bot.records.tokens). A login
 compares it in constant time, then issues a random session id in an HttpOnly, SameSite=Strict
 cookie. Sessions live in memory, expire after a fixed lifetime or when idle, and end at logout.
 Repeated wrong tokens slow down, per client address: after MAX_FAILURES in a minute, that client's

@@ -17,13 +17,13 @@ from typing import Any, Callable, Mapping
 
 import sqlite_utils
 
-from bot import console_store, work_queue
-from bot.criteria import ASAM_DIMENSIONS, CRITERIA
-from bot.levels import BY_CODE, CRISIS_LABELS
+from bot.clinical.criteria import ASAM_DIMENSIONS, CRITERIA
+from bot.clinical.levels import BY_CODE, CRISIS_LABELS
+from bot.records import console_store, work_queue
 from bot.web.inspector import tracker_view, what_if
 
 CONSOLE_PREFIX = "console-"
-CONVERSATION_ID = re.compile(rf"^{CONSOLE_PREFIX}[A-Za-z0-9_.-]{{16,130}}$")  # issued by Rasa (bot.sessions)
+CONVERSATION_ID = re.compile(rf"^{CONSOLE_PREFIX}[A-Za-z0-9_.-]{{16,130}}$")  # issued by Rasa (bot.app.sessions)
 SCENARIOS_FILE = Path(__file__).resolve().parent / "scenarios.json"
 
 

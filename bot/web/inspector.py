@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from bot.criteria import ASAM_DIMENSIONS, BY_ID, CRITERIA, UNKNOWN
-from bot.intake import make_intake
-from bot.placement import recommend_level
-from bot.privacy import CONSENT_SLOT
+from bot.clinical.criteria import ASAM_DIMENSIONS, BY_ID, CRITERIA, UNKNOWN
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.conversation.privacy import CONSENT_SLOT
 
 
 def tracker_view(tracker: Mapping[str, Any]) -> dict:

@@ -3,7 +3,7 @@
 Routes:
   /, /demo.html, /widget.js, /widget.css     public: the widget and the pages that embed it
   /vendor/socket.io.min.js                   public: socket.io-client from node_modules (npm, lockfile)
-  /api/callback (GET wording, POST request)  public: the widget's call-back form (bot/callbacks.py), rate-limited
+  /api/callback (GET wording, POST request)  public: the widget's call-back form (records/callbacks.py), rate-limited
   /api/sources                               public: the source documents' titles ("Where this comes from")
   /console/login (GET form, POST login)      public: the only console URL that answers without a session
   /console, /console/static/*, /console/api/*, /console/logout   counselor session required
@@ -21,17 +21,17 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import callbacks
-from bot.console_store import audit, prepare
-from bot.knowledge import source_titles
-from bot.limits import RateLimit
-from bot.storage import connect, open_db
+from bot import ROOT
+from bot.clinical.knowledge import source_titles
+from bot.records import callbacks
+from bot.records.console_store import audit, prepare
+from bot.records.storage import connect, open_db
 from bot.web import console_api
 from bot.web.auth import Sessions, clear_cookie, session_id_from, set_cookie
+from bot.web.limits import RateLimit
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
-ROOT = HERE.parent.parent
 NODE_MODULES = ROOT / "node_modules"
 VENDOR = {"socket.io.min.js": NODE_MODULES / "socket.io-client" / "dist" / "socket.io.min.js"}
 WIDGET_API = frozenset({"/api/callback", "/api/sources"})  # what a provider site's widget calls
@@ -52,7 +52,7 @@ class WebConfig:
     rasa_token: str
     counselor_token: str
     db_path: Path
-    allowed_origins: tuple[str, ...] = ()  # provider sites whose pages embed the widget (bot.launcher.allowed_origins)
+    allowed_origins: tuple[str, ...] = ()  # sites whose pages embed the widget (bot.app.launcher.allowed_origins)
 
 
 class App:

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from bot import services
+from bot.app import services
 from tests.cluster.stack import cluster_var_dir, needs_packages
 
 

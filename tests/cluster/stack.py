@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import services
-from bot.cluster import Cluster, cluster_supervisor
-from bot.launcher import Ports, Supervisor, wait_until_up
-from bot.load_balancer import UPSTREAM_HEADER
-from bot.model import ensure_model
+from bot.app import services
+from bot.app.cluster import Cluster, cluster_supervisor
+from bot.app.launcher import Ports, Supervisor, wait_until_up
+from bot.app.load_balancer import UPSTREAM_HEADER
+from bot.app.model import ensure_model
 from tests.e2e.stack import TEST_ORIGINS, TOKEN
 
 

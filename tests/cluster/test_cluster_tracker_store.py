@@ -34,8 +34,7 @@ def replica(postgres, redis, **options) -> ClusterTrackerStore:
 @pytest.fixture
 def store(postgres, redis, tmp_path, monkeypatch):
     monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
-    from bot import storage
-
+    from bot.records import storage
     storage.default_db.cache_clear()
     yield replica(postgres, redis)
     storage.default_db.cache_clear()
@@ -99,7 +98,7 @@ def test_a_deletion_on_one_replica_is_seen_by_the_other(store, postgres, redis):
 def test_an_unreachable_redis_raises_through_rasa_s_wrapper(postgres, redis):
     from rasa.core.agent import Agent
 
-    from bot.services import free_port
+    from bot.app.services import free_port
 
     wrapped = Agent._create_tracker_store(replica(postgres, redis, redis_port=free_port()), DOMAIN)
     with pytest.raises(redis_client.ConnectionError):
@@ -118,8 +117,7 @@ def test_connections_postgres_closed_are_replaced_without_an_error(store, postgr
 
 
 def test_purge_deletes_old_conversations_from_postgres_too(store, var_dir, tmp_path):
-    from bot import retention
-
+    from bot.app import retention
     old = time.time() - 200 * 24 * 3600
     asyncio.run(store.save(tracker_with("p-old", UserUttered("yes", timestamp=old),
                                         SlotSet("consent", "given", timestamp=old))))

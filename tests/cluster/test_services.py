@@ -1,4 +1,4 @@
-"""PostgreSQL and Redis started from the project (bot/services.py): real servers in a private var/ directory."""
+"""PostgreSQL and Redis started from the project (bot/app/services.py): real servers in a private var/ directory."""
 
 import json
 import os
@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from bot import services
+from bot.app import services
 
 
 def test_the_passwords_are_generated_into_a_private_secrets_file(postgres, redis, var_dir):

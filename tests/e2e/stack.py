@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import Ports, start_services, stop, wait_until_up
-from bot.model import ensure_model
-from bot.services import free_port
+from bot.app.launcher import Ports, start_services, stop, wait_until_up
+from bot.app.model import ensure_model
+from bot.app.services import free_port
 
 TOKEN = "e2e-test-token"
 TEST_ORIGINS = r"http://(localhost|127\.0\.0\.1):\d+$"  # the test web app runs on a free port

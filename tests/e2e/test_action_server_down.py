@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from bot.launcher import Ports, start_services, stop, wait_until_up
-from bot.model import ensure_model
+from bot.app.launcher import Ports, start_services, stop, wait_until_up
+from bot.app.model import ensure_model
 from tests.e2e.stack import TOKEN, Assistant, free_port
 
 

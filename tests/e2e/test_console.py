@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from bot import console_store, work_queue
-from bot.storage import open_db, record_event
-from bot.work_queue import reference
+from bot.records import console_store, work_queue
+from bot.records.storage import open_db, record_event
+from bot.records.work_queue import reference
 from tests.e2e.stack import COUNSELOR_TOKEN
 from tests.e2e.webpage import BOT_MESSAGES, Widget, screenshot, serious_violations
 

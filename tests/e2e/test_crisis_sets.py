@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from bot.model import ROOT
+from bot.app.model import ROOT
 from tests.e2e.test_safety_dialogue import put_in_state
 
 SETS = ROOT / "tests" / "data" / "crisis"

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 import yaml
 
-from bot.knowledge import load_entries, training_phrasings
-from bot.model import ROOT
+from bot.app.model import ROOT
+from bot.clinical.knowledge import load_entries, training_phrasings
 from tests.e2e.driver import talk
 from tests.e2e.stack import TOKEN
 from tests.e2e.test_conversations import CALM

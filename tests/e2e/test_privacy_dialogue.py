@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from bot.privacy import CONSENT_VERSION, NOT_STORED
+from bot.conversation.privacy import CONSENT_VERSION, NOT_STORED
 from tests.e2e.driver import talk
 from tests.e2e.test_conversations import CALM
 
@@ -96,9 +96,9 @@ def test_logs_carry_no_identifiers_from_a_conversation(assistant, sender):
 
 
 def test_the_counselor_export_carries_no_identifiers_from_a_conversation(assistant, sender):
-    from bot.console_store import export_csv, list_intakes, prepare, save_disposition
-    from bot.storage import open_db
-    from bot.work_queue import reference
+    from bot.records.console_store import export_csv, list_intakes, prepare, save_disposition
+    from bot.records.storage import open_db
+    from bot.records.work_queue import reference
 
     talk(assistant, sender, INTRODUCTION, CALM)
     db = open_db(assistant.var_dir / "intake.db")

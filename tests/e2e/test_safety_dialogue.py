@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 import yaml
 
-from bot.model import ROOT
+from bot.app.model import ROOT
 from tests.e2e.driver import talk
 from tests.e2e.test_conversations import CALM
 

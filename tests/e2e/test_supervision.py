@@ -6,8 +6,8 @@ import signal
 import threading
 import time
 
-from bot.launcher import Ports, answers, supervisor, wait_until_up
-from bot.model import ensure_model
+from bot.app.launcher import Ports, answers, supervisor, wait_until_up
+from bot.app.model import ensure_model
 from tests.e2e.stack import TEST_ORIGINS, TOKEN, Assistant, free_port
 
 

@@ -108,7 +108,7 @@ def test_the_card_opens_at_its_headline_on_desktop_and_phone(browser, web, finis
 
 
 def test_the_session_id_is_issued_by_the_server_and_kept_in_session_storage(finished):
-    assert re.fullmatch(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{24}", finished["session"])  # bot/sessions.py
+    assert re.fullmatch(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{24}", finished["session"])  # bot/app/sessions.py
     assert finished["tracker"]["sender_id"] == finished["session"]
 
 

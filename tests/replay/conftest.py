@@ -1,15 +1,15 @@
 """Replay tests without the trained model: a parse function built from the same rule layers.
 
-`rules_parse` stands in for the trained NLU: the crisis rules (bot.safety) and the spaCy intake rules
-(bot.extract) as entities, with a plain "inform" intent. Tests that need DIET live in tests/e2e.
+`rules_parse` stands in for the trained NLU: the crisis rules (bot.crisis.assess) and the spaCy intake rules
+(bot.conversation.extract) as entities, with a plain "inform" intent. Tests that need DIET live in tests/e2e.
 """
 
 from pathlib import Path
 
 import pytest
 
-from bot.extract import extract_facts
-from bot.safety import detect_crisis
+from bot.conversation.extract import extract_facts
+from bot.crisis.assess import detect_crisis
 
 TRANSCRIPTS = Path(__file__).resolve().parent.parent / "data" / "transcripts"
 

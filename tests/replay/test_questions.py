@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.criteria import BY_ID, QUESTION_CUES
+from bot.clinical.criteria import BY_ID, QUESTION_CUES
 from bot.replay.questions import asked_about
 
 

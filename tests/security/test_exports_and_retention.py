@@ -13,11 +13,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from bot.intake import make_intake
-from bot.model import ROOT
-from bot.placement import recommend_level
-from bot.storage import open_db, save_intake
-from bot.work_queue import reference
+from bot.app.model import ROOT
+from bot.clinical.intake import make_intake
+from bot.clinical.placement import recommend_level
+from bot.records.storage import open_db, save_intake
+from bot.records.work_queue import reference
 from tests.e2e.stack import COUNSELOR_TOKEN
 
 ANSWERS = {"substances": ["alcohol"], "severity": "moderate", "home": "stable", "support": "strong"}

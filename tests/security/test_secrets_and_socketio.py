@@ -35,7 +35,7 @@ def test_the_rasa_token_is_on_no_command_line_ps_can_show(assistant):
     for pid in descendants(rasa.pid) + [assistant.processes[0].pid]:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()  # what `ps -ef` prints, readable by any user
         assert TOKEN.encode() not in cmdline and b"--auth-token" not in cmdline, cmdline.replace(b"\0", b" ")
-    assert b"bot.rasa_server" in Path(f"/proc/{rasa.pid}/cmdline").read_bytes()
+    assert b"bot.app.rasa_server" in Path(f"/proc/{rasa.pid}/cmdline").read_bytes()
 
 
 def test_the_rasa_api_still_wants_the_token(assistant, sender):

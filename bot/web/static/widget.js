@@ -43,7 +43,7 @@
   ];
 
   // ---- state: one conversation per tab -----------------------------------------------------------
-  // The conversation id is issued by the server on the first session_request (bot/sessions.py) and kept here.
+  // The conversation id is issued by the server on the first session_request (bot/app/sessions.py) and kept here.
   const state = load() || { id: null, transcript: [], open: options.open, crisis: false };
   save();
   let socket = null;

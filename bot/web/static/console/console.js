@@ -198,7 +198,7 @@
 
   // ---- test chat ---------------------------------------------------------------------------------------
   async function newConversation() {
-    // The Rasa server issues conversation ids (bot/sessions.py); "console" gives the prefix the inspector reads.
+    // The Rasa server issues conversation ids (bot/app/sessions.py); "console" gives the prefix the inspector reads.
     conversation = null;
     try {
       const response = await fetch(meta.rasa_url + "/webhooks/rest/session", {

@@ -1,0 +1,335 @@
+"""Answers read with the pending question's own vocabulary, when the phrase patterns found none.
+
+While the form waits for criterion X, "roomie parties a lot, there's always stuff around" answers X
+(home: triggering) although no pattern of data/patterns names it. CUES lists, per criterion, the words
+that point to each value, most telling first; a cue right after a negation ("nobody uses there") does
+not count. Hours are read as arithmetic ("3 nights a week, 2-3 hours" is 9) or as open availability.
+Pure functions: no Rasa here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+OPEN_HOURS = 40  # "all day, any day", "whenever": as much as a program asks
+NEGATIONS = re.compile(r"\b(no|not|never|nobody|noone|no one|nothing|nothin|nuthin|ain'?t|without|"
+                       r"don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
+                       r"haven'?t|hasn'?t|wasn'?t|can'?t|cannot|couldn'?t|won'?t|neither|nor)\W+(\w+\W+){0,2}$")
+
+PEOPLE = (r"wife|husband|partner|spouse|mom|mum|mother|dad|father|parents|sister|brother|sibling|son|daughter|kids|"
+          r"children|family|friend|friends|bestie|sponsor|aa|na|group|church|pastor|boyfriend|girlfriend|bf|gf|fianc\w*|"
+          r"grandma|grandpa|grandmother|grandfather|aunt|uncle|cousin|roommate|roomie|neighbor|neighbour|counselor|"
+          r"therapist|coworker|boss|mentor|house manager")
+
+CUES: dict[str, tuple[tuple[str, str], ...]] = {
+    "relapse": (
+        ("multiple_relapses", r"multiple|many times|lots|a bunch|lost count|more times than|countless|over and over|"
+                              r"again and again|every time|always (go|went|end up|ends up|come|came) back|"
+                              r"(\d+|three|four|five|six|seven|eight|nine|ten|few|several|couple( of)?) times"),
+        ("recent_relapse", r"start(ed)? (again|back)|went back|picked (it )?back up|used again|drank again|slipped|"
+                           r"relapsed|back on it|fell off|caved|go back (last|this)"),
+        ("at_risk", r"worr(y|ied|ies)|afraid|scared|nervous|fear|anxious|risk|tempt\w*|might|could|would|gonna|"
+                    r"creep\w*|knock on wood|not yet|struggl\w*|go back easy|easy to go back|slip back|drift back|"
+                    r"keeps? coming back|probably|maybe"),
+        ("none", r"never|no relapse|n/?a|not applicable|clean since|sober since|haven'?t (used|drunk|drank|slipped)"),
+    ),
+    "support": (
+        ("strained", r"tense|fight\w*|fought|argu\w*|angry|mad at me|annoyed|fed up|upset with me|not talking|"
+                     r"don'?t talk|estranged|strained|burn(ed|t) (all )?(my )?bridges|gave up on me|kicked me out|"
+                     r"tired of me|done with me"),
+        ("none", r"nobody|no one|noone|not really anyone|on my own|by myself|no family|no friends|no support|alone"),
+        ("strong", r"everyone|everybody|whole family|very supportive|really supportive|super supportive|great|"
+                   r"amazing|all in|on board|with me on this|has my back|got my back|behind me|pretty strong|"
+                   r"strong|a lot"),
+        ("some", r"a little|kind of|kinda|sort of|somewhat|some|mostly|a bit|one|" + PEOPLE),
+    ),
+    "home": (
+        ("unstable", r"couch\w*|homeless|shelter|sleeping in (my|the) car|street|motel|no place|nowhere|kicked out|"
+                     r"evict\w*|bouncing|moving around|between places|temporary|chaos|chaotic|crazy"),
+        ("triggering", r"us(es|ing)|drinks|drinking|drunk|part(y|ies|ying)|deal(s|ing|er)?|stuff around|"
+                       r"around me|gets it for me|fight\w*|yell\w*|abus\w*|toxic|trigger\w*|temptation|"
+                       r"the problem|a problem|not good|not great|rough|mess|hard|bad"),
+        ("stable", r"stable|safe|fine|good|ok|okay|quiet|chill|calm|normal|peaceful|just me|live alone|alone|"
+                   r"my (own )?(place|apartment|house)|live with|living with|apartment|condo|(our|own) (place|house)|"
+                   r"house"),
+    ),
+    "severity": (
+        ("severe", r"severe|really bad|very bad|so bad|(it'?s|its|it is|guess|say it'?s|say) bad|as bad as|"
+                   r"[7-9] (out of|outta|/) ?10|10 (out of|outta|/) ?10|terrible|out of control|worst|all day|"
+                   r"constantly|"
+                   r"can'?t stop|lost (my )?(job|house|license|kids)|ruin\w*|destroy\w*|taking over|"
+                   r"big problem|serious|heavy|heavily"),
+        ("moderate", r"moderate|medium|mid|middle|in between|pretty bad|bad enough|rough|getting worse|worse|"
+                     r"more and more|"
+                     r"[4-6] (out of|outta|/) ?10|most (days|nights)|"
+                     r"messing( with)?|affect\w*|hurting|foggy|getting out of hand|a problem|every (night|day|shift)|"
+                     r"daily|nightly"),
+        ("mild", r"mild|not (that|too|super) (bad|deep)|not terrible|[1-3] (out of|outta|/) ?10|manageable|small|"
+                 r"low|minor|minimal|light|lighter side|barely an issue|"
+                 r"little|a bit|occasional\w*|weekends?|"
+                 r"now and then|once in a while|not much|habit|not (a )?big"),
+    ),
+    "recent_treatment": (  # "Hospital. Psych unit. Came home the 21st."
+        ("completed_iop", r"iop|intensive outpatient|intensive program"),
+        ("residential_discharge", r"psych (unit|ward|hospital)|psychiatric|mental hospital|in-?patient|rehab|"
+                                  r"residential|sober living|treatment (center|centre)|discharged"),
+        ("op_not_enough", r"therap(y|ist)|counsel\w*|out-?patient|psychiatrist|weekly sessions"),
+        ("none", r"never|none|nothing|nope|first time"),
+    ),
+    "withdrawal": (
+        ("dangerous", r"seizures?|fits?|dts|d\.t\.s|delirium|hallucinat\w*|seeing things|hearing things|"
+                      r"hospital|er|ambulance|blacked out"),
+        ("mild", r"shak(y|es|ing|e)|sweat(s|y|ing)?|jitter\w*|nause\w*|sick|can'?t sleep|insomnia|headaches?|"
+                 r"irritable|crash\w*|come ?down|cranky|restless|rough|flu|ach(y|es)|anxious|anxiety|tremor\w*"),
+        ("none", r"no|none|nothing|never|fine|not really|nah|nope"),
+    ),
+}
+
+# Commitments name several things at once ("nursing school and waitressing"), so each value has its own
+# vocabulary and a reply may match several; a job title or shift hours is work.
+SCHOOL_WORDS = (r"school|student|college|university|uni|class|classes|courses?|semester|grad|phd|masters?|"
+                r"master'?s|degree|study|studying|studies|cc|ged|sophomore|freshman|junior year|senior year|clinicals")
+CAREGIVING_WORDS = (r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newborn|infant|twins|"
+                    r"\d+[- ]?(year|yr)s?[- ]?old|parenting|single (mom|dad|parent)|take care of|taking care of|"
+                    r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
+                    r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd")
+JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|career|business|company|firm|office|clients|"
+             r"gig|bartend\w*|server|serving|waitress\w*|waiter|waiting tables|cook|chef|kitchen|restaurant|"
+             r"construction|electrician|plumb\w*|hvac|mechanic|driver|uber|lyft|doordash|truck\w*|nurse|cna|"
+             r"teach\w*|ta|professor|cpa|accountant|manager|engineer|developer|programmer|sales|retail|cashier|"
+             r"warehouse|factory|plant|labou?r\w*|landscap\w*|roof\w*|carpenter|welder|welding|painter|cleaner|"
+             r"janitor|security|guard|cop|officer|firefighter|paramedic|emt|military|army|navy|self[- ]employed|"
+             r"freelanc\w*|contractor|apprentice|barista|stylist|hairdresser|realtor|lawyer|attorney|doctor|"
+             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|"
+             r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri")
+COMMITMENTS: tuple[tuple[str, str], ...] = (
+    ("school", SCHOOL_WORDS), ("caregiving", CAREGIVING_WORDS), ("work", JOB_WORDS + r"|full[- ]time|part[- ]time"),
+)
+NO_COMMITMENTS = re.compile(r"\b(lost (my |the |a )?(\w+ )?job|(look|looking) (for )?(a )?(job|work)|unemployed|"
+                            r"between jobs|laid off|got fired|on leave|on disability|retired|not working|"
+                            r"nothing|nothin|none|nada|no job|no commitments|jobless)\b")
+
+
+def commitment_values(message: str) -> list[str]:
+    """Every commitment a reply names by its vocabulary ("I'm a line cook and I have my 2 kids": work,
+    caregiving); ["none"] for no work, school or caregiving ("nothing now, I lost my job")."""
+    text = clean(message)
+    named = [value for value, pattern in COMMITMENTS if cue_found(pattern, text)]
+    if no_work(text):
+        named = [value for value in named if value != "work"]
+    return named or (["none"] if NO_COMMITMENTS.search(text) else [])
+
+
+def no_work(message: str) -> bool:
+    """True when a reply names work only to deny it ("I lost my job") or as a student's "full time"."""
+    text = clean(message)
+    if NO_COMMITMENTS.search(text):
+        return True
+    return cue_found(SCHOOL_WORDS, text) and not cue_found(JOB_WORDS, text)
+
+
+# A relapse answer often states one thing and qualifies it: "no relapse, but I worry" is at risk, "relapsed more
+# times than I can count" is several. The qualifier wins over the patterns' plainer reading.
+MANY_RELAPSES = CUES["relapse"][0][1] + (r"|a lot|dozen|constantly|keep (sliding|slipping|going|ending up) back|"
+                                         r"stopped and started|start again always|always (start|go|end up)")
+RECENT_RELAPSE = CUES["relapse"][1][1] + r"|went (right |straight )?back|used (last|this)|this week|last week(end)?"
+WORRIED = r"worr(y|ied|ies|ying)|afraid|scared|nervous|fear\w*|anxious|tempt\w*|creep\w*|struggl\w*|difficult|hard"
+
+
+def refine_relapse(value: str | None, message: str) -> str | None:
+    """The relapse reading once the reply's qualifiers are heard: several > recent > at risk > none."""
+    text = clean(message)
+    if value in (None, "recent_relapse", "none") and cue_found(MANY_RELAPSES, text):
+        return "multiple_relapses"
+    if value in (None, "none") and cue_found(RECENT_RELAPSE, text):
+        return "recent_relapse"
+    if value in (None, "none") and cue_found(WORRIED, text):
+        return "at_risk"
+    return value
+
+
+# A severe word said only to deny it: "bad but not crazy bad" and "not so extreme, but serious for me" are
+# moderate; "I wouldn't call it serious, only a worrying trend" is mild.
+NOT_SEVERE = re.compile(r"\b(?:not|isn'?t|wasn'?t|wouldn'?t call it|no)\s+(?:so |that |too |like |really |super |"
+                        r"exactly |quite |a )?(?:extreme|crazy|severe|terrible|serious|catastrophic|disaster|crisis|"
+                        r"rock bottom|the worst|out of control|bad)\b")
+STILL_A_PROBLEM = r"bad|serious|hard|difficult|problems?|issues?|struggl\w*|affect\w*|costing|mess"
+
+
+# "never lost the job or the house, though", "still had the job tho": what was kept says it is not the worst
+KEPT_WHAT_MATTERS = re.compile(r"\b(?:never lost|didn'?t lose|did not lose|haven'?t lost|still (?:have|had|got|kept) "
+                               r"(?:my|the|a)|kept (?:my|the) (?:job|house|home|kids|license)|not (?:total|everything)|"
+                               r"didn'?t lose everything|not total wreckage)\b")
+
+
+def refine_severity(value: str | None, message: str) -> str | None:
+    """A severe reading whose severe words are denied, or that says what was kept: moderate when a problem is
+    still named (or something was kept), else mild."""
+    text = clean(message)
+    if value == "severe" and KEPT_WHAT_MATTERS.search(text):
+        return "moderate"
+    if value != "severe" or not NOT_SEVERE.search(text):
+        return value
+    rest = NOT_SEVERE.sub(" ", text)
+    return "moderate" if re.search(rf"\b(?:{STILL_A_PROBLEM})\b", rest) else "mild"
+
+
+# Support answers name people and then qualify them: "my sister kinda, but we fight about it" is strained,
+# "my wife, very much" strong, "my husband and my sister, kind of" some.
+STRAINED = CUES["support"][0][1] + r"|frustrated|barely talk|not on board|doesn'?t know|don'?t know|supposed to"
+STRONG = r"all in|very much|especially|a lot|100|totally|completely|always there|really|super|so supportive"
+HEDGED = r"kind of|kinda|sort of|sorta|a little|little bit|somewhat|mostly|sometimes|i guess|not much|one friend"
+
+
+def refine_support(value: str | None, message: str) -> str | None:
+    """The support reading once the reply's qualifiers are heard: strained > hedged (some) > strong."""
+    text = clean(message)
+    if value in ("some", "strong") and re.search(rf"\b(?:{STRAINED})\b", text):
+        return "strained"
+    if value == "strong" and cue_found(HEDGED, text):
+        return "some"
+    if value == "some" and cue_found(STRONG, text):
+        return "strong"
+    return value
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when b is a one-letter typo of a: one letter changed, added, dropped, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                   and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def correct_typos(message: str, vocabulary: frozenset[str]) -> str:
+    """The message with each word of 4+ letters that is one typo away from exactly one vocabulary word
+    replaced by it ("qiuet house" -> "quiet house", "daytmie" -> "daytime"); English function words and words people
+    often write are no typos ("is there" is not "is three", "will I" not "well I", "wild" not "mild")."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    def fix(match: re.Match) -> str:
+        word = match.group().lower()
+        if len(word) < 4 or word in vocabulary or word in STOP_WORDS or word in common_words():
+            return match.group()
+        near = [v for v in vocabulary if one_edit_apart(word, v)]
+        return near[0] if len(near) == 1 else match.group()
+    return re.sub(r"[A-Za-z]+", fix, message)
+
+
+COMMON_AT = 3  # a word written this often in the answer examples is a word, not a typo
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Words the answer examples (data/answers.yml) use at least COMMON_AT times."""
+    from collections import Counter
+
+    from bot.conversation.answers import examples
+
+    counts = Counter(word for by_value in examples().values() for texts in by_value.values() for text in texts
+                     for word in re.findall(r"[a-z]+", str(text).lower()))
+    return frozenset(word for word, count in counts.items() if count >= COMMON_AT)
+
+
+def pattern_words(pattern: str) -> set[str]:
+    """The plain words of 4+ letters in a cue pattern."""
+    return set(re.findall(r"[a-z]{4,}", re.sub(r"\\\w", " ", pattern)))
+
+
+WORD_NUMBERS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3,
+                "several": 4}
+NUMBER = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple|couple|a few|few|several|an|a)"
+RANGE = rf"{NUMBER}(?:\s*(?:-|to|or)\s*{NUMBER})?"
+SESSIONS = re.compile(rf"\b{RANGE}\s+(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?)"
+                      rf"(?:\s+(?:a|per|each|every)\s+week)?|\b(once|twice)\b")
+HOURS = re.compile(rf"{RANGE}\s*(?:hours?|hrs?|h)\b(?:\s+or\s+{NUMBER}\b)?")
+DAILY = re.compile(r"\b(weekdays|every ?day|daily|a day|per day|each day)\b")
+OPEN = re.compile(r"\b(all day|any ?time|whenever|whatever|full days?|full time|as much as|as many as|"
+                  r"all of (them|em|it)|any day|most of the day|nothing going on|wide open|free all|every day|"
+                  r"all week)\b|^(any|all)$")
+
+
+MINIMAL = re.compile(r"\b(minimum|least|as little as|bare minimum|lowest)\b")
+
+
+def clean(message: str) -> str:
+    """Lower case, straight apostrophes, single spaces."""
+    return " ".join(message.lower().replace("\u2019", "'").split())
+
+
+NEGATED_CLAUSE = re.compile(r"\b(?:nothing|nobody|no one|never anything)\s+(?:that|which|who)\b[^.,;!?]*$")
+
+
+def cue_found(pattern: str, text: str) -> bool:
+    """True when a cue of `pattern` stands in `text` and is not negated."""
+    for match in re.finditer(rf"\b(?:{pattern})\b", text):
+        before = text[:match.start()]
+        if not (NEGATIONS.search(before) or NEGATED_CLAUSE.search(before) or before.rstrip().endswith(" than")):
+            return True  # not "more a habit than a problem", not "nothing that ever put me in a hospital"
+    return False
+
+
+# "never gone smooth", "not been easy": a denial of something good says things went badly, not "none"
+NEGATED_GOOD = re.compile(r"\b(never|not|no|nothing|ain'?t|isn'?t|wasn'?t)\b(\s+\w+){0,2}\s+"
+                          r"(smooth\w*|easy|good|great|pretty|fun|well|nice|simple|ok|okay|a picnic)\b")
+
+
+def context_value(criterion_id: str, message: str) -> str | None:
+    """The value the message points to for the asked criterion, by its own vocabulary; None when none."""
+    text = clean(message)
+    for value, pattern in CUES.get(criterion_id, ()):
+        if value == "none" and NEGATED_GOOD.search(text):
+            continue
+        if value == "strong" and criterion_id == "support" and people_named(text) >= 2:
+            return "strong"
+        if cue_found(pattern, text):
+            return value
+    if criterion_id == "support" and people_named(text) >= 2:
+        return "strong"
+    return None
+
+
+def people_named(text: str) -> int:
+    """How many different supporters a message names ("my wife, my sponsor and my home group": 3)."""
+    return len(set(re.findall(rf"\b(?:{PEOPLE})\b", text)))
+
+
+def number(word: str | None) -> float | None:
+    """A number word or digits as a number."""
+    if word is None:
+        return None
+    return float(word) if word[0].isdigit() else WORD_NUMBERS.get(word)
+
+
+def upper(match: re.Match) -> float | None:
+    """The larger end of a stated range ("2-3" is 3, "an hour or two" is 2)."""
+    values = [number(g) for g in match.groups() if g]
+    values = [v for v in values if v is not None]
+    return max(values) if values else None
+
+
+def hours_from(message: str) -> int | None:
+    """Hours a week from an availability answer: sessions times hours, a range's top, or open availability."""
+    text = clean(message)
+    hours = HOURS.search(text)
+    # "5 hours a day, five days": the count of days, not the "a" of "a day" (that one means every weekday)
+    sessions = next((m for m in SESSIONS.finditer(text) if m.group(1) not in ("a", "an")), None)
+    per_session = upper(hours) if hours else None
+    count = upper(sessions) if sessions else None
+    if count is None and DAILY.search(text):
+        count = 5
+    if count is not None and per_session is not None:
+        return int(min(count * per_session, 80))
+    if per_session is not None:
+        return int(per_session)
+    if count is not None:
+        return int(count * 3)  # a session of a structured program is about three hours (002)
+    if OPEN.search(text) and not MINIMAL.search(text):  # "whatever the minimum is" is no open availability
+        return OPEN_HOURS
+    return None

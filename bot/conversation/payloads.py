@@ -1,0 +1,53 @@
+"""The quick-reply payloads the assistant offers. A message starting with "/" is parsed by Rasa as an
+intent with entities, which would let anyone set any slot ("/inform{"substances": {...}}"); only the
+payloads below keep that meaning, and anything else starting with "/" is read as plain text."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot import ROOT
+from bot.clinical.criteria import BY_ID
+from bot.conversation.privacy import CONSENT_BUTTONS
+
+DOMAIN = ROOT / "domain.yml"
+WIDGET_OPENING = "greet"  # the widget says "/greet" when it opens
+RECOMMENDATION_BUTTONS = ("affirm", "deny")  # actions/recommendation.py: the summary's confirmation
+
+
+@lru_cache(maxsize=1)
+def offered_intents(domain: Path = DOMAIN) -> frozenset[str]:
+    """Every intent a button of the assistant sends: the domain's buttons, consent, the summary, the widget."""
+    responses = (yaml.safe_load(domain.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    payloads = (str(button.get("payload") or "") for variants in responses.values() for variant in variants or []
+                for button in (variant or {}).get("buttons") or [])
+    from_domain = {payload[1:] for payload in payloads if payload.startswith("/") and payload[1:].isidentifier()}
+    consent = {payload.lstrip("/") for _, payload in CONSENT_BUTTONS}
+    return frozenset(from_domain | consent | set(RECOMMENDATION_BUTTONS) | {WIDGET_OPENING})
+
+
+def offered_payload(text: str) -> bool:
+    """True for a payload the assistant offers: an offered intent, or "/inform" with one asked criterion and a
+    value it accepts (the form's quick replies)."""
+    if not text.startswith("/"):
+        return False
+    name, brace, rest = text[1:].partition("{")
+    if not brace:
+        return name in offered_intents()
+    if name != "inform":
+        return False
+    try:
+        values = json.loads("{" + rest)
+    except ValueError:
+        return False
+    return (isinstance(values, dict) and len(values) == 1
+            and all(key in BY_ID and BY_ID[key].asked and BY_ID[key].accepts(value) for key, value in values.items()))
+
+
+def as_plain_text(text: str) -> str:
+    """The message as Rasa should read it: an offered payload unchanged, any other leading "/" dropped."""
+    return text if not text.startswith("/") or offered_payload(text) else text.lstrip("/").strip()

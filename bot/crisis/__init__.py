@@ -1,0 +1,1 @@
+"""Crisis detection: the rules (assess), the learned net under them and the crisis terms in other languages."""

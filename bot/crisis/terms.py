@@ -1,0 +1,104 @@
+"""Crisis terms in other languages (data/safety/languages/crisis_terms.jsonl), for messages the English rules
+cannot read: a term found in a message that is not mostly English asks the direct safety question."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import srsly
+import yaml
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from bot import ROOT
+from bot.text import COMMON_ENGLISH, looks_english
+
+TERMS_FILE = ROOT / "data" / "safety" / "languages" / "crisis_terms.jsonl"
+NLU_DIR = ROOT / "data" / "nlu"
+# A message with at least this share of English words is read by the English rules alone. Over the blind crisis
+# sets, messages wholly in another language have at most 0.36, English ones mostly 0.5 and more.
+ENGLISH_SHARE = 0.5
+WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A crisis term found in a message: its category, the words as found (normalized) and where they are."""
+
+    category: str
+    lang: str
+    text: str
+    start: int
+    end: int
+
+
+def normalized(text: str) -> str:
+    """Composed, lower-case text with one apostrophe; Turkish dotted capital I lowered to a plain i."""
+    text = unicodedata.normalize("NFC", text).replace("\u0130", "I").lower()
+    return text.replace("\u2019", "'").replace("\u02bc", "'")
+
+
+def term_pattern(term: str, match: str) -> str:
+    """The regular expression for one term: whole words, the start of a word, or anywhere."""
+    body = re.escape(normalized(term))
+    if match == "substring":
+        return body
+    return rf"(?<!\w){body}" + ("" if match == "prefix" else r"(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English as the assistant knows it: spaCy's stop words, the common words and the English NLU examples' words
+    (out-of-scope examples include "ich verstehe nicht")."""
+    words = set(STOP_WORDS) | COMMON_ENGLISH
+    for path in sorted(NLU_DIR.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for example in ANNOTATION.sub(r"\1", str(block.get("examples", ""))).lower().splitlines():
+                if looks_english(example):
+                    words.update(WORD.findall(example))
+    return frozenset(words)
+
+
+def is_english(term: str, match: str) -> bool:
+    """True for a term the English rules read already: English words, or the start of one ("suicid", "overdose")."""
+    words = term.split()
+    if match == "prefix" and len(words) == 1:
+        return any(word.startswith(term) for word in english_words())
+    return all(word in english_words() for word in words)
+
+
+@lru_cache(maxsize=1)
+def term_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
+    """One compiled alternation per (category, language), longest terms first."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in srsly.read_jsonl(TERMS_FILE):
+        if "term" in row and not is_english(normalized(row["term"]), row["match"]):
+            groups.setdefault((row["category"], row["lang"]), []).append((row["term"], row["match"]))
+    return tuple((category, lang, re.compile("|".join(term_pattern(t, m) for t, m in
+                                                          sorted(terms, key=lambda tm: -len(tm[0])))))
+                 for (category, lang), terms in sorted(groups.items()))
+
+
+def mostly_english(text: str) -> bool:
+    """True when at least ENGLISH_SHARE of the message's words are English ones."""
+    words = WORD.findall(text.lower())
+    return bool(words) and sum(word in english_words() for word in words) >= ENGLISH_SHARE * len(words)
+
+
+def find_crisis_term(text: str) -> TermMatch | None:
+    """The first crisis term of a message not mostly in English, or None."""
+    if mostly_english(text):
+        return None
+    message = normalized(text)
+    found = [TermMatch(category, lang, m.group(), m.start(), m.end())
+             for category, lang, pattern in term_patterns() if (m := pattern.search(message))]
+    return min(found, key=lambda f: f.start) if found else None
+
+
+def warm_up() -> None:
+    """Read the English vocabulary and compile the terms now, not on the first message in another language."""
+    english_words()
+    term_patterns()

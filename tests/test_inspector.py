@@ -3,7 +3,7 @@
 import pytest
 
 from bot.clinical.criteria import CRITERIA
-from bot.web.inspector import coerce_value, tracker_view, what_if
+from bot.web.inspector import coerce_value, conversation_record, tracker_view, what_if
 
 
 def user(text, intent="inform", confidence=0.9, entities=()):
@@ -139,3 +139,10 @@ def test_what_if_values_are_checked_and_coerced():
         coerce_value("hours_available", "lots")
     with pytest.raises(KeyError):
         what_if(ANSWERS, "favourite_colour", "blue")
+
+
+def test_a_conversation_record_only_for_a_stored_conversation():
+    assert conversation_record(TRACKER) == {"stored": False, "own_words": {}, "transcript": []}
+    record = conversation_record({**TRACKER, "slots": {**TRACKER["slots"], "consent": "given"}})
+    assert record["own_words"] == {"recent_treatment": PACKED, "support": PACKED, "severity": "moderate"}
+    assert [line["who"] for line in record["transcript"]] == ["person", "assistant", "person", "person"]

@@ -29,6 +29,12 @@ TRACKER = {"sender_id": CONVERSATION, "slots": {"severity": "moderate", "request
                                       "entities": [{"entity": "severity", "value": "moderate", "start": 5, "end": 13,
                                                     "extractor": "IntakeFactExtractor"}]}},
                       {"event": "slot", "name": "severity", "value": "moderate"}]}
+STORED = {"sender_id": "conv-a", "slots": {"consent": "given", "severity": "mild"},
+          "events": [{"event": "bot", "text": "How much is it affecting your life?", "timestamp": 1764770000.0},
+                     {"event": "user", "text": "honestly not much, a few beers on weekends", "timestamp": 1764770010.0},
+                     {"event": "slot", "name": "severity", "value": "mild"},
+                     {"event": "user", "text": '/inform{"support": "strong"}', "timestamp": 1764770020.0},
+                     {"event": "slot", "name": "support", "value": "strong"}]}
 
 
 class FakeRasa(http.server.BaseHTTPRequestHandler):
@@ -41,7 +47,7 @@ class FakeRasa(http.server.BaseHTTPRequestHandler):
             self.send_response(401)
             self.end_headers()
             return
-        body = json.dumps(TRACKER).encode()
+        body = json.dumps(STORED if "/conversations/conv-a/" in url.path else TRACKER).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -161,6 +167,20 @@ def test_inspector_reads_the_tracker_server_side(site, cookie):
     assert view["requested_slot"] == "withdrawal"
     # only the console's own conversations
     assert call(site[0] + "/console/api/inspect?conversation=conv-a", cookie=cookie)[0] == 400
+
+
+def test_an_intake_shows_the_persons_own_words_and_the_transcript_from_the_stored_conversation(site, cookie):
+    url, db = site
+    record = json.loads(call(url + "/console/api/intake/conversation?id=conv-a:0", cookie=cookie)[2])
+    assert record["stored"] is True
+    assert record["own_words"] == {"severity": "honestly not much, a few beers on weekends",
+                                   "support": "[button] strong support from family or friends"}
+    assert [(line["who"], line["text"][:12]) for line in record["transcript"]] == [
+        ("assistant", "How much is "), ("person", "honestly not"), ("person", "[button] str")]
+    audit = {(row["counselor"], row["action"]) for row in console_store.list_audit(db)}
+    assert ("Dana Counselor", "view transcript") in audit
+    assert call(url + "/console/api/intake/conversation?id=nope", cookie=cookie)[0] == 404
+    assert call(url + "/console/api/intake/conversation?id=conv-a:0")[0] == 401
 
 
 def test_what_if_endpoint(site, cookie):

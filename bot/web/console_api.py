@@ -20,7 +20,7 @@ import sqlite_utils
 from bot.clinical.criteria import ASAM_DIMENSIONS, CRITERIA
 from bot.clinical.levels import BY_CODE, CRISIS_LABELS
 from bot.records import console_store, work_queue
-from bot.web.inspector import tracker_view, what_if
+from bot.web.inspector import conversation_record, tracker_view, what_if
 
 CONSOLE_PREFIX = "console-"
 CONVERSATION_ID = re.compile(rf"^{CONSOLE_PREFIX}[A-Za-z0-9_.-]{{16,130}}$")  # issued by Rasa (bot.app.sessions)
@@ -156,6 +156,20 @@ def intake(console: Console, counselor: str, query: Mapping[str, str], body: dic
     return json_reply(row)
 
 
+def intake_conversation(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
+    """A stored intake's conversation: the person's own words per criterion and the transcript (audited)."""
+    intake_id = query.get("id", "")
+    row = console_store.intake_detail(console.db, intake_id)
+    if row is None:
+        return error(404, "no such intake")
+    try:
+        tracker = console.fetch_tracker(row["conversation_id"])
+    except OSError:
+        return error(502, "the assistant's API did not answer")
+    console_store.audit(console.db, counselor, "view transcript", intake_id)
+    return json_reply(conversation_record(tracker))
+
+
 def disposition(console: Console, counselor: str, query: Mapping[str, str], body: dict) -> Reply:
     """Save the counselor's disposition and note for an intake."""
     intake_id, choice, note = body.get("intake_id"), body.get("disposition"), body.get("note", "")
@@ -246,6 +260,7 @@ ROUTES: dict[tuple[str, str], Callable[..., Reply]] = {
     ("POST", "whatif"): whatif,
     ("GET", "intakes"): intakes,
     ("GET", "intake"): intake,
+    ("GET", "intake/conversation"): intake_conversation,
     ("POST", "disposition"): disposition,
     ("GET", "export.csv"): export,
     ("GET", "queue"): queue,

@@ -10,30 +10,26 @@ with one criterion changed and says what differs. Nothing here stores anything.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping
 
 from bot.clinical.criteria import ASAM_DIMENSIONS, BY_ID, CRITERIA, UNKNOWN
 from bot.clinical.intake import make_intake
 from bot.clinical.placement import recommend_level
-from bot.conversation.privacy import CONSENT_SLOT
+from bot.conversation.privacy import CONSENT_SLOT, GIVEN
 
 
 def tracker_view(tracker: Mapping[str, Any]) -> dict:
     """The inspector's view model of one conversation."""
     events = tracker.get("events") or []
     slots = tracker.get("slots") or {}
-    last_user: Mapping[str, Any] | None = None
-    origins: dict[str, str | None] = {}
+    last_user = next((event for event in reversed(events) if event.get("event") == "user"), None)
+    origins = slot_origins(events)
     sent: dict | None = None
     for event in events:
         kind = event.get("event")
-        if kind == "user":
-            last_user = event
-        elif kind in ("restart", "reset_slots"):
-            origins.clear()
+        if kind in ("restart", "reset_slots"):
             sent = None
-        elif kind == "slot" and event.get("name") in BY_ID:
-            origins[event["name"]] = last_user.get("text") if last_user else None
         elif kind == "bot":
             custom = (event.get("data") or {}).get("custom")
             if isinstance(custom, dict) and custom.get("type") == "recommendation":
@@ -62,6 +58,50 @@ def tracker_view(tracker: Mapping[str, Any]) -> dict:
         "recommendation": recommendation,
         "recommendation_status": status,
     }
+
+
+def slot_origins(events: list[Mapping[str, Any]]) -> dict[str, str | None]:
+    """For each criterion, the person's message that last set it (as shown: a button as its label)."""
+    origins: dict[str, str | None] = {}
+    last_user: Mapping[str, Any] | None = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            last_user = event
+        elif kind in ("restart", "reset_slots"):
+            origins.clear()
+        elif kind == "slot" and event.get("name") in BY_ID:
+            origins[event["name"]] = shown_text(last_user.get("text")) if last_user else None
+    return origins
+
+
+def shown_text(text: object) -> str:
+    """A message as the person saw it: a quick reply ("/inform{...}") as the answer it gave."""
+    text = str(text or "")
+    name, brace, rest = text[1:].partition("{")
+    if not text.startswith("/"):
+        return text
+    try:
+        values = json.loads("{" + rest) if brace else {}
+    except ValueError:
+        values = {}
+    if name == "inform" and isinstance(values, dict) and values:
+        return "[button] " + "; ".join(BY_ID[k].describe(v) if k in BY_ID else str(v) for k, v in values.items())
+    return f"[button] {name.replace('_', ' ')}"
+
+
+def conversation_record(tracker: Mapping[str, Any]) -> dict:
+    """A stored conversation for the intake view: each criterion's message in the person's own words, and the
+    transcript (person and assistant, in order, with times); empty when the conversation was not stored."""
+    if (tracker.get("slots") or {}).get(CONSENT_SLOT) != GIVEN:
+        return {"stored": False, "own_words": {}, "transcript": []}
+    events = tracker.get("events") or []
+    transcript = [{"who": "person" if event["event"] == "user" else "assistant",
+                   "text": shown_text(event.get("text")) if event["event"] == "user" else event.get("text") or "",
+                   "time": event.get("timestamp")}
+                  for event in events if event.get("event") in ("user", "bot") and (event.get("text") or "").strip()]
+    return {"stored": True, "own_words": {k: v for k, v in slot_origins(events).items() if v},
+            "transcript": transcript}
 
 
 def _label(slot: str | None) -> str | None:

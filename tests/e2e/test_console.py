@@ -160,6 +160,12 @@ def test_save_a_disposition_and_export_it_redacted(console, web):
     dimensions = page.locator("#detail-dimensions")
     assert "Dimension 1: Acute intoxication and withdrawal potential" in dimensions.inner_text()
     assert "10 hours a week" in dimensions.inner_text()
+    hours = dimensions.locator('td.own-words[data-criterion="hours_available"]')
+    hours.filter(has_text="about 10 hours").wait_for()  # the person's own words, from the stored conversation
+    page.locator("#detail-transcript-box summary").click()
+    page.locator("#detail-transcript-status", has_text="messages.").wait_for()
+    transcript = page.locator("#detail-transcript").inner_text()
+    assert "Person: heroin" in transcript and "Assistant: " in transcript
     page.get_by_label("Disposition", exact=True).select_option("different_level")
     level = page.get_by_label("Place at which level?")
     assert level.is_visible()

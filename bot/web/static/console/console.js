@@ -521,11 +521,15 @@
         th.scope = "row";
         row.appendChild(th);
         row.appendChild(el("td", describeAnswer(c, intake.criteria[c.id]), "value"));
+        const words = el("td", null, "own-words");
+        words.dataset.criterion = c.id;
+        row.appendChild(words);
         body.appendChild(row);
       });
       table.appendChild(body);
       box.appendChild(table);
     });
+    loadConversation(intake.intake_id);
     $("detail-saved").textContent = intake.disposition
       ? `Saved: ${meta.dispositions[intake.disposition]}${intake.placed_level ? " — " + levelName(intake.placed_level) : ""}, by ${intake.counselor}, ${when(intake.disposition_at)}.` +
         (intake.note ? ` Note: ${intake.note}` : "")
@@ -536,6 +540,35 @@
     $("note").value = intake.note || "";
     $("disposition-status").textContent = "";
     $("detail-title").focus();
+  }
+
+  // The person's own words beside each answer, and the transcript: read from the stored conversation.
+  async function loadConversation(id) {
+    const list = $("detail-transcript");
+    clear(list);
+    $("detail-transcript-status").textContent = "Reading the conversation…";
+    let record;
+    try {
+      record = await api("intake/conversation?id=" + encodeURIComponent(id));
+    } catch (error) {
+      $("detail-transcript-status").textContent = "The conversation could not be read: " + error.message;
+      return;
+    }
+    if (!currentIntake || currentIntake.intake_id !== id) return;
+    document.querySelectorAll("#detail-dimensions td.own-words").forEach((cell) => {
+      const words = record.own_words[cell.dataset.criterion];
+      cell.textContent = words ? `“${words}”` : "";
+    });
+    $("detail-transcript-status").textContent = record.stored
+      ? `${record.transcript.length} messages.`
+      : "This conversation is not stored (the person did not agree, or asked to delete it).";
+    record.transcript.forEach((line) => {
+      const li = el("li", null, line.who);
+      li.appendChild(el("span", line.who === "person" ? "Person: " : "Assistant: ", "who"));
+      li.appendChild(document.createTextNode(line.text));
+      if (line.time) li.appendChild(el("span", ` ${new Date(line.time * 1000).toLocaleTimeString([], { timeStyle: "short" })}`, "muted"));
+      list.appendChild(li);
+    });
   }
 
   function showLevelChoice() {

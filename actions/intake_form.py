@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.clinical.criteria import BY_ID, CRITERIA, asked_criteria, criterion
 from bot.conversation.form import ANSWER_INTENTS, Turn, give_up, read_turn, set_aside, times_in_a_row
+from bot.conversation.payloads import CHANGE_ENTITY
 from bot.conversation.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
 UNCLEAR_SLOT = "unclear_turns"
@@ -23,14 +24,14 @@ def answers_from(tracker: Tracker) -> Dict[str, Any]:
     return {c.id: tracker.get_slot(c.id) for c in CRITERIA if tracker.get_slot(c.id) is not None}
 
 
-def answers_before_last_message(tracker: Tracker) -> Dict[str, Any]:
-    """The criterion slots as they were before the latest user message."""
+def slots_before_last_message(tracker: Tracker) -> Dict[str, Any]:
+    """The criterion slots and consent as they were before the latest user message."""
     values: Dict[str, Any] = {}
     last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
     for event in tracker.events[:last_user]:
         if event.get("event") == "restart":
             values = {}
-        elif event.get("event") == "slot" and event.get("name") in BY_ID:
+        elif event.get("event") == "slot" and (event.get("name") in BY_ID or event.get("name") == CONSENT_SLOT):
             values[event["name"]] = event.get("value")
     return {key: value for key, value in values.items() if value is not None}
 
@@ -70,11 +71,14 @@ class ValidateIntakeForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         """Translate the turn to privacy.read_consent and form.read_turn (bot), and back to slot events."""
-        set_this_turn = dict(tracker.slots_to_validate())
+        before = slots_before_last_message(tracker)
+        # Only what this message changed: when the form starts again (a correction after the summary) Rasa
+        # validates every slot already filled as if it had just been set.
+        set_this_turn = {key: value for key, value in tracker.slots_to_validate().items() if before.get(key) != value}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         events, asked, unclear = self.read_consent_turn(dispatcher, tracker, intent,
                                                         set_this_turn.pop(CONSENT_SLOT, None))
-        before = answers_before_last_message(tracker)
+        before.pop(CONSENT_SLOT, None)
         asked_so_far = questions_asked(tracker)
         if asked in BY_ID:  # never asked more than twice in a row, whatever the messages in between were
             unclear = max(times_in_a_row(asked_so_far, asked) - 1, 0)
@@ -90,6 +94,8 @@ class ValidateIntakeForm(FormValidationAction):
                 set_this_turn=set_this_turn,
                 unclear_turns=unclear,
                 asked_so_far=asked_so_far,
+                change=next((e.get("value") for e in tracker.latest_message.get("entities") or []
+                             if e.get("entity") == CHANGE_ENTITY), None),
             )
         if turn.rejected and not events:
             return []

@@ -10,9 +10,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake_form import answers_from
+from bot.clinical.criteria import CRITERIA
 from bot.clinical.intake import make_intake
 from bot.clinical.messages import NOT_YET_EXPLAINED, explain, summarize
 from bot.clinical.placement import recommend_level
+from bot.conversation.payloads import change_payload
 from bot.conversation.privacy import CONSENT_SLOT, CONSENT_VERSION, NOT_STORED, may_store
 from bot.records.storage import default_db, save_intake
 
@@ -50,6 +52,19 @@ class ActionSummarize(Action):
             text=summarize(intake) + "\n\nIs that right? You can also correct anything in your own words.",
             buttons=CONFIRM_BUTTONS,
         )
+        return []
+
+
+class ActionAskCorrection(Action):
+    """Asks what to change, with a button for each answer in the summary (words work too)."""
+
+    def name(self) -> str:
+        return "action_ask_correction"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        answers = answers_from(tracker)
+        buttons = [{"title": c.label, "payload": change_payload(c.id)} for c in CRITERIA if c.asked and c.id in answers]
+        dispatcher.utter_message(response="utter_ask_correction", buttons=buttons)
         return []
 
 

@@ -204,3 +204,36 @@ def test_a_substance_mentioned_later_is_added_not_swapped():
     turn = read_turn("consent", "actually it's only weed", "inform", {"substances": ["alcohol"]},
                      {"substances": ["cannabis"]})
     assert turn.updates["substances"] == ["cannabis"]  # a correction replaces
+
+
+@pytest.mark.parametrize("text, criterion", [
+    ("the withdrawal part is wrong", "withdrawal"),
+    ("wait, the withdrawal part is wrong", "withdrawal"),
+    ("change my hours", "hours_available"),
+    ("Oops, the insurance bit is wrong.", "payment"),
+    ("you got the support wrong"[4:], None),  # "got the support wrong" is not a whole request
+    ("i got the schedule wrong", "schedule"),
+    ("substances: wrong", "substances"),
+    ("fix the court part please", "court_ordered"),
+])
+def test_a_message_that_only_asks_to_change_an_answer_clears_it_to_ask_again(text, criterion):
+    answers = {"withdrawal": "none", "hours_available": 6, "payment": "insurance", "schedule": "evenings",
+               "substances": ["alcohol"], "court_ordered": "no", "support": "some"}
+    turn = read_turn(None, text, "inform", answers, {})
+    if criterion is None:
+        assert not any(value is None for value in turn.updates.values())
+    else:
+        assert turn.updates == {criterion: None} and "again" in turn.messages[0]
+
+
+def test_a_change_with_its_new_answer_is_read_as_the_correction():
+    turn = read_turn(None, "the withdrawal part is wrong, I get mild shakes", "inform", {"withdrawal": "none"},
+                     {"withdrawal": "mild"})  # what the NLU read
+    assert turn.updates == {"withdrawal": "mild"}
+
+
+def test_a_change_button_names_the_answer_to_ask_again():
+    turn = read_turn(None, '/inform{"change_answer": "severity"}', "inform", {"severity": "mild"}, {},
+                     change="severity")
+    assert turn.updates == {"severity": None}
+    assert read_turn(None, "x", "inform", {}, {}, change="use_frequency").updates == {}  # never asked: ignored

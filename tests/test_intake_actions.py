@@ -86,3 +86,27 @@ def test_a_question_asked_twice_is_not_asked_again_when_the_intake_comes_back_to
     events, dispatcher = run(t)
     assert not any(e.get("name") == "severity" for e in events)  # set aside: asked again last
     assert events[-1] == SlotSet("requested_slot", "withdrawal")
+
+
+def summary_tracker(text: str, entities: list | None = None) -> Tracker:
+    """A correction after the summary: Rasa starts the form again and re-sets every filled slot (prefilled)."""
+    answers = {"consent": "given", "substances": ["alcohol"], "severity": "moderate", "withdrawal": "none"}
+    before = [{"event": "slot", "name": key, "value": value} for key, value in answers.items()]
+    message = {"text": text, "intent": {"name": "inform", "confidence": 0.9}, "entities": entities or []}
+    again = [{"event": "slot", "name": key, "value": value} for key, value in answers.items()]
+    return Tracker("t", {**answers, "requested_slot": None}, message,
+                   before + [{"event": "user", "text": text, "parse_data": message}] + again,
+                   False, None, {"name": "intake_form"}, "intake_form")
+
+
+def test_a_correction_after_the_summary_asks_the_named_answer_again_without_the_consent_note():
+    events, dispatcher = run(summary_tracker("wait, the withdrawal part is wrong"))
+    texts = [m["text"] for m in dispatcher.messages]
+    assert SlotSet("withdrawal", None) in events and events[-1] == SlotSet("requested_slot", "withdrawal")
+    assert texts == ["Sure, let's go over withdrawal again."]  # not "I'll keep your answers confidential" again
+
+
+def test_a_change_button_at_the_summary_asks_that_answer_again():
+    text = '/inform{"change_answer": "severity"}'
+    events, dispatcher = run(summary_tracker(text, [{"entity": "change_answer", "value": "severity"}]))
+    assert SlotSet("severity", None) in events and events[-1] == SlotSet("requested_slot", "severity")

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from bot.clinical.criteria import CRITERIA
-from bot.conversation.payloads import as_plain_text, offered_intents, offered_payload
+from bot.conversation.payloads import as_plain_text, change_payload, offered_intents, offered_payload
 from bot.conversation.privacy import CONSENT_BUTTONS
 
 
@@ -31,6 +31,13 @@ def test_the_domain_consent_summary_and_widget_payloads_are_offered():
     ('/inform{"severity": "mild"}', '/inform{"severity": "mild"}'),
     ("/consent_given", "/consent_given"),
     ("I drink / smoke", "I drink / smoke"),
+    ('/inform{"change_answer": "use_frequency"}', 'inform{"change_answer": "use_frequency"}'),  # never asked
+    ('/inform{"change_answer": "severity", "home": "stable"}', 'inform{"change_answer": "severity", "home": "stable"}'),
 ])
 def test_anything_else_starting_with_a_slash_is_plain_text(text, read_as):
     assert as_plain_text(text) == read_as
+
+
+def test_the_summary_s_change_buttons_are_offered():
+    assert all(offered_payload(change_payload(c.id)) for c in CRITERIA if c.asked)
+    assert change_payload("withdrawal") == '/inform{"change_answer": "withdrawal"}'

@@ -7,7 +7,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.recommendation import ActionRecommend
+from actions.recommendation import ActionAskCorrection, ActionRecommend
 from bot.conversation.privacy import NOT_STORED
 from bot.records import storage
 
@@ -52,3 +52,15 @@ def test_without_consent_nothing_is_stored_and_the_person_is_told(database, cons
     message = recommend(consent).messages[0]
     assert stored_rows(database) == [] and NOT_STORED in message["text"]
     assert message["custom"]["level"] == "iop"
+
+
+def test_what_to_change_is_asked_with_a_button_for_each_answer_of_the_summary():
+    tracker = Tracker("c", {**ANSWERS, "consent": "given"}, {"text": "no", "intent": {"name": "deny"}, "entities": []},
+                      [], False, None, None, "action_listen")
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskCorrection().run(dispatcher, tracker, {}))
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_ask_correction"
+    assert [b["title"] for b in message["buttons"]][:3] == ["Substances", "Severity", "Withdrawal"]
+    assert len(message["buttons"]) == len(ANSWERS)
+    assert message["buttons"][2]["payload"] == '/inform{"change_answer": "withdrawal"}'

@@ -9,6 +9,7 @@ from typing import Mapping, Sequence
 from bot.clinical.criteria import BY_ID, UNKNOWN, asked_criteria
 from bot.clinical.intake import derive_severity
 from bot.clinical.knowledge import looks_like_question
+from bot.conversation.changes import asks_to_change
 from bot.conversation.extract import extract_facts
 from bot.text import is_correction, looks_english
 
@@ -24,6 +25,7 @@ EXPLICIT_SEVERITY = re.compile(r"\b(severe(ly)?|mild(ly)?|moderate(ly)?|out of (
 GIVE_UP_AFTER = 2  # a question is asked at most this many times in a row, whatever came in between
 MOVE_ON = "No problem, let's leave that one for the intake team and move on."
 COME_BACK = "No problem, let's come back to that one at the end."
+ASK_AGAIN = "Sure, let's go over {} again."
 DETOX_ADVICE = (
     "What you describe can be dangerous: withdrawal with shakes, sweats, seeing or hearing things, "
     "or seizures needs medical care. Please don't stop alcohol or benzodiazepines suddenly on your own; "
@@ -61,14 +63,19 @@ def read_turn(
     set_this_turn: Mapping[str, object],
     unclear_turns: int = 0,
     asked_so_far: Sequence[str] | None = None,
+    change: str | None = None,
 ) -> Turn:
     """Interpret a message given the question on the table and what the NLU already filled.
 
     `answers` are the slot values before this message; `set_this_turn` are the values the NLU
     entities filled from it. Off-topic intents with no answer reject the turn so rules can reply.
     With `asked_so_far` (the questions asked, in order), an essential question missed twice is set
-    aside and asked again last instead of being left unknown.
+    aside and asked again last instead of being left unknown. `change` names an answer to ask again
+    (a button at the summary); a message that only asks to change one does the same.
     """
+    change = change if change in BY_ID and BY_ID[change].asked else asks_to_change(text)
+    if change:
+        return Turn({change: None}, 0, (ASK_AGAIN.format(BY_ID[change].label.lower()),))
     if intent == "faq" and asked in BY_ID and not looks_like_question(text):
         intent = "inform"  # the pending question owns the turn: a statement is read as its answer, not as an FAQ
     updates = {k: v for k, v in set_this_turn.items() if k in BY_ID and BY_ID[k].accepts(v)}

@@ -16,6 +16,7 @@ from bot.conversation.privacy import CONSENT_BUTTONS
 
 DOMAIN = ROOT / "domain.yml"
 WIDGET_OPENING = "greet"  # the widget says "/greet" when it opens
+CHANGE_ENTITY = "change_answer"  # the entity of a summary button naming the answer to ask again
 RECOMMENDATION_BUTTONS = ("affirm", "deny")  # actions/recommendation.py: the summary's confirmation
 
 
@@ -30,9 +31,14 @@ def offered_intents(domain: Path = DOMAIN) -> frozenset[str]:
     return frozenset(from_domain | consent | set(RECOMMENDATION_BUTTONS) | {WIDGET_OPENING})
 
 
+def change_payload(criterion_id: str) -> str:
+    """The quick reply that asks to change one answer at the summary (read by the form: bot.conversation.form)."""
+    return "/inform" + json.dumps({CHANGE_ENTITY: criterion_id})
+
+
 def offered_payload(text: str) -> bool:
-    """True for a payload the assistant offers: an offered intent, or "/inform" with one asked criterion and a
-    value it accepts (the form's quick replies)."""
+    """True for a payload the assistant offers: an offered intent, "/inform" with one asked criterion and a
+    value it accepts (the form's quick replies), or "/inform" naming an asked criterion to change."""
     if not text.startswith("/"):
         return False
     name, brace, rest = text[1:].partition("{")
@@ -44,6 +50,8 @@ def offered_payload(text: str) -> bool:
         values = json.loads("{" + rest)
     except ValueError:
         return False
+    if isinstance(values, dict) and list(values) == [CHANGE_ENTITY]:
+        return values[CHANGE_ENTITY] in BY_ID and BY_ID[values[CHANGE_ENTITY]].asked
     return (isinstance(values, dict) and len(values) == 1
             and all(key in BY_ID and BY_ID[key].asked and BY_ID[key].accepts(value) for key, value in values.items()))
 

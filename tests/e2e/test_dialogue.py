@@ -43,6 +43,23 @@ def test_correction_at_the_summary_changes_the_recommendation(assistant, sender)
     assert convo.recommendation["level"] == "php"
 
 
+def test_a_change_button_or_words_at_the_summary_ask_that_answer_again(assistant, sender):
+    talk(assistant, sender, ["help me find treatment"], CALM, confirm=None)
+    replies = assistant.say(sender, "/deny")
+    buttons = {b["title"]: b["payload"] for b in replies[-1].get("buttons") or []}
+    assert {"Substances", "Severity", "Withdrawal", "Hours available"} <= set(buttons)
+    replies = assistant.say(sender, buttons["Withdrawal"])
+    texts = " ".join(m.get("text", "") for m in replies)
+    assert "go over withdrawal again" in texts and "confidential" not in texts
+    assert "withdrawal symptoms" in replies[-1]["text"] and assistant.slots(sender)["withdrawal"] is None
+    replies = assistant.say(sender, "mild, a bit shaky in the mornings")
+    assert assistant.slots(sender)["withdrawal"] == "mild" and "Here is what I understood" in replies[-1]["text"]
+    replies = assistant.say(sender, "the hours part is wrong")
+    assert "hours" in replies[-1]["text"].lower() and assistant.slots(sender)["hours_available"] is None
+    replies = assistant.say(sender, "about 12")
+    assert assistant.slots(sender)["hours_available"] == 12 and "Here is what I understood" in replies[-1]["text"]
+
+
 def test_skip_is_accepted_for_a_non_essential_question(assistant, sender):
     convo = talk(assistant, sender, ["I'd like to see which program fits me"],
                  {**CALM, "payment": "skip", "schedule": "I'd rather not say"})

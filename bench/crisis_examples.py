@@ -119,7 +119,7 @@ def cross_validate(thresholds: list[float]) -> None:
             rules = assess_crisis(text, nlp, learned=False)
             if rules.signal is not None:
                 caught += 1
-            elif not rules.idiom:
+            elif not rules.quiet:
                 rest.append(net.read(text).probability)
         return caught, rest
 

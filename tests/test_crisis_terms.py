@@ -4,7 +4,7 @@ cannot read, nothing for English."""
 import pytest
 
 from bot.crisis.assess import detect_crisis, load_safety_pipeline
-from bot.crisis.terms import find_crisis_term, is_english, mostly_english, term_patterns
+from bot.crisis.terms import find_crisis_term, is_english, mostly_english, other_language, term_patterns
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +46,30 @@ def test_every_term_compiles_and_is_grouped_by_category_and_language():
     assert categories == {"suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal",
                           "danger_to_others", "danger_at_home"}
     assert len({lang for _, lang, _ in term_patterns()}) >= 30
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Rafiki yangu amelewa sana na hajaamka, sijui nifanye nini", "sw"),
+    ("Min bror har druckit hela dagen och nu svarar han inte", "sv"),
+    ("Kamu bisa bantu aku? Aku nggak tahu harus ngapain lagi", "id"),
+    ("Můj bratr je opilý a nechce se probudit, co mám dělat", "cs"),
+    ("אני לא יודע מה לעשות, אחי לא מתעורר", "hebrew"),
+    ("ช่วยด้วย เพื่อนไม่ตื่นเลย", "thai"),
+])
+def test_a_message_in_a_language_the_assistant_cannot_read_is_named(text, language):
+    assert other_language(text) == language
+
+
+@pytest.mark.parametrize("text", [
+    "my brother drinks every day and I don't know what to do",
+    "Mi sister inna Flatbush, she support mi.",  # English as Caribbean speakers write it
+    "asdkjh qwezx mnbv",  # garbled, not a language
+    "ok", "gracias",
+])
+def test_english_mixed_or_garbled_text_is_not_another_language(text):
+    assert other_language(text) is None
+
+
+def test_a_message_in_another_language_gets_the_safety_question_with_interpreters(nlp):
+    signal = detect_crisis("Min bror har druckit hela dagen och nu svarar han inte", nlp=nlp)
+    assert signal is not None and signal.category == "other_language" and not signal.certain

@@ -7,7 +7,7 @@ from bot.crisis.assess import UNSPECIFIED, Assessment, CrisisSignal
 
 CERTAIN = Assessment(CrisisSignal("overdose", "took all my pills", 2, 19))
 UNSURE = Assessment(CrisisSignal("suicide", "can't do this anymore", 9, 30, certain=False))
-IDIOM = Assessment(None, idiom=True)
+IDIOM = Assessment(None, quiet=True)
 NOTHING = Assessment(None)
 
 

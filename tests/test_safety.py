@@ -16,6 +16,7 @@ from bot.crisis.assess import (
     CATEGORIES,
     SEVERITY,
     CrisisSignal,
+    assess_crisis,
     build_safety_pipeline,
     detect_crisis,
     load_safety_pipeline,
@@ -215,7 +216,7 @@ def test_first_person_questions_are_crises(nlp, text, category):
 def test_severity_picks_the_most_serious(nlp):
     assert category_of(nlp, "I've been cutting and now I want to kill myself") == "suicide"
     assert category_of(nlp, "I'm going to hurt him and then I took all my pills") == "overdose"
-    assert SEVERITY[0] == "suicide" and set(SEVERITY) == set(CATEGORIES) | {safety.UNSPECIFIED}
+    assert SEVERITY[0] == "suicide" and set(SEVERITY) == set(CATEGORIES) | {safety.UNSPECIFIED, safety.OTHER_LANGUAGE}
 
 
 def test_context_sets_the_category(nlp):
@@ -242,12 +243,18 @@ def test_evidence_starts_at_a_word(nlp):
 
 
 @pytest.mark.parametrize("text", [
-    "", "   ", "\n\n", "?", "🙂", "a" * 20_000, "word " * 4_000, "Ich habe heute keine Zeit.",
-    "Necesito información sobre el programa", "我想了解一下治疗项目", "<script>alert('x')</script>",
+    "", "   ", "\n\n", "?", "🙂", "a" * 20_000, "word " * 4_000, "<script>alert('x')</script>",
     "\x00\x01\x02", "😢😢😢",
 ])
 def test_odd_input_returns_none(nlp, text):
     assert detect_crisis(text, nlp=nlp) is None
+
+
+@pytest.mark.parametrize("text", ["Ich habe heute keine Zeit.", "Necesito información sobre el programa",
+                                  "我想了解一下治疗项目"])
+def test_a_message_the_rules_cannot_read_gets_the_safety_question_not_silence(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.category == "other_language" and not signal.certain
 
 
 @pytest.mark.parametrize("value", [None, 42, 3.5, b"kill myself", ["kill myself"], {"text": "kms"}])
@@ -527,9 +534,9 @@ def test_questions_about_the_past_or_in_general_are_not_crises(nlp, text):
 
 def test_every_crisis_category_has_a_name_for_counselors():
     from bot.clinical.levels import CRISIS_LABELS
-    from bot.crisis.assess import CATEGORIES, UNSPECIFIED
+    from bot.crisis.assess import CATEGORIES, OTHER_LANGUAGE, UNSPECIFIED
 
-    assert set(CRISIS_LABELS) == {*CATEGORIES, UNSPECIFIED}
+    assert set(CRISIS_LABELS) == {*CATEGORIES, UNSPECIFIED, OTHER_LANGUAGE}
 
 
 @pytest.mark.parametrize("text", [
@@ -604,6 +611,41 @@ def test_eighth_round_classes_are_caught(nlp, text, category):
 def test_eighth_round_negatives_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is None or not signal.certain, signal
+
+
+@pytest.mark.parametrize("text, category", [
+    # the ninth round's classes (paraphrased): a double dose with drowsiness, blood from the head with current
+    # signs, a last message for the family
+    ("I think I took my night pills twice, I'm so drowsy and confused", "overdose"),
+    ("fell asleep in the tub and came to with blood all over from my head, I can't walk straight", "medical_emergency"),
+    ("tell my mom i loved her", "suicide"),
+])
+def test_ninth_round_classes_get_at_least_the_safety_question(nlp, text, category):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.category == category, signal
+
+
+@pytest.mark.parametrize("text", [
+    # told as history ("that was years ago"), a question about what a sign looks like, "zero" as a denial,
+    # "since" as "because", "the end" as a noun
+    "I overdosed once, but that was years ago and I've been clean since",
+    "what does an overdose look like? my brother starts your program next week",
+    "I have zero thoughts of suicide, just want help with the beer",
+    "especially since I had a seizure when I last ran out of my pills, I want a medical detox",
+    "by the end it was taking over everything",
+])
+def test_ninth_round_negatives_get_no_full_response(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is None or not signal.certain, signal
+
+
+@pytest.mark.parametrize("text", [
+    "my uncle drinks too much but nobody's in danger right now, how do we get him assessed",
+    "she's been down since the breakup. she's safe, she's at her mom's, I want info for her",
+])
+def test_a_message_that_says_no_one_is_in_danger_gets_no_learned_safety_question(nlp, text):
+    assessment = assess_crisis(text, nlp=nlp)
+    assert assessment.signal is None and assessment.quiet
 
 
 BLIND_SETS = sorted(p.name[:-len("_crisis.yml")] for p in (DATA / "crisis").glob("*_crisis.yml"))

@@ -34,4 +34,5 @@ CRISIS_LABELS = {
     "medical_emergency": "Medical emergency", "dangerous_withdrawal": "Dangerous withdrawal",
     "danger_to_others": "Risk to others", "danger_at_home": "Danger at home",
     "unspecified": "Possible crisis (type not named)",
+    "other_language": "Message in a language the assistant cannot read",
 }

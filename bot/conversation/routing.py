@@ -18,6 +18,7 @@ from bot.clinical.knowledge import (
     ends_with_program_question,
     looks_like_question,
 )
+from bot.conversation.changes import asks_to_change
 from bot.crisis.assess import (
     CLASSIFIER_CHECK_CONFIDENCE,
     CLASSIFIER_MIN_WORDS,
@@ -96,6 +97,8 @@ def route(reading: Reading) -> Route:
         intent, confidence = reading.best_guess(skip=CRISIS) if reading.ranking else (FALLBACK, 1.0)
         intent = intent or FALLBACK
     intent = statement_or_question(reading, intent, confidence)
+    if asks_to_change(reading.text):
+        intent = INFORM  # "the hours part is wrong" names the answer to change: the form asks it again
     if intent not in (FAQ, FALLBACK) or (intent == FALLBACK and reading.best_guess()[0] in INTAKE_INTENTS):
         return Route(intent, confidence, signal, classifier_only=classifier_only)
     entry, found_by = answer_for(reading, intent)
@@ -106,9 +109,9 @@ def route(reading: Reading) -> Route:
 
 def classifier_alone_worth_asking(reading: Reading) -> bool:
     """DIET's crisis class alone asks the safety question when sure (surer still on a message with no danger word),
-    on 4+ words, and not on an idiom."""
+    on 4+ words, and not on an idiom or a message that says no one is in danger."""
     needed = CLASSIFIER_CHECK_CONFIDENCE if mentions_danger(reading.text) else CLASSIFIER_QUIET_CONFIDENCE
-    return (reading.confidence >= needed and not reading.crisis.idiom
+    return (reading.confidence >= needed and not reading.crisis.quiet
             and len(reading.text.split()) >= CLASSIFIER_MIN_WORDS)
 
 

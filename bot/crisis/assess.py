@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span
 import bot.text as text_rules
 from bot import ROOT
 from bot.crisis.net import NET_CHECK, net_reading
-from bot.crisis.terms import find_crisis_term
+from bot.crisis.terms import find_crisis_term, other_language
 from bot.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -48,16 +48,18 @@ PATTERN_DIR = ROOT / "data" / "safety"
 SPANS_KEY = "safety"
 CUE_LABEL = "_cue"
 IDIOM_CUE = "idiom"
+SAFE_CUE = "said_safe"  # "I'm safe", "nobody's in danger", "nothing threatening"
 MAX_CHARS = 20_000  # longer messages are cut (a crisis past this point is missed)
 
 CATEGORIES = ("suicide", "self_harm", "overdose", "medical_emergency", "dangerous_withdrawal", "danger_to_others",
               "danger_at_home")
 UNSPECIFIED = "unspecified"  # an uncertain signal with no category: the classifier alone, or a failed detector
+OTHER_LANGUAGE = "other_language"  # a message in a language the rules cannot read, with no crisis term found
 # Most serious first: a life at risk by the person's own hand now, then a poisoning in progress, then any
 # other medical emergency, then a threat to someone else or to the person at home, then withdrawal that can
 # turn fatal, then self-harm.
 SEVERITY = ("suicide", "overdose", "medical_emergency", "danger_to_others", "danger_at_home",
-            "dangerous_withdrawal", "self_harm", UNSPECIFIED)
+            "dangerous_withdrawal", "self_harm", UNSPECIFIED, OTHER_LANGUAGE)
 UNSURE_FLAG = "unsure"
 # DIET's crisis class alone asks the safety question at this confidence or above, unless the message is an
 # everyday idiom; otherwise the message is read as DIET's next intent. (A negated or past crisis still gets
@@ -92,7 +94,7 @@ def mentions_danger(text: str) -> bool:
     return bool(DANGER_WORDS.search(text or ""))
 
 
-NEGATION_WORDS = text_rules.NEGATION_WORDS | {"denies", "denied", "deny", "w/o"}  # clinical denials
+NEGATION_WORDS = text_rules.NEGATION_WORDS | {"denies", "denied", "deny", "w/o", "zero"}  # clinical denials
 CESSATION_WORDS = frozenset({"stopped", "quit"})  # negate only right before the match: "I stopped cutting"
 INTERJECTION_NEGATIONS = frozenset({"no", "nope", "nah"})
 PRONOUNS = frozenset({"i", "im", "he", "she", "we", "they", "you", "it", "u", "my"})
@@ -219,7 +221,9 @@ class Assessment:
     class alone may raise a safety question."""
 
     signal: CrisisSignal | None
-    idiom: bool = False  # the message uses an everyday idiom ("I'd kill for a coffee", "my feet are killing me")
+    # an everyday idiom ("I'd kill for a coffee", "my feet are killing me") or a plain statement that no one is in
+    # danger ("she's safe", "nobody's in danger right now"): no learned signal alone asks the safety question
+    quiet: bool = False
 
 
 def detect_crisis(text: str, nlp=None) -> CrisisSignal | None:
@@ -240,10 +244,12 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
         if not signals:
             if term := find_crisis_term(message):  # another language: the safety question
                 return Assessment(CrisisSignal(term.category, term.text, term.start, term.end, False))
-            idiom = bool(context.cues.get(IDIOM_CUE))
+            if other_language(message):  # unread, so not known to be safe: the safety question, with interpreters
+                return Assessment(CrisisSignal(OTHER_LANGUAGE, "", 0, 0, False))
+            calm = bool(context.cues.get(IDIOM_CUE) or context.cues.get(SAFE_CUE))
             # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past
-            quiet = idiom or not learned or read_as_not_happening(doc, context)
-            return Assessment(None if quiet else learned_signal(message), idiom)
+            quiet = calm or not learned or read_as_not_happening(doc, context)
+            return Assessment(None if quiet else learned_signal(message), calm)
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
         return Assessment(CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False))
@@ -507,6 +513,9 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
         return True  # "what are the signs, blue lips and that?"
     if not outside(within(cues.get("generic", []), *clause), span):
         return False
+    if within(cues.get("now", []), *clause) and any(
+            cue.start > 0 and doc[cue.start - 1].lower_ in ("my", "our") for cue in cues.get("other", [])):
+        return False  # "is it normal if someone ... now they're gurgling? asking for my roommate": one person, now
     words = [t.lower_ for t in doc[clause[0]:clause[1]] if not (span.start <= t.i < span.end)]
     return not FIRST_PERSON.intersection(words)
 
@@ -546,6 +555,9 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
     crises = [s for s in doc.spans[SPANS_KEY] if s.label_ in CATEGORIES]
     # a past cue may end on the token that closes its clause ("had the DTs before, ...", "before but ...")
     if within(past, clause[0], clause[1] + 1) or fronted(past, doc, clause[0], sentence[0], crises):
+        return True
+    if not within(cues.get("now", []), *sentence) and any(  # "... a suicide attempt, but that was seven years ago"
+            cue.start >= span.end for cue in within(cues.get("past_ref", []), *sentence)):
         return True
     if category not in ACUTE:
         return False

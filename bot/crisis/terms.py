@@ -7,7 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import spacy.lang
 import srsly
 import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -22,6 +24,17 @@ NLU_DIR = ROOT / "data" / "nlu"
 ENGLISH_SHARE = 0.5
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+
+
+# Swahili's most common words (spaCy has no Swahili); every other language's come with spaCy (lang/*/stop_words.py).
+SWAHILI = frozenset(
+    "na ya wa kwa ni la za katika hii huu hiyo hizo sana hapa pale lakini kama nini gani yangu wangu yako wako "
+    "mimi wewe yeye sisi ninyi wao kuna sasa tu pia bado hata kila kwamba ili au hapana ndiyo sijui nifanye".split())
+# English as Caribbean and West African speakers write it ("mi sister inna Flatbush"): never another language.
+ENGLISH_VARIETIES = frozenset("mi di dem seh nuh inna fi cyaan dat dis haffi pickney wah yuh unu deh mek nah".split())
+OTHER_WORDS_NEEDED = 2  # words common in one other language, and at least this share of the message's words:
+OTHER_SHARE = 0.15
+MIN_LETTERS = 4  # a message in another script
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ def term_pattern(term: str, match: str) -> str:
 def english_words() -> frozenset[str]:
     """English as the assistant knows it: spaCy's stop words, the common words and the English NLU examples' words
     (out-of-scope examples include "ich verstehe nicht")."""
-    words = set(STOP_WORDS) | COMMON_ENGLISH
+    words = set(STOP_WORDS) | COMMON_ENGLISH | ENGLISH_VARIETIES
     for path in sorted(NLU_DIR.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
             for example in ANNOTATION.sub(r"\1", str(block.get("examples", ""))).lower().splitlines():
@@ -102,3 +115,44 @@ def warm_up() -> None:
     """Read the English vocabulary and compile the terms now, not on the first message in another language."""
     english_words()
     term_patterns()
+    common_words()
+
+
+@lru_cache(maxsize=1)
+def common_words() -> dict[str, frozenset[str]]:
+    """Each language's common words that are not English ones, from spaCy's stop-word lists (no model)."""
+    languages: dict[str, frozenset[str]] = {"sw": SWAHILI - english_words()}
+    for path in sorted(Path(spacy.lang.__file__).parent.glob("*/stop_words.py")):
+        code = path.parent.name
+        if code in ("en", "xx"):
+            continue
+        namespace: dict = {}
+        try:  # the list alone: importing spacy.lang.<code> would load its tokenizer's packages
+            exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+            words = namespace["STOP_WORDS"]
+        except Exception:  # a list that needs more than itself
+            continue
+        languages[code] = frozenset(normalized(w) for w in words if len(w) > 1) - english_words()
+    return languages
+
+
+def script_of(letter: str) -> str:
+    """The script of a letter as Unicode names it ("LATIN", "THAI", "HEBREW", "CJK")."""
+    return unicodedata.name(letter, "UNKNOWN").split()[0]
+
+
+def other_language(text: str) -> str | None:
+    """The language (or script) of a message the assistant cannot read: mostly letters of a script other than
+    Latin, or words common in one other language; None for English, mixed English or garbled text."""
+    letters = [c for c in text if c.isalpha()]
+    foreign = [script_of(c) for c in letters if script_of(c) != "LATIN"]
+    if len(foreign) >= MIN_LETTERS and len(foreign) * 2 >= len(letters):
+        return max(set(foreign), key=foreign.count).lower()
+    if mostly_english(text):
+        return None
+    words = WORD.findall(normalized(text))
+    hits = {code: sum(word in common for word in words) for code, common in common_words().items()}
+    best = max(hits, key=hits.get, default=None)
+    if best and hits[best] >= OTHER_WORDS_NEEDED and hits[best] >= OTHER_SHARE * len(words):
+        return best
+    return None

@@ -72,13 +72,13 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
         """Translate the turn to privacy.read_consent and form.read_turn (bot), and back to slot events."""
         before = slots_before_last_message(tracker)
-        # Only what this message changed: when the form starts again (a correction after the summary) Rasa
-        # validates every slot already filled as if it had just been set.
-        set_this_turn = {key: value for key, value in tracker.slots_to_validate().items() if before.get(key) != value}
+        set_this_turn = dict(tracker.slots_to_validate())
+        consent_now = set_this_turn.pop(CONSENT_SLOT, None)
+        if consent_now == before.pop(CONSENT_SLOT, None):
+            consent_now = None  # when the form starts again, Rasa validates every filled slot as if just set
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        events, asked, unclear = self.read_consent_turn(dispatcher, tracker, intent,
-                                                        set_this_turn.pop(CONSENT_SLOT, None))
-        before.pop(CONSENT_SLOT, None)
+        consent_pending = tracker.get_slot("requested_slot") == CONSENT_SLOT
+        events, asked, unclear = self.read_consent_turn(dispatcher, tracker, intent, consent_now)
         asked_so_far = questions_asked(tracker)
         if asked in BY_ID:  # never asked more than twice in a row, whatever the messages in between were
             unclear = max(times_in_a_row(asked_so_far, asked) - 1, 0)
@@ -86,17 +86,22 @@ class ValidateIntakeForm(FormValidationAction):
             # Back to the form after a reply to something else (a question, a request): the message was read.
             turn = give_up(asked, asked_so_far, before) or Turn(rejected=True)
         else:
-            turn = read_turn(
+            reading = dict(
                 asked=asked,
                 text=tracker.latest_message.get("text") or "",
-                intent=intent,
                 answers=before,
                 set_this_turn=set_this_turn,
                 unclear_turns=unclear,
                 asked_so_far=asked_so_far,
                 change=next((e.get("value") for e in tracker.latest_message.get("entities") or []
                              if e.get("entity") == CHANGE_ENTITY), None),
+                keep_answers=consent_pending,
             )
+            turn = read_turn(intent=intent, **reading)
+            if turn.rejected and set_this_turn and asked in BY_ID:
+                # Rasa keeps the form when its mappings filled any slot (an answer already known, said again),
+                # so no other rule replies: the message counts as a miss, never as a silent re-ask.
+                turn = read_turn(intent="inform", **reading)
         if turn.rejected and not events:
             return []
         for message in turn.messages:

@@ -18,8 +18,8 @@ def test_every_criterion_has_a_slot_filled_from_its_entity():
         assert slots[c.id]["influence_conversation"] is False
 
 
-def test_entities_are_the_criteria_and_the_crisis_detector_s():
-    assert domain()["entities"] == [c.id for c in CRITERIA] + ["crisis_category", "safety_check"]
+def test_entities_are_the_criteria_the_crisis_detector_s_and_the_change_button_s():
+    assert domain()["entities"] == [c.id for c in CRITERIA] + ["crisis_category", "safety_check", "change_answer"]
 
 
 def test_form_asks_the_asked_criteria_in_order():

@@ -993,3 +993,18 @@ def test_a_question_first_then_a_remark_answers_nothing(text, asked):
 ])
 def test_answers_around_a_question_mark(text, asked, value):
     assert value in [f.value for f in extract_facts(text, asked=asked, learned=True) if f.criterion == asked]
+
+
+@pytest.mark.parametrize("text, criterion, value", [
+    # the ninth round's personas (paraphrased): relapses past counting; "keep going" and "so I can go back to
+    # work" are no answers at all
+    ("she's relapsed more times than we can count", "relapse", "multiple_relapses"),
+    ("countless relapses, even after rehab", "relapse", "multiple_relapses"),
+    ("no, keep going", "relapse", None),
+    ("I need an evening group so I can go back to work", "can_live_at_facility", None),
+    ("I can go a week without a drink", "can_live_at_facility", None),
+    ("yes I can go now if there's a bed", "can_live_at_facility", "yes"),
+])
+def test_ninth_round_words_are_read_as_people_meant_them(text, criterion, value):
+    found = [f.value for f in extract_facts(text, learned=True) if f.criterion == criterion]
+    assert found == ([value] if value else [])

@@ -237,3 +237,13 @@ def test_a_change_button_names_the_answer_to_ask_again():
                      change="severity")
     assert turn.updates == {"severity": None}
     assert read_turn(None, "x", "inform", {}, {}, change="use_frequency").updates == {}  # never asked: ignored
+
+
+def test_while_consent_is_asked_a_new_fact_does_not_overwrite_an_answer_unless_it_corrects_it():
+    answers = {"relapse": "multiple_relapses"}
+    told = {"relapse": "recent_relapse"}
+    assert read_turn(None, "he was using again within a month", "inform", answers, told,
+                     keep_answers=True).updates == {}
+    assert read_turn(None, "actually it was one relapse last week", "inform", answers, told,
+                     keep_answers=True).updates == told
+    assert read_turn(None, "I'm not working anymore, he relapsed last week", "inform", answers, told).updates == told

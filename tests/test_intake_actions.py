@@ -110,3 +110,13 @@ def test_a_change_button_at_the_summary_asks_that_answer_again():
     text = '/inform{"change_answer": "severity"}'
     events, dispatcher = run(summary_tracker(text, [{"entity": "change_answer", "value": "severity"}]))
     assert SlotSet("severity", None) in events and events[-1] == SlotSet("requested_slot", "severity")
+
+
+def test_a_question_that_repeats_a_known_answer_counts_as_a_miss_not_a_silent_re_ask():
+    # "Hangovers? Is that what you mean? Just hangovers." names alcohol again: Rasa keeps the form, no rule replies
+    t = tracker([asked("withdrawal"), asked("withdrawal", True)], "Hangovers? Is that what you mean?", "faq",
+                {"substances": ["alcohol"]})
+    t.events.insert(0, {"event": "slot", "name": "substances", "value": ["alcohol"]})
+    t.slots["requested_slot"] = "withdrawal"
+    events, dispatcher = run(t)
+    assert events and events[-1].get("name") == "requested_slot" and events[-1].get("value") != "withdrawal"

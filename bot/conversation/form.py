@@ -64,6 +64,7 @@ def read_turn(
     unclear_turns: int = 0,
     asked_so_far: Sequence[str] | None = None,
     change: str | None = None,
+    keep_answers: bool = False,
 ) -> Turn:
     """Interpret a message given the question on the table and what the NLU already filled.
 
@@ -71,7 +72,9 @@ def read_turn(
     entities filled from it. Off-topic intents with no answer reject the turn so rules can reply.
     With `asked_so_far` (the questions asked, in order), an essential question missed twice is set
     aside and asked again last instead of being left unknown. `change` names an answer to ask again
-    (a button at the summary); a message that only asks to change one does the same.
+    (a button at the summary); a message that only asks to change one does the same. With `keep_answers`
+    (no criterion asked, but the intake under way: the consent question) a message changes an answer only
+    when it says it corrects it, as when a question is pending.
     """
     change = change if change in BY_ID and BY_ID[change].asked else asks_to_change(text)
     if change:
@@ -91,12 +94,12 @@ def read_turn(
                 answer = _merge(asked, answer, fact.value)
         if answer is not None:
             updates[asked] = answer
-        # An answer to one question never overwrites another one's answer unless it says it corrects it
-        # ("very bad hangover" to the withdrawal question is not a new severity); dangerous withdrawal always counts.
-        if not is_correction(text):
-            updates = {key: value for key, value in updates.items()
-                       if key == asked or answers.get(key) in (None, UNKNOWN)
-                       or (key, value) == ("withdrawal", "dangerous")}
+    # An answer to one question never overwrites another one's answer unless it says it corrects it
+    # ("very bad hangover" to the withdrawal question is not a new severity); dangerous withdrawal always counts.
+    if (asked in BY_ID or keep_answers) and not is_correction(text):
+        updates = {key: value for key, value in updates.items()
+                   if key == asked or answers.get(key) in (None, UNKNOWN)
+                   or (key, value) == ("withdrawal", "dangerous")}
     if not is_correction(text):  # "my partner grows the weed" after "the drinking and the smoking" adds, not replaces
         updates = {key: value if key == asked else _added(key, answers.get(key), value)
                    for key, value in updates.items()}

@@ -60,6 +60,16 @@ def test_a_change_button_or_words_at_the_summary_ask_that_answer_again(assistant
     assert assistant.slots(sender)["hours_available"] == 12 and "Here is what I understood" in replies[-1]["text"]
 
 
+def test_is_this_confidential_is_answered_at_any_point_and_the_question_asked_again(assistant, sender):
+    replies = assistant.say(sender, "is this confidential? I don't want my job finding out")
+    assert "confidential" in replies[0]["text"] and "intake team" in replies[0]["text"]
+    for line in ("help me find treatment", "yes", "alcohol"):
+        replies = assistant.say(sender, line)
+    assert assistant.slots(sender)["requested_slot"] == "severity", replies
+    replies = assistant.say(sender, "wait, who can see my answers?")
+    assert "confidential" in replies[0]["text"] and "mild, moderate or severe" in replies[-1]["text"]
+
+
 def test_skip_is_accepted_for_a_non_essential_question(assistant, sender):
     convo = talk(assistant, sender, ["I'd like to see which program fits me"],
                  {**CALM, "payment": "skip", "schedule": "I'd rather not say"})

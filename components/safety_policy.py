@@ -27,8 +27,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.conversation.extract import extract_facts
-from bot.conversation.routing import CHECK_ENTITY, SAFETY_PROPERTY
+from bot.conversation.routing import CATEGORY_ENTITY, CHECK_ENTITY, SAFETY_PROPERTY
 from bot.conversation.routing import CRISIS as CRISIS_INTENT
+from bot.crisis.assess import OTHER_LANGUAGE
 
 CRISIS_RESPONSE = "utter_crisis"
 FOLLOW_UP = "utter_crisis_followup"
@@ -149,6 +150,16 @@ def crisis_paused_intake(tracker: DialogueStateTracker) -> bool:
     return actions[latest + 1:latest + 2] == [PAUSE_FORM]
 
 
+def unread_again(tracker: DialogueStateTracker) -> bool:
+    """True when the latest message is one more in a language the assistant cannot read, after one that was
+    already asked about: the question is not asked again, and an answer in that language is no "yes"."""
+    def unread(entities: List[Dict[str, Any]]) -> bool:
+        return any(e.get("entity") == CATEGORY_ENTITY and e.get("value") == OTHER_LANGUAGE for e in entities or [])
+
+    messages = [e for e in tracker.events if isinstance(e, UserUttered)]
+    return bool(messages) and unread(messages[-1].entities) and any(unread(m.entities) for m in messages[:-1])
+
+
 def read_state(tracker: DialogueStateTracker) -> SafetyState:
     """The safety state of a conversation."""
     message = tracker.latest_message
@@ -159,7 +170,8 @@ def read_state(tracker: DialogueStateTracker) -> SafetyState:
         intent=message.intent.get("name") if message else None,
         in_crisis=bool(tracker.get_slot(IN_CRISIS_SLOT)),
         form_active=tracker.active_loop_name is not None,
-        check=bool(message) and raises_check(message.entities or [], *classifier_check_context(tracker)),
+        check=bool(message) and raises_check(message.entities or [], *classifier_check_context(tracker))
+        and not unread_again(tracker),
         answering_check=SAFETY_CHECK in last_turn,
         paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
         paused_by_crisis=tracker.latest_action_name == SAFE_NOW and crisis_paused_intake(tracker),

@@ -102,3 +102,20 @@ def test_a_safety_question_before_the_intake_starts_it_once_cleared(first_intent
     state = read_state(tracker_of(*events))
     assert state.starts_intake is starts
     assert next_safety_step(state).action == ("intake_form" if starts else "action_listen")
+
+
+def test_one_more_message_in_a_language_the_assistant_cannot_read_is_not_asked_about_again():
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    from components.safety_policy import read_state
+
+    unread = [{"entity": "crisis_category", "value": "other_language"}, {"entity": "safety_check", "value": "Hola"}]
+    first = UserUttered("¿Cuánto cuesta el programa?", {"name": "faq"}, unread)
+    again = UserUttered("No entiendo, ¿cuánto cuesta?", {"name": "out_of_scope"}, unread)
+    asked_once = tracker_of(ActionExecuted("action_listen"), first)
+    assert read_state(asked_once).check  # the first one: the question, with interpreters
+    asked_twice = tracker_of(ActionExecuted("action_listen"), first, ActionExecuted("utter_safety_check"),
+                             ActionExecuted("action_listen"), again)
+    state = read_state(asked_twice)
+    assert state.answering_check and not state.check  # not the full response, not the question again
+    assert next_safety_step(state) is None

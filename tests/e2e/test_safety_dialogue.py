@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 import yaml
 
-from bot.app.model import ROOT
+from bot import ROOT
 from tests.e2e.driver import talk
 from tests.e2e.test_conversations import CALM
 
@@ -84,6 +84,15 @@ def test_are_you_safe_has_yes_and_no_buttons(assistant, sender):
     safe = assistant.say(sender, "/safe_now")
     assert "glad you're safe" in safe[0]["text"] and len(safe) >= 2, safe
     assert assistant.tracker(sender)["active_loop"]["name"] == "intake_form"
+
+
+def test_a_message_the_assistant_cannot_read_is_asked_about_once_with_interpreters(assistant, sender):
+    first = assistant.say(sender, "Hola, ¿cuánto cuesta el programa para mi hermano?")
+    check = crisis_reply(first, checks=True)
+    assert check and "988" in check["text"] and "interpreters" in check["text"] and "Spanish" in check["text"]
+    again = assistant.say(sender, "No entiendo, ¿cuánto cuesta el programa?")
+    assert not crisis_reply(again, checks=True), again  # neither the full response nor the question again
+    assert not assistant.slots(sender).get("in_crisis")
 
 
 def test_crisis_and_handoff_are_recorded_without_text(assistant, sender):

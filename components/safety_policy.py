@@ -60,6 +60,7 @@ class SafetyState:
     paused_by_check: bool = False  # the safety question paused the intake
     paused_by_crisis: bool = False  # the latest crisis response paused the intake
     starts_intake: bool = False  # the safety question came on a first telling of the person's situation
+    unread: bool = False  # the latest message is in a language the assistant cannot read
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ def next_safety_step(state: SafetyState) -> SafetyStep | None:
             return SafetyStep(CRISIS_RESPONSE)
         if state.in_crisis:
             return None if state.intent in ALLOWED_IN_CRISIS else SafetyStep(FOLLOW_UP)
-        if state.answering_check and (state.intent in YES_TO_CHECK or state.check):
+        if state.answering_check and (state.intent in YES_TO_CHECK or state.check and not state.unread):
             return SafetyStep(CRISIS_RESPONSE, crisis=True)  # "yes", or another worrying answer
+        # a message the assistant cannot read, even after the question, may be a crisis: it is asked again (the
+        # numbers and the interpreters each time), never taken as a "yes" that would hold the person in crisis
         if state.answering_check and state.intent in NO_TO_CHECK:
             return SafetyStep(CHECK_CLEARED)
         if state.check:
@@ -150,14 +153,10 @@ def crisis_paused_intake(tracker: DialogueStateTracker) -> bool:
     return actions[latest + 1:latest + 2] == [PAUSE_FORM]
 
 
-def unread_again(tracker: DialogueStateTracker) -> bool:
-    """True when the latest message is one more in a language the assistant cannot read, after one that was
-    already asked about: the question is not asked again, and an answer in that language is no "yes"."""
-    def unread(entities: List[Dict[str, Any]]) -> bool:
-        return any(e.get("entity") == CATEGORY_ENTITY and e.get("value") == OTHER_LANGUAGE for e in entities or [])
-
-    messages = [e for e in tracker.events if isinstance(e, UserUttered)]
-    return bool(messages) and unread(messages[-1].entities) and any(unread(m.entities) for m in messages[:-1])
+def unread(tracker: DialogueStateTracker) -> bool:
+    """True when the latest message is in a language the assistant cannot read (no crisis term found in it)."""
+    entities = tracker.latest_message.entities if tracker.latest_message else []
+    return any(e.get("entity") == CATEGORY_ENTITY and e.get("value") == OTHER_LANGUAGE for e in entities or [])
 
 
 def read_state(tracker: DialogueStateTracker) -> SafetyState:
@@ -170,8 +169,8 @@ def read_state(tracker: DialogueStateTracker) -> SafetyState:
         intent=message.intent.get("name") if message else None,
         in_crisis=bool(tracker.get_slot(IN_CRISIS_SLOT)),
         form_active=tracker.active_loop_name is not None,
-        check=bool(message) and raises_check(message.entities or [], *classifier_check_context(tracker))
-        and not unread_again(tracker),
+        check=bool(message) and raises_check(message.entities or [], *classifier_check_context(tracker)),
+        unread=unread(tracker),
         answering_check=SAFETY_CHECK in last_turn,
         paused_by_check=SAFETY_CHECK in check_turn and PAUSE_FORM in check_turn,
         paused_by_crisis=tracker.latest_action_name == SAFE_NOW and crisis_paused_intake(tracker),

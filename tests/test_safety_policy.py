@@ -104,7 +104,7 @@ def test_a_safety_question_before_the_intake_starts_it_once_cleared(first_intent
     assert next_safety_step(state).action == ("intake_form" if starts else "action_listen")
 
 
-def test_one_more_message_in_a_language_the_assistant_cannot_read_is_not_asked_about_again():
+def test_each_message_the_assistant_cannot_read_is_asked_about_never_taken_for_a_yes():
     from rasa.shared.core.events import ActionExecuted, UserUttered
 
     from components.safety_policy import read_state
@@ -112,10 +112,9 @@ def test_one_more_message_in_a_language_the_assistant_cannot_read_is_not_asked_a
     unread = [{"entity": "crisis_category", "value": "other_language"}, {"entity": "safety_check", "value": "Hola"}]
     first = UserUttered("¿Cuánto cuesta el programa?", {"name": "faq"}, unread)
     again = UserUttered("No entiendo, ¿cuánto cuesta?", {"name": "out_of_scope"}, unread)
-    asked_once = tracker_of(ActionExecuted("action_listen"), first)
-    assert read_state(asked_once).check  # the first one: the question, with interpreters
-    asked_twice = tracker_of(ActionExecuted("action_listen"), first, ActionExecuted("utter_safety_check"),
-                             ActionExecuted("action_listen"), again)
-    state = read_state(asked_twice)
-    assert state.answering_check and not state.check  # not the full response, not the question again
-    assert next_safety_step(state) is None
+    assert next_safety_step(read_state(tracker_of(ActionExecuted("action_listen"), first))) == SafetyStep(
+        "utter_safety_check")
+    state = read_state(tracker_of(ActionExecuted("action_listen"), first, ActionExecuted("utter_safety_check"),
+                                  ActionExecuted("action_listen"), again))
+    assert state.answering_check and state.unread
+    assert next_safety_step(state) == SafetyStep("utter_safety_check")  # asked again, not the full response

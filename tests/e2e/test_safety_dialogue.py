@@ -86,12 +86,13 @@ def test_are_you_safe_has_yes_and_no_buttons(assistant, sender):
     assert assistant.tracker(sender)["active_loop"]["name"] == "intake_form"
 
 
-def test_a_message_the_assistant_cannot_read_is_asked_about_once_with_interpreters(assistant, sender):
+def test_each_message_the_assistant_cannot_read_gets_the_question_with_interpreters_never_the_crisis_mode(
+        assistant, sender):
     first = assistant.say(sender, "Hola, ¿cuánto cuesta el programa para mi hermano?")
     check = crisis_reply(first, checks=True)
     assert check and "988" in check["text"] and "interpreters" in check["text"] and "Spanish" in check["text"]
-    again = assistant.say(sender, "No entiendo, ¿cuánto cuesta el programa?")
-    assert not crisis_reply(again, checks=True), again  # neither the full response nor the question again
+    again = assistant.say(sender, "No entiendo, ¿cuánto cuesta el programa?")  # unread: it may be a crisis
+    assert ((crisis_reply(again, checks=True) or {}).get("custom") or {}).get("check"), again  # asked again
     assert not assistant.slots(sender).get("in_crisis")
 
 

@@ -36,24 +36,31 @@ def change_payload(criterion_id: str) -> str:
     return "/inform" + json.dumps({CHANGE_ENTITY: criterion_id})
 
 
+def payload_parts(text: str) -> tuple[str, dict | None]:
+    """The intent and entities of a "/intent{json}" message: None without braces, {} when they are no JSON."""
+    name, brace, rest = text[1:].partition("{")
+    if not brace:
+        return name, None
+    try:
+        return name, json.loads("{" + rest)
+    except ValueError:
+        return name, {}
+
+
 def offered_payload(text: str) -> bool:
     """True for a payload the assistant offers: an offered intent, "/inform" with one asked criterion and a
     value it accepts (the form's quick replies), or "/inform" naming an asked criterion to change."""
     if not text.startswith("/"):
         return False
-    name, brace, rest = text[1:].partition("{")
-    if not brace:
+    name, values = payload_parts(text)
+    if values is None:
         return name in offered_intents()
     if name != "inform":
         return False
-    try:
-        values = json.loads("{" + rest)
-    except ValueError:
-        return False
-    if isinstance(values, dict) and list(values) == [CHANGE_ENTITY]:
+    if list(values) == [CHANGE_ENTITY]:
         return values[CHANGE_ENTITY] in BY_ID and BY_ID[values[CHANGE_ENTITY]].asked
-    return (isinstance(values, dict) and len(values) == 1
-            and all(key in BY_ID and BY_ID[key].asked and BY_ID[key].accepts(value) for key, value in values.items()))
+    return len(values) == 1 and all(
+        key in BY_ID and BY_ID[key].asked and BY_ID[key].accepts(value) for key, value in values.items())
 
 
 def as_plain_text(text: str) -> str:

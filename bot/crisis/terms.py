@@ -144,9 +144,9 @@ def script_of(letter: str) -> str:
 def other_language(text: str) -> str | None:
     """The language (or script) of a message the assistant cannot read: mostly letters of a script other than
     Latin, or words common in one other language; None for English, mixed English or garbled text."""
-    letters = [c for c in text if c.isalpha()]
-    foreign = [script_of(c) for c in letters if script_of(c) != "LATIN"]
-    if len(foreign) >= MIN_LETTERS and len(foreign) * 2 >= len(letters):
+    scripts = [script_of(c) for c in text if c.isalpha()]
+    foreign = [script for script in scripts if script != "LATIN"]
+    if len(foreign) >= MIN_LETTERS and len(foreign) * 2 >= len(scripts):
         return max(set(foreign), key=foreign.count).lower()
     if mostly_english(text):
         return None

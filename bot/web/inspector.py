@@ -10,12 +10,12 @@ with one criterion changed and says what differs. Nothing here stores anything.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from bot.clinical.criteria import ASAM_DIMENSIONS, BY_ID, CRITERIA, UNKNOWN
 from bot.clinical.intake import make_intake
 from bot.clinical.placement import recommend_level
+from bot.conversation.payloads import payload_parts
 from bot.conversation.privacy import CONSENT_SLOT, GIVEN
 
 
@@ -78,14 +78,10 @@ def slot_origins(events: list[Mapping[str, Any]]) -> dict[str, str | None]:
 def shown_text(text: object) -> str:
     """A message as the person saw it: a quick reply ("/inform{...}") as the answer it gave."""
     text = str(text or "")
-    name, brace, rest = text[1:].partition("{")
     if not text.startswith("/"):
         return text
-    try:
-        values = json.loads("{" + rest) if brace else {}
-    except ValueError:
-        values = {}
-    if name == "inform" and isinstance(values, dict) and values:
+    name, values = payload_parts(text)
+    if name == "inform" and values:
         return "[button] " + "; ".join(BY_ID[k].describe(v) if k in BY_ID else str(v) for k, v in values.items())
     return f"[button] {name.replace('_', ' ')}"
 

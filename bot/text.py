@@ -12,6 +12,13 @@ Where a reader needs more, it adds to them in its own module and says why there:
   clause at "and", "so", "or" when a subject follows, and counts "whenever" as a question word but not
   "what's" (its questions are read per sentence);
 - the knowledge search takes "any" / "anything" first as a question ("any evening groups?").
+
+Three readers ask "is this a question?" for different ends, and differ on purpose:
+- `knowledge.looks_like_question` (a whole message, to route it to the FAQ) is broad: any "?", a request
+  ("tell me about"), an auxiliary and its subject after a comma ("I work days, can I do IOP");
+- `extract.is_question` (does a reply to the pending intake question ask back?) is narrow: a question word
+  or an auxiliary first, as answers are often said as questions ("mild, I think?");
+- `assess.is_question` (one sentence of a crisis message: is it a general question?) reads per sentence.
 """
 
 from __future__ import annotations

@@ -95,6 +95,7 @@ def term_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
                  for (category, lang), terms in sorted(groups.items()))
 
 
+@lru_cache(maxsize=64)  # asked twice of a message with no signal: by find_crisis_term, then other_language
 def mostly_english(text: str) -> bool:
     """True when at least ENGLISH_SHARE of the message's words are English ones."""
     words = WORD.findall(text.lower())

@@ -17,7 +17,7 @@ run: setup nlp train
 	$(PY) -m bot run $(if $(PROFILE),--profile $(PROFILE))
 
 test: setup browser nlp validate lint train stories
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 setup: $(VENV)/.installed node_modules/.installed
 

@@ -128,6 +128,7 @@ QUESTION_STARTS = text_rules.WH_WORDS | text_rules.AUX_WORDS | {"was", "were"}
 WH_WORDS = (text_rules.WH_WORDS - {"what's", "whats"}) | {"whenever"}
 DEFINITION_STARTS = frozenset({"whats", "what's", "what", "wats", "wat", "define"})
 DEFINITION_WORDS = 4  # a question this short that starts so asks what a word means
+COMMA_FILLERS = frozenset({"like", "um", "uh", "umm", "er"})  # a comma after them does not end a clause
 LEADING_FILLERS = frozenset({"like", "so", "and", "but", "also", "ok", "okay", "um", "uh", "well", "hey", "then"})
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "m", "'m", "we", "us", "our", "he", "she", "him",
                           "her", "his", "this"})
@@ -295,16 +296,16 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     """The crisis a matched span states after idioms, negation, questions and tense; None when it states none."""
     _, flags = parse_id(span.id_)
     cues = context.cues
-    idioms = [c for c in cues.get("idiom", []) if not overlapping(cues.get("not_idiom", []), c.start, c.end)]
-    if overlapping(idioms, span.start, span.end):
-        return None
     clause = clause_bounds(doc, span.start, span.end)
+    now = bool(within(cues.get("now", []), *clause))
+    if overlapping(idioms_of(doc, cues), span.start, span.end):
+        return None
     sentence = sentence_bounds(doc, span.start, span.end)
     if denied_or_benign(doc, span, context, flags, clause, sentence):
         return None
-    now = bool(within(cues.get("now", []), *clause))
     recent_cues = [c for c in cues.get("recent", []) if not overlapping(cues.get("not_recent", []), c.start, c.end)]
     recent = now or bool(within(recent_cues, *clause))
+    again = repeated_now(doc, span, cues.get("now", []) + recent_cues, cues)
     withdrawal = bool(within(cues.get("wd", []), *sentence))
     drugs = bool(within(cues.get("drug", []), *sentence))
     anywhere = {flag: bool(cues.get(cue)) for flag, cue in MESSAGE_CONTEXTS.items()}
@@ -320,6 +321,7 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     # A past withdrawal seizure or DTs told next to a stop planned for tonight or cold turkey is not history: it is
     # what that stop may bring ("im stopping tonight ... last time i quit like this i had a seizure").
     history_counts = not (stopping_soon and category == "dangerous_withdrawal")
+    history_counts = history_counts and not again
     if history_counts and not recent and is_history(doc, span, category, flags, clause, sentence, cues):
         return None
     if history_counts and not now and within(cues.get("past_strong", []), *clause):  # "the last time I quit I..."
@@ -329,8 +331,22 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     start = doc[word_start(doc, span.start)].idx
     # said as a joke, in hyperbole or in passing ("the whole thing", "because of the DTs"): the safety question
     softened = (category in SOFTENED_BY_JOKE and cues.get("joke")) or within(cues.get("soften", []), *sentence)
-    certain = UNSURE_FLAG not in flags and not softened
+    certain = UNSURE_FLAG not in flags and not softened and not again
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
+
+
+def repeated_now(doc: Doc, span: Span, now: list[Span], cues: dict[str, list[Span]]) -> bool:
+    """True when a later sentence says a crisis told of the past is happening again now ("I overdosed last year.
+    I've got the same amount ready tonight"): the safety question, not history."""
+    return any(cue.start >= span.end and within(now, *sentence_bounds(doc, cue.start, cue.end))
+               for cue in cues.get("repeat", []))
+
+
+def idioms_of(doc: Doc, cues: dict[str, list[Span]]) -> list[Span]:
+    """The idioms of a message, without those cancelled by a word next to them or by an act done on purpose in
+    their clause ("burned myself on the stove tonight on purpose")."""
+    return [c for c in cues.get("idiom", []) if not overlapping(cues.get("not_idiom", []), c.start, c.end)
+            and not within(cues.get("deliberate", []), *clause_bounds(doc, c.start, c.end))]
 
 
 def denied_or_benign(doc: Doc, span: Span, context: _Context, flags: frozenset[str], clause: tuple[int, int],
@@ -392,6 +408,8 @@ def is_break(doc: Doc, i: int, words: bool = True) -> bool:
     if "\n" in text or text in SENTENCE_PUNCT or (text and set(text) <= {"?", "!", "."}):
         return True
     if not words:
+        return False
+    if text == "," and i > 0 and doc[i - 1].lower_ in COMMA_FILLERS:  # "not like, thinking of ending things"
         return False
     if text in CLAUSE_PUNCT or (text == "-" and token.whitespace_ and i > 0 and doc[i - 1].whitespace_):
         return True
@@ -466,7 +484,8 @@ def is_negated(doc: Doc, span: Span, clause_start: int, pseudo: list[Span], cris
             i, gap = listed.start - 1, gap + 1
             continue
         item = doc[i + 1].lower_ in LIST_WORDS and i + 1 < span.start  # "no seizures or hallucinations"
-        if doc[i].lower_ not in BRIDGE_WORDS and not item:
+        filler_comma = doc[i].text == "," and i > 0 and doc[i - 1].lower_ in COMMA_FILLERS  # "not like, thinking"
+        if doc[i].lower_ not in BRIDGE_WORDS and not item and not filler_comma:
             return False
         i, gap = i - 1, gap + 1
     return False
@@ -500,17 +519,24 @@ def is_question(doc: Doc, sentence: tuple[int, int]) -> bool:
 
 def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[int, int], cues) -> bool:
     """True for talk about a class of people, and for generic or hypothetical questions."""
-    if outside(within(cues.get("class", []), *clause), span):
+    people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
+    if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
         return True
     if not is_question(doc, sentence):
         return False
     words = [t.lower_ for t in doc[sentence[0]:sentence[1]] if not (t.is_punct or t.is_space)]
     if len(words) <= DEFINITION_WORDS and words[0] in DEFINITION_STARTS:
         return True  # "whats DTs", "what is narcan"
+    now_or_recent = within(cues.get("now", []) + cues.get("recent", []), *sentence)
+    telling = any(cue.start < span.start for cue in within(cues.get("screening", []), *sentence))
+    if telling and now_or_recent:
+        return False  # "what if I told you I took 40 pills tonight?": told as a question, happening now
     if any(cue.start < span.start for cue in within(cues.get("hypothetical", []), *clause)):
         return True
     if any(cue.start < span.start for cue in within(cues.get("asks_signs", []), *sentence)):
         return True  # "what are the signs, blue lips and that?"
+    if telling:
+        return True  # "what happens if I say I have suicidal thoughts at the assessment?" asks about the screening
     if not outside(within(cues.get("generic", []), *clause), span):
         return False
     if within(cues.get("now", []), *clause) and any(

@@ -27,9 +27,24 @@ ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 # Swahili's most common words (spaCy has no Swahili); every other language's come with spaCy (lang/*/stop_words.py).
-SWAHILI = frozenset(
-    "na ya wa kwa ni la za katika hii huu hiyo hizo sana hapa pale lakini kama nini gani yangu wangu yako wako "
-    "mimi wewe yeye sisi ninyi wao kuna sasa tu pia bado hata kila kwamba ili au hapana ndiyo sijui nifanye".split())
+# Common words of languages spaCy has no stop-word list for, spoken by many US immigrant communities.
+UNLISTED_LANGUAGES = {
+    "sw": "na ya wa kwa ni la za katika hii huu hiyo hizo sana hapa pale lakini kama nini gani yangu wangu yako "
+          "wako mimi wewe yeye sisi ninyi wao kuna sasa tu pia bado hata kila kwamba ili au hapana ndiyo sijui nifanye",
+    "zu": "futhi kodwa ngoba manje kakhulu uma lapho yini ukuthi kanye noma ngicela angazi ngiyabonga yebo lokho "
+          "lena kuphela namhlanje izolo mina wena yena thina bona ngempela njalo kuze khona kahle kusho",
+    "xh": "kwaye kodwa ngoku kakhulu ukuba andazi enkosi ewe hayi mna wena ntoni kunye ngenxa namhlanje izolo "
+          "kuba kufuneka ndiyabulela ndifuna ndiyacela apha phi",
+    "ha": "amma domin saboda yanzu sosai kuma wannan wani wata nake yake ina yana tana suna gida don allah "
+          "ban sani ita shi mun kun sun",
+    "ig": "nke ndi ugbu ugbua mana obu anyi unu ihe nwanne biko daalu kedu maka ebe aga nwere enweghi",
+    "so": "iyo laakiin waxaan waa ayaa hadda aad maxaa waxa wuxuu waxay haddii hooyo aabe waan kuma ayuu "
+          "ayay iyada isaga anigu adiga fadlan mahadsanid",
+    "ht": "mwen nou pou paske anpil tanpri kisa kijan kote konnen kounye fanmi avèk avek sèlman selman toujou "
+          "pitit pwoblèm pwoblem bezwen vle",
+    "rw": "kandi ariko cyane kuko ubu ndi nta murakoze ndashaka ndabizi ndakwinginze nyamuneka umuryango",
+    "ny": "ndipo koma chifukwa tsopano kwambiri ine iwe iye ife inu iwo ndili sindikudziwa zikomo chonde",
+}
 # English as Caribbean and West African speakers write it ("mi sister inna Flatbush"): never another language.
 ENGLISH_VARIETIES = frozenset("mi di dem seh nuh inna fi cyaan dat dis haffi pickney wah yuh unu deh mek nah".split())
 OTHER_WORDS_NEEDED = 2  # words common in one other language, and at least this share of the message's words:
@@ -122,7 +137,8 @@ def warm_up() -> None:
 @lru_cache(maxsize=1)
 def common_words() -> dict[str, frozenset[str]]:
     """Each language's common words that are not English ones, from spaCy's stop-word lists (no model)."""
-    languages: dict[str, frozenset[str]] = {"sw": SWAHILI - english_words()}
+    languages = {code: frozenset(normalized(w) for w in words.split()) - english_words()
+                 for code, words in UNLISTED_LANGUAGES.items()}
     for path in sorted(Path(spacy.lang.__file__).parent.glob("*/stop_words.py")):
         code = path.parent.name
         if code in ("en", "xx"):

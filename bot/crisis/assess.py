@@ -582,6 +582,11 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
     # a past cue may end on the token that closes its clause ("had the DTs before, ...", "before but ...")
     if within(past, clause[0], clause[1] + 1) or fronted(past, doc, clause[0], sentence[0], crises):
         return True
+    if clause[1] < len(doc) and doc[clause[1]].text == ",":  # a count or a time said after it: "DTs, twice."
+        after = clause_bounds(doc, clause[1] + 1, clause[1] + 2)
+        if after[1] - after[0] <= 3 and within(past, *after) and not within(
+                cues.get("now", []) + cues.get("recent", []), *after):
+            return True
     if not within(cues.get("now", []), *sentence) and any(  # "... a suicide attempt, but that was seven years ago"
             cue.start >= span.end for cue in within(cues.get("past_ref", []), *sentence)):
         return True

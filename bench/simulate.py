@@ -16,7 +16,8 @@ recommendation (agenda-based user simulation, as in ConvLab).
 The expected level is what bot.clinical.placement recommends for the persona's true facts, so a miss is a
 misunderstanding, not a placement disagreement. Printed: right level, reached a recommendation, loops
 (the same question asked 3+ times in a row), turns without a fitting reply, median and worst person
-turns, crisis responses and safety questions; each failure's transcript goes to --out.
+turns, crisis responses and safety questions; each failure's transcript goes to --out, and every misread
+answer to misreads.tsv there.
 """
 
 from __future__ import annotations
@@ -295,6 +296,10 @@ def report(results: list[Result], out: Path | None) -> dict:
                     f"persona {r.persona}, mode {r.mode}: expected {r.expected}, got {r.level}; loops {r.loops}; "
                     f"unfitting {r.unfitting}; crisis {r.crisis}; misread {r.misread}\n\n"
                     + "\n".join(r.transcript) + "\n")
+        rows = [f"{r.persona}\t{key}\t{understood}\t{true}" for r in results
+                for key, (understood, true) in r.misread.items()]
+        header = "persona\tcriterion\tunderstood\ttrue\n"
+        (out / "misreads.tsv").write_text(header + "".join(f"{row}\n" for row in rows))
     return figures
 
 

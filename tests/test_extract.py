@@ -1008,3 +1008,28 @@ def test_answers_around_a_question_mark(text, asked, value):
 def test_ninth_round_words_are_read_as_people_meant_them(text, criterion, value):
     found = [f.value for f in extract_facts(text, learned=True) if f.criterion == criterion]
     assert found == ([value] if value else [])
+
+
+@pytest.mark.parametrize("text, asked, value", [
+    # the tenth round's personas (paraphrased): a rating out of 10, "zero people", any time bounded by a time of
+    # day, medicine named by what it treats, a question about what the question means
+    ("on a scale of 1 to 10, it was a 10, maybe a 7 now", "severity", "severe"),
+    ("5/10", "severity", "moderate"),
+    ("2 out of 10 honestly", "severity", "mild"),
+    ("zero people, I'm on my own", "support", "none"),
+    ("any time after I drop the kids at school", "schedule", "flexible"),
+    ("define stable", "home", None),
+    ("4-6, call it 5", "hours_available", 5),
+    ("~8/wk", "hours_available", 8),
+    ("nothing now, the kids live with their mom", "commitments", "none"),
+    ("I drive a cab nights", "commitments", "work"),
+])
+def test_tenth_round_answers_are_read_as_people_meant_them(text, asked, value):
+    found = [f.value for f in extract_facts(text, asked=asked, learned=True) if f.criterion == asked]
+    assert found == ([value] if value else [])
+
+
+def test_medicine_named_by_what_it_treats_is_no_substance():
+    found = [f.value for f in extract_facts("wine most nights, and my thyroid meds", asked="substances")
+             if f.criterion == "substances"]
+    assert found == ["alcohol"]

@@ -158,6 +158,15 @@ def test_dangerous_withdrawal_mid_form_advises_detox_and_ends_the_questions():
     assert "medically supervised detox" in turn.messages[0] and "911" in turn.messages[0]
 
 
+def test_withdrawal_called_bad_is_dangerous_only_with_alcohol_benzos_or_a_dangerous_sign():
+    from_opioids = read_turn("withdrawal", "bad but i've gotten through it", "inform", {"substances": ["opioids"]}, {})
+    assert from_opioids.updates == {"withdrawal": "mild"} and not from_opioids.finish
+    from_alcohol = read_turn("withdrawal", "bad but i've gotten through it", "inform", {"substances": ["alcohol"]}, {})
+    assert from_alcohol.updates["withdrawal"] == "dangerous" and from_alcohol.finish
+    seizure = read_turn("withdrawal", "bad, I had a seizure once", "inform", {"substances": ["opioids"]}, {})
+    assert seizure.updates["withdrawal"] == "dangerous"
+
+
 def test_a_message_the_form_cannot_use_gets_the_fitting_words():
     assert "don't have information" in read_turn("severity", "any virtual groups?", "nlu_fallback", {}, {}).messages[0]
     assert read_turn("severity", "hmm well", "nlu_fallback", {}, {}).messages[0] == "Sorry, I didn't quite follow that."

@@ -38,7 +38,8 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
         ("strained", r"tense|fight\w*|fought|argu\w*|angry|mad at me|annoyed|fed up|upset with me|not talking|"
                      r"don'?t talk|estranged|strained|burn(ed|t) (all )?(my )?bridges|gave up on me|kicked me out|"
                      r"tired of me|done with me"),
-        ("none", r"nobody|no one|noone|not really anyone|on my own|by myself|no family|no friends|no support|alone"),
+        ("none", r"nobody|no one|noone|not really anyone|on my own|by myself|no family|no friends|no support|alone|"
+                 r"zero (people|friends|support|one)|not a (single )?soul"),
         ("strong", r"everyone|everybody|whole family|very supportive|really supportive|super supportive|great|"
                    r"amazing|all in|on board|with me on this|has my back|got my back|behind me|pretty strong|"
                    r"strong|a lot"),
@@ -101,7 +102,7 @@ JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|career|bu
              r"warehouse|factory|plant|labou?r\w*|landscap\w*|roof\w*|carpenter|welder|welding|painter|cleaner|"
              r"janitor|security|guard|cop|officer|firefighter|paramedic|emt|military|army|navy|self[- ]employed|"
              r"freelanc\w*|contractor|apprentice|barista|stylist|hairdresser|realtor|lawyer|attorney|doctor|"
-             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|"
+             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|taxi|cab|cabbie|rideshare|"
              r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri")
 COMMITMENTS: tuple[tuple[str, str], ...] = (
     ("school", SCHOOL_WORDS), ("caregiving", CAREGIVING_WORDS), ("work", JOB_WORDS + r"|full[- ]time|part[- ]time"),
@@ -111,11 +112,19 @@ NO_COMMITMENTS = re.compile(r"\b(lost (my |the |a )?(\w+ )?job|(look|looking) (f
                             r"nothing|nothin|none|nada|no job|no commitments|jobless)\b")
 
 
+# Children named as someone else's care, or grown: "the kids are with their dad", "no custody right now".
+NOT_CARING = re.compile(r"\b((kids?|children|son|daughter)( are| is|'re|'s)? (live |lives |living |stay |stays |"
+                        r"staying )?with (their|his|her|my ex|the|them)|(no|lost|don'?t have|shared) custody|"
+                        r"(kids?|children) (are )?(grown|adults|out of the house|moved out))")
+
+
 def commitment_values(message: str) -> list[str]:
     """Every commitment a reply names by its vocabulary ("I'm a line cook and I have my 2 kids": work,
     caregiving); ["none"] for no work, school or caregiving ("nothing now, I lost my job")."""
     text = clean(message)
     named = [value for value, pattern in COMMITMENTS if cue_found(pattern, text)]
+    if NOT_CARING.search(text):
+        named = [value for value in named if value != "caregiving"]
     if no_work(text):
         named = [value for value in named if value != "work"]
     return named or (["none"] if NO_COMMITMENTS.search(text) else [])
@@ -173,6 +182,58 @@ def refine_severity(value: str | None, message: str) -> str | None:
         return value
     rest = NOT_SEVERE.sub(" ", text)
     return "moderate" if re.search(rf"\b(?:{STILL_A_PROBLEM})\b", rest) else "mild"
+
+
+# A severity said as a rating out of 10: "8/10", "on a scale of 1 to 10? ... maybe 8 now" (7 and up severe, 4-6
+# moderate, 0-3 mild); the rating said for now counts, else the last one.
+RATING = re.compile(r"\b(\d{1,2})\s*(?:/|out of|outta)\s*10\b")
+SCALE = re.compile(r"\b(?:1|one|0|zero)\s*(?:-|to)\s*(?:10|ten)\b")
+BARE_NUMBER = re.compile(r"\b(\d{1,2})\b")
+NOW = re.compile(r"\b(?:now|today|these days|currently|lately|nowadays)\b")
+
+
+def severity_rating(message: str) -> str | None:
+    """Severity from a rating out of 10 in an answer to the severity question; None without one."""
+    text = clean(message)
+    ratings = [(m.start(), int(m.group(1))) for m in RATING.finditer(text)]
+    if not ratings and SCALE.search(text):  # "on a scale of 1 to 10? Was an 11. Maybe 8 now."
+        text = SCALE.sub(lambda m: " " * len(m.group()), text)
+        ratings = [(m.start(), int(m.group(1))) for m in BARE_NUMBER.finditer(text)]
+    if not ratings:
+        return None
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^.,;!?]+", text)]
+    now = [(at, value) for at, value in ratings
+           if any(start <= at < end and NOW.search(text[start:end]) for start, end in clauses)]
+    value = (now or ratings)[-1][1]
+    return "severe" if value >= 7 else "moderate" if value >= 4 else "mild"
+
+
+# Withdrawal called bad without a dangerous sign is dangerous only where stopping can be: alcohol and benzos.
+DANGER_SIGNS = re.compile(r"\b(seiz\w*|fits?|convuls\w*|dts|d\.t\.s|delirium|tremens|hallucinat\w*|seeing|saw|see|"
+                          r"hearing|heard|bugs|shak\w*|tremor\w*|confus\w*|passed out|blacked out|er|hospital|911|"
+                          r"ambulance|icu)\b")
+SEDATIVES = frozenset({"alcohol", "benzodiazepines"})
+
+
+def refine_withdrawal(value: str | None, message: str, substances: object) -> str | None:
+    """Mild, not dangerous, for withdrawal called bad without a dangerous sign by someone who uses neither alcohol
+    nor benzodiazepines ("bad but I've gotten through it", from opioids)."""
+    named = set(substances) if isinstance(substances, (list, tuple)) else set()
+    if value != "dangerous" or not named or named & SEDATIVES or DANGER_SIGNS.search(clean(message)):
+        return value
+    return "mild"
+
+
+# "Anytime after my morning dose": open availability, bounded by a time of day, is flexible.
+OPEN_SCHEDULE = re.compile(r"\b(any ?time|whenever|any day|all day|flexible)\b")
+BOUNDED_PERIOD = re.compile(r"\b(after|before|except|but not|other than|around)\s+(my |the |a |an )?(\w+ )?"
+                            r"(morning|mornings|evening|evenings|night|nights|afternoon|lunch|noon|work|school|dose)\b")
+
+
+def refine_schedule(value: str | None, message: str) -> str | None:
+    """Flexible when a reply offers any time and names a time of day only as its bound."""
+    text = clean(message)
+    return "flexible" if value and OPEN_SCHEDULE.search(text) and BOUNDED_PERIOD.search(text) else value
 
 
 # Support answers name people and then qualify them: "my sister kinda, but we fight about it" is strained,
@@ -314,9 +375,17 @@ def upper(match: re.Match) -> float | None:
     return max(values) if values else None
 
 
+SETTLED = re.compile(r"\b(?:say|let'?s say|call it|go with|make it|put)\s+(?:me down for\s+)?~?(\d{1,2})\b"
+                     r"(?!\s*(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?|x)\b)")
+PER_WEEK = re.compile(r"~?(\d{1,2})\s*(?:/|per)\s*(?:wk|week)\b")  # "~6/wk"
+
+
 def hours_from(message: str) -> int | None:
-    """Hours a week from an availability answer: sessions times hours, a range's top, or open availability."""
+    """Hours a week from an availability answer: a number settled on ("5-7, say 6"), sessions times hours, a
+    range's top, or open availability."""
     text = clean(message)
+    if settled := SETTLED.search(text):
+        return int(settled.group(1))
     hours = HOURS.search(text)
     # "5 hours a day, five days": the count of days, not the "a" of "a day" (that one means every weekday)
     sessions = next((m for m in SESSIONS.finditer(text) if m.group(1) not in ("a", "an")), None)
@@ -332,4 +401,4 @@ def hours_from(message: str) -> int | None:
         return int(count * 3)  # a session of a structured program is about three hours (002)
     if OPEN.search(text) and not MINIMAL.search(text):  # "whatever the minimum is" is no open availability
         return OPEN_HOURS
-    return None
+    return int(per_week.group(1)) if (per_week := PER_WEEK.search(text)) else None

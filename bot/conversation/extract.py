@@ -30,8 +30,10 @@ from bot.conversation.context_answers import (
     no_work,
     pattern_words,
     refine_relapse,
+    refine_schedule,
     refine_severity,
     refine_support,
+    severity_rating,
 )
 from bot.conversation.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
 from bot.text import AUX_WORDS, WH_WORDS, asks_you, clean_text, looks_english, opens_clause, sentence_spans
@@ -172,10 +174,12 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
         found = [item for span in doc.spans["facts"] if (item := read_span(doc, span)) is not None]
         found = [item for item in found if not inside_another(item, found)]
         facts = resolve([item for item in found if not compared_away(message, item.fact.start)])
-        if asked in BY_ID:
+        if asked in BY_ID and not ASKS_MEANING.match(message):  # "define home" asks, it does not answer
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
             if learned:
                 facts = with_learned_answer(facts, message, asked, guess)
+            if asked == "severity" and (rating := severity_rating(message)):  # "8/10", "maybe 8 now" on a scale
+                facts = [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, rating, message)]
             if not any(f.criterion == asked for f in facts) and not _retry:
                 corrected = correct_typos(message, answer_vocabulary(asked))
                 if corrected != message:  # "qiuet house", "relasped 2 wks ago": read again, typos mended
@@ -412,6 +416,8 @@ def told_after_asking(message: str) -> str:
 
 
 # A question about the answer itself ("Does weekly therapy count? ...") comes with the answer.
+ASKS_MEANING = re.compile(r"\W*(define\b|meaning\?|what do you mean|what does (that|this|it) mean|what counts as|"
+                          r"how do you mean|depends what you mean)", re.IGNORECASE)
 ABOUT_THE_ANSWER = re.compile(r"\b(count|counts|considered|qualify|qualifies)\b", re.IGNORECASE)
 
 
@@ -572,7 +578,8 @@ def whole_message_fact(criterion_id: str, value: object, message: str) -> Fact:
     return Fact(criterion_id, value, evidence, start, start + len(evidence))
 
 
-REFINERS = {"relapse": refine_relapse, "support": refine_support, "severity": refine_severity}
+REFINERS = {"relapse": refine_relapse, "support": refine_support, "severity": refine_severity,
+            "schedule": refine_schedule}
 
 
 def refined_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:

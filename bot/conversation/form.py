@@ -10,6 +10,7 @@ from bot.clinical.criteria import BY_ID, UNKNOWN, asked_criteria
 from bot.clinical.intake import derive_severity
 from bot.clinical.knowledge import looks_like_question
 from bot.conversation.changes import asks_to_change
+from bot.conversation.context_answers import refine_withdrawal
 from bot.conversation.extract import extract_facts
 from bot.text import is_correction, looks_english
 
@@ -105,6 +106,9 @@ def read_turn(
                    for key, value in updates.items()}
     if intent not in ANSWER_INTENTS and not updates:
         return Turn(rejected=True, unclear_turns=unclear_turns)
+    if "withdrawal" in updates:  # "bad" withdrawal from opioids alone, with no dangerous sign named, is not dangerous
+        updates["withdrawal"] = refine_withdrawal(
+            updates["withdrawal"], text, updates.get("substances") or answers.get("substances"))
     if updates.get("withdrawal") == "dangerous" and answers.get("withdrawal") != "dangerous":
         return Turn(_with_severity(updates, answers), 0, (DETOX_ADVICE,), finish=True)
     messages = [_acknowledge(key, value) for key, value in updates.items()

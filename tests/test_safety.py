@@ -619,8 +619,19 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("I think I took my night pills twice, I'm so drowsy and confused", "overdose"),
     ("fell asleep in the tub and came to with blood all over from my head, I can't walk straight", "medical_emergency"),
     ("tell my mom i loved her", "suicide"),
+    # the tenth round's: an act on purpose is no accident, a dose compared with the old one is not history, a past
+    # crisis happening again, someone who can't be woken, injuries done on purpose, final arrangements, a
+    # disclosure told as a question
+    ("I burned my arm on the iron this morning on purpose", "self_harm"),
+    ("punched myself in the face until it bled, want to do it again", "self_harm"),
+    ("my girlfriend just passed out at the bar and I can't get her to wake up", "medical_emergency"),
+    ("used again after a year clean, took as much as I used to, something's wrong, my chest is so heavy", "overdose"),
+    ("I took an overdose two years ago. I've saved up the same pills again and tonight I'm doing it", "overdose"),
+    ("one of our clients swallowed a handful of screws on purpose an hour ago", "self_harm"),
+    ("no reason to stay anymore. I've prepaid my cremation", "suicide"),
+    ("what if I told you I've taken all my pills tonight?", "overdose"),
 ])
-def test_ninth_round_classes_get_at_least_the_safety_question(nlp, text, category):
+def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is not None and signal.category == category, signal
 
@@ -633,40 +644,16 @@ def test_ninth_round_classes_get_at_least_the_safety_question(nlp, text, categor
     "I have zero thoughts of suicide, just want help with the beer",
     "especially since I had a seizure when I last ran out of my pills, I want a medical detox",
     "by the end it was taking over everything",
-])
-def test_ninth_round_negatives_get_no_full_response(nlp, text):
-    signal = detect_crisis(text, nlp=nlp)
-    assert signal is None or not signal.certain, signal
-
-
-@pytest.mark.parametrize("text, category", [
-    # the tenth round's classes (paraphrased): an act on purpose is no accident, an emergency said to be happening
-    # now is no idiom, a dose compared with the old one is not history, a past crisis happening again, injuries
-    # done on purpose, final arrangements
-    ("I burned my arm on the iron this morning on purpose", "self_harm"),
-    ("punched myself in the face until it bled, want to do it again", "self_harm"),
-    ("my girlfriend just passed out at the bar and I can't get her to wake up", "medical_emergency"),
-    ("used again after a year clean, took as much as I used to, something's wrong, my chest is so heavy", "overdose"),
-    ("I took an overdose two years ago. I've saved up the same pills again and tonight I'm doing it", "overdose"),
-    ("one of our clients swallowed a handful of screws on purpose an hour ago", "self_harm"),
-    ("no reason to stay anymore. I've prepaid my cremation", "suicide"),
-    ("what if I told you I've taken all my pills tonight?", "overdose"),
-])
-def test_tenth_round_classes_get_at_least_the_safety_question(nlp, text, category):
-    signal = detect_crisis(text, nlp=nlp)
-    assert signal is not None and signal.category == category, signal
-
-
-@pytest.mark.parametrize("text", [
-    # a figure of speech about a habit, a negation across a filler, questions about the screening, money that
-    # "is going to kill me"
+    # the tenth round's: a figure of speech about a habit, a negation across a filler, questions about the
+    # screening, money that "is going to kill me", a count after a sign
     "the drinking was slowly killing myself, that's why I'm here",
     "down a lot lately, not like, thinking of ending my life, just down",
     "why do you ask if I've had thoughts of suicide? is everyone asked that?",
     "what happens if I tell the counselor I've had suicidal thoughts before? will they lock me up?",
     "this deductible is going to kill me, do you have payment plans",
+    "seizures, twice. not doing that again",
 ])
-def test_tenth_round_negatives_get_no_full_response(nlp, text):
+def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is None or not signal.certain, signal
 

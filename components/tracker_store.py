@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import MutableMapping
 from typing import Any, Iterable
 
+import sqlalchemy
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
@@ -156,6 +157,8 @@ class ConsentTrackerStore(SQLTrackerStore):
     def delete_sql_events(self, sender_id: str) -> None:
         """Delete the conversation's rows from the tracker database."""
         with self.session_scope() as session:
+            if self.engine.dialect.name == "sqlite":  # overwritten, not left in the file's free pages
+                session.execute(sqlalchemy.text("PRAGMA secure_delete = ON"))
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
 

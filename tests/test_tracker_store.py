@@ -123,3 +123,19 @@ def test_a_failing_store_raises_through_rasa_s_wrapper_instead_of_starting_an_em
         asyncio.run(wrapped.retrieve("f"))
     with pytest.raises(OSError):
         asyncio.run(wrapped.save(tracker_with("f", UserUttered("yes"), SlotSet("consent", "given"))))
+
+
+def test_a_deleted_conversation_leaves_no_bytes_in_the_database_files(store, tmp_path):
+    """"Delete my information" overwrites what it deletes (SQLite's secure_delete), in both databases."""
+    from bot.clinical.intake import make_intake
+    from bot.clinical.placement import recommend_level
+    from bot.records.storage import default_db, save_intake
+
+    words = "my-unmistakable-answer-words"
+    tracker = tracker_with("f", UserUttered("yes"), SlotSet("consent", "given"), UserUttered(words))
+    asyncio.run(store.save(tracker))
+    intake = make_intake({"substances": ["alcohol"], "severity": "mild"})
+    save_intake(default_db(), words, "f", intake, recommend_level(intake), "v1")
+    store.erase("f")
+    for path in tmp_path.glob("*.db*"):
+        assert words.encode() not in path.read_bytes(), path.name

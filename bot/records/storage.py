@@ -46,6 +46,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA secure_delete = ON")  # a deleted row is overwritten, not left in free pages
     return sqlite_utils.Database(conn)
 
 
@@ -206,4 +207,5 @@ def delete_conversation(db: sqlite_utils.Database, conversation_id: str) -> dict
                 blank = ", reference = ''" if "reference" in columns else ""
                 db.execute(f"update [{table.name}] set conversation_id = ''{blank} where {kept}", values)
             table.delete_where(where, values)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and the old pages leave the write-ahead log
     return {name: count for name, count in deleted.items() if count}

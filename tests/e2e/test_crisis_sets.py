@@ -98,7 +98,9 @@ def test_development_sets(assistant, name, state):
     _, misses, alarms, checks = measure(assistant, name, state)
     assert len(misses) <= 0.03 * len(crisis), misses
     assert len(alarms) <= 0.01 * len(negatives), alarms
-    assert len(checks) <= 0.18 * len(negatives), checks  # DIET's crisis class alone: 10-16%, moves on retraining
+    # DIET's crisis class alone: 10-16%, moves on retraining; plus, since the ninth round, every message in another
+    # language (dev13: 12 of 178, 39 in all)
+    assert len(checks) <= 0.23 * len(negatives), checks
     assert not {item["text"] for item in misses} & DEV5_FIRST_MISSES, misses
 
 

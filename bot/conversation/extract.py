@@ -29,13 +29,15 @@ from bot.conversation.context_answers import (
     hours_from,
     no_work,
     pattern_words,
+)
+from bot.conversation.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
+from bot.conversation.qualifiers import (
     refine_relapse,
     refine_schedule,
     refine_severity,
     refine_support,
     severity_rating,
 )
-from bot.conversation.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
 from bot.text import AUX_WORDS, WH_WORDS, asks_you, clean_text, looks_english, opens_clause, sentence_spans
 
 logger = logging.getLogger(__name__)

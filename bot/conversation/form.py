@@ -10,8 +10,8 @@ from bot.clinical.criteria import BY_ID, UNKNOWN, asked_criteria
 from bot.clinical.intake import derive_severity
 from bot.clinical.knowledge import looks_like_question
 from bot.conversation.changes import asks_to_change
-from bot.conversation.context_answers import refine_withdrawal
 from bot.conversation.extract import extract_facts
+from bot.conversation.qualifiers import refine_withdrawal
 from bot.text import is_correction, looks_english
 
 ANSWER_INTENTS = frozenset({

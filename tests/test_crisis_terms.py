@@ -55,6 +55,11 @@ def test_every_term_compiles_and_is_grouped_by_category_and_language():
     ("Můj bratr je opilý a nechce se probudit, co mám dělat", "cs"),
     ("אני לא יודע מה לעשות, אחי לא מתעורר", "hebrew"),
     ("ช่วยด้วย เพื่อนไม่ตื่นเลย", "thai"),
+    # languages without a spaCy list, and a long message whose common words are fewer than one in seven
+    ("Umngane wami uphuze kakhulu futhi manje akavuki, angazi ukuthi ngenzeni", "zu"),
+    ("Ndashaka ubufasha kuko ubu ntabwo nsinzira, iri joro ni ribi cyane", "rw"),
+    ("Mwen bezwen èd paske pitit mwen pa ka respire", "ht"),
+    ("Prestao sam piti prije tri dana i sad se sav tresem, ne znam što da radim, vidim stvari po zidu i sobi", "hr"),
 ])
 def test_a_message_in_a_language_the_assistant_cannot_read_is_named(text, language):
     assert other_language(text) == language

@@ -630,6 +630,9 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("one of our clients swallowed a handful of screws on purpose an hour ago", "self_harm"),
     ("no reason to stay anymore. I've prepaid my cremation", "suicide"),
     ("what if I told you I've taken all my pills tonight?", "overdose"),
+    # the eleventh round's: pills counted out by number and by their drug's name, fear of someone coming back
+    ("I've stashed 40 of my hydrocodone and I'm done after tonight", "suicide"),
+    ("please help she's coming back", "danger_at_home"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -652,6 +655,14 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "what happens if I tell the counselor I've had suicidal thoughts before? will they lock me up?",
     "this deductible is going to kill me, do you have payment plans",
     "seizures, twice. not doing that again",
+    # the eleventh round's: history told through a place or a school year, "haven't done it since", a worry about
+    # the future, a form that asks, "the last time I ever have to stop", medicine taken with breakfast
+    "In rehab I burned myself a few times. Haven't done it since I left, a year now.",
+    "I tried to overdose in 10th grade. I'm 24 now and doing well, I just want help with drinking",
+    "I'm afraid she'll have a seizure one day, she drinks so much. She's okay right now",
+    "every website asking if I want to kill myself. No. I want a Saturday group",
+    "I want this to be the last time I ever have to quit",
+    "I take all my pills with breakfast, can I still do the morning group?",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

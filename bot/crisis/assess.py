@@ -522,12 +522,14 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
         return True
+    now_or_recent = within(cues.get("now", []) + cues.get("recent", []), *sentence)
+    if not now_or_recent and any(cue.start < span.start for cue in within(cues.get("asked_if", []), *sentence)):
+        return True  # "another form asking if I want to die", "why does the intake ask if I've had thoughts of..."
     if not is_question(doc, sentence):
         return False
     words = [t.lower_ for t in doc[sentence[0]:sentence[1]] if not (t.is_punct or t.is_space)]
     if len(words) <= DEFINITION_WORDS and words[0] in DEFINITION_STARTS:
         return True  # "whats DTs", "what is narcan"
-    now_or_recent = within(cues.get("now", []) + cues.get("recent", []), *sentence)
     telling = any(cue.start < span.start for cue in within(cues.get("screening", []), *sentence))
     if telling and now_or_recent:
         return False  # "what if I told you I took 40 pills tonight?": told as a question, happening now
@@ -587,8 +589,11 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
         if after[1] - after[0] <= 3 and within(past, *after) and not within(
                 cues.get("now", []) + cues.get("recent", []), *after):
             return True
-    if not within(cues.get("now", []), *sentence) and any(  # "... a suicide attempt, but that was seven years ago"
-            cue.start >= span.end for cue in within(cues.get("past_ref", []), *sentence)):
+    # "... a suicide attempt, but that was seven years ago"; "Inside I cut myself a lot. Haven't done it since."
+    told_after = (sentence[0], sentence_bounds(doc, sentence[1] + 1, sentence[1] + 2)[1]
+                  if sentence[1] + 1 < len(doc) else sentence[1])
+    if not within(cues.get("now", []), *sentence) and any(
+            cue.start >= span.end for cue in within(cues.get("past_ref", []), *told_after)):
         return True
     if category not in ACUTE:
         return False

@@ -42,13 +42,14 @@ UNLISTED_LANGUAGES = {
           "ayay iyada isaga anigu adiga fadlan mahadsanid",
     "ht": "mwen nou pou paske anpil tanpri kisa kijan kote konnen kounye fanmi avèk avek sèlman selman toujou "
           "pitit pwoblèm pwoblem bezwen vle",
-    "rw": "kandi ariko cyane kuko ubu ndi nta murakoze ndashaka ndabizi ndakwinginze nyamuneka umuryango",
+    "rw": "kandi ariko cyane kuko ubu ndi nta murakoze ndashaka ndabizi ndakwinginze nyamuneka umuryango iri iyi "
+          "uyu cyangwa ntabwo sinshaka nyuma mbere buri ukundi kubera",
     "ny": "ndipo koma chifukwa tsopano kwambiri ine iwe iye ife inu iwo ndili sindikudziwa zikomo chonde",
 }
 # English as Caribbean and West African speakers write it ("mi sister inna Flatbush"): never another language.
 ENGLISH_VARIETIES = frozenset("mi di dem seh nuh inna fi cyaan dat dis haffi pickney wah yuh unu deh mek nah".split())
 OTHER_WORDS_NEEDED = 2  # words common in one other language, and at least this share of the message's words:
-OTHER_SHARE = 0.15
+OTHER_SHARE = 0.12
 MIN_LETTERS = 4  # a message in another script
 
 

@@ -633,6 +633,7 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     # the eleventh round's: pills counted out by number and by their drug's name, fear of someone coming back
     ("I've stashed 40 of my hydrocodone and I'm done after tonight", "suicide"),
     ("please help she's coming back", "danger_at_home"),
+    ("I'm scared he'll hurt me tonight, he's drunk and yelling", "danger_at_home"),  # a fear of a person, not a worry
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)

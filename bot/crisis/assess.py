@@ -296,13 +296,13 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     """The crisis a matched span states after idioms, negation, questions and tense; None when it states none."""
     _, flags = parse_id(span.id_)
     cues = context.cues
-    clause = clause_bounds(doc, span.start, span.end)
-    now = bool(within(cues.get("now", []), *clause))
     if overlapping(idioms_of(doc, cues), span.start, span.end):
         return None
+    clause = clause_bounds(doc, span.start, span.end)
     sentence = sentence_bounds(doc, span.start, span.end)
     if denied_or_benign(doc, span, context, flags, clause, sentence):
         return None
+    now = bool(within(cues.get("now", []), *clause))
     recent_cues = [c for c in cues.get("recent", []) if not overlapping(cues.get("not_recent", []), c.start, c.end)]
     recent = now or bool(within(recent_cues, *clause))
     again = repeated_now(doc, span, cues.get("now", []) + recent_cues, cues)
@@ -320,8 +320,8 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
         category = "overdose"
     # A past withdrawal seizure or DTs told next to a stop planned for tonight or cold turkey is not history: it is
     # what that stop may bring ("im stopping tonight ... last time i quit like this i had a seizure").
-    history_counts = not (stopping_soon and category == "dangerous_withdrawal")
-    history_counts = history_counts and not again
+    # And a crisis of the past said to happen again now is not history either (`repeated_now`).
+    history_counts = not (stopping_soon and category == "dangerous_withdrawal") and not again
     if history_counts and not recent and is_history(doc, span, category, flags, clause, sentence, cues):
         return None
     if history_counts and not now and within(cues.get("past_strong", []), *clause):  # "the last time I quit I..."

@@ -417,9 +417,10 @@ def told_after_asking(message: str) -> str:
     return "" if is_question(answer_words(rest) or [""], rest) else rest
 
 
-# A question about the answer itself ("Does weekly therapy count? ...") comes with the answer.
+# A question about what the question means ("Define home, ha.") answers nothing: the question is asked again.
 ASKS_MEANING = re.compile(r"\W*(define\b|meaning\?|what do you mean|what does (that|this|it) mean|what counts as|"
                           r"how do you mean|depends what you mean)", re.IGNORECASE)
+# A question about the answer itself ("Does weekly therapy count? ...") comes with the answer.
 ABOUT_THE_ANSWER = re.compile(r"\b(count|counts|considered|qualify|qualifies)\b", re.IGNORECASE)
 
 

@@ -59,6 +59,8 @@ def test_every_term_compiles_and_is_grouped_by_category_and_language():
     ("Umngane wami uphuze kakhulu futhi manje akavuki, angazi ukuthi ngenzeni", "zu"),
     ("Ndashaka ubufasha kuko ubu ntabwo nsinzira, iri joro ni ribi cyane", "rw"),
     ("Mwen bezwen èd paske pitit mwen pa ka respire", "ht"),
+    ("Kuv tus tij laug haus cawv thiab nws hais tias nws yuav ntaus kuv", "hmn"),
+    ("Ez nizanim çi bikim, birayê min niha gelek nexweş e", "ku"),
     ("Prestao sam piti prije tri dana i sad se sav tresem, ne znam što da radim, vidim stvari po zidu i sobi", "hr"),
 ])
 def test_a_message_in_a_language_the_assistant_cannot_read_is_named(text, language):

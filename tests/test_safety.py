@@ -634,6 +634,13 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("I've stashed 40 of my hydrocodone and I'm done after tonight", "suicide"),
     ("please help she's coming back", "danger_at_home"),
     ("I'm scared he'll hurt me tonight, he's drunk and yelling", "danger_at_home"),  # a fear of a person, not a worry
+    # the twelfth round's: slow breathing told as a count, someone found on the floor who responds to nothing, cuts
+    # "up" an arm (no idiom), passing out after snorting, a lethal mix asked about with both at hand
+    ("my cousin took something and he's breathing once every 15 seconds", "overdose"),
+    ("came home and found my dad on the kitchen floor, won't respond to anything", "medical_emergency"),
+    ("she just sent me a photo, fresh cuts up her arm, and now she won't pick up", "self_harm"),
+    ("my friend passed out after snorting a line and her lips look weird", "overdose"),
+    ("would tramadol and vodka together do it? asking because I have both right here", "suicide"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -664,6 +671,12 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "every website asking if I want to kill myself. No. I want a Saturday group",
     "I want this to be the last time I ever have to quit",
     "I take all my pills with breakfast, can I still do the morning group?",
+    # the twelfth round's: a withdrawal "for a couple of days" years ago, a yard worker, symptoms listed in answer to
+    # the withdrawal question (the safety question, not the full response), meds at hand with no intent
+    "Back in 2018 I quit pills cold and saw things for a couple of days. Tapered with a doctor after that.",
+    "I'm cutting lawns all day, so evenings only",
+    "Dangerous. Seizures and hallucinations, all of it.",
+    "I have my meds right here if you need the names",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

@@ -45,6 +45,17 @@ UNLISTED_LANGUAGES = {
     "rw": "kandi ariko cyane kuko ubu ndi nta murakoze ndashaka ndabizi ndakwinginze nyamuneka umuryango iri iyi "
           "uyu cyangwa ntabwo sinshaka nyuma mbere buri ukundi kubera",
     "ny": "ndipo koma chifukwa tsopano kwambiri ine iwe iye ife inu iwo ndili sindikudziwa zikomo chonde",
+    "hmn": "kuv koj nws peb lawv thiab tab sis yog tsis muaj mus los rau hauv nrog ntawm cov tus lub ntawd hais tias "
+           "yuav kom txog tam sim niaj hnub thov tsaug pab tsev neeg",
+    "ku": "ez tu ew em hûn û ji bi li di ku ne min wî wê wan çi çima kengî îro îşev niha gelek pir jî dibêje dike "
+          "naxwazim dixwazim ezê",
+    "sm": "ou te le ua ma ia lou lo'u fa'amolemole fa'afetai lea nei aiga tele mea uma lava foi pe ae ona toe fia "
+          "ai matou latou",
+    "om": "ani ati inni isheen nuti isin isaan fi garuu akkam maal eessa yoom har'a amma baay'ee galatoomi maaloo "
+          "hin kan kana sana",
+    "wo": "dama dafa dañu maa ngi nga dina ak ci mu yow moom nun yeen ñoom jërëjëf waaw déedéet tey léegi",
+    "ilo": "ti iti ken ngem daytoy dayta siak sika isuna datayo dakami kayo isuda saan wen agyamanak ania apay "
+           "sadino kaano ita unay haan",
 }
 # English as Caribbean and West African speakers write it ("mi sister inna Flatbush"): never another language.
 ENGLISH_VARIETIES = frozenset("mi di dem seh nuh inna fi cyaan dat dis haffi pickney wah yuh unu deh mek nah".split())

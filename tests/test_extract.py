@@ -1033,3 +1033,25 @@ def test_medicine_named_by_what_it_treats_is_no_substance():
     found = [f.value for f in extract_facts("wine most nights, and my thyroid meds", asked="substances")
              if f.criterion == "substances"]
     assert found == ["alcohol"]
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    # the eleventh persona round's classes: a dangerous sign is not taken back by a milder one told after it, a
+    # place about to be lost, a stay that happened, "X only" naming what "pills" were
+    ("When I go without it I start seeing things that aren't there, and the shaking is awful.", "withdrawal",
+     ("withdrawal", "dangerous")),
+    ("It's a rented room, folks come and go at all hours and I have to be out in a few weeks.", "home",
+     ("home", "unstable")),
+    ("Started on pills after my surgery, then heroin. Opioids only.", "substances", ("substances", ["opioids"])),
+])
+def test_eleventh_persona_round_classes(text, asked, expected):
+    facts = extract_facts(text, asked)
+    criterion, value = expected
+    values = [f.value for f in facts if f.criterion == criterion]
+    assert (values if isinstance(value, list) else values[-1:]) == (value if isinstance(value, list) else [value])
+
+
+def test_a_stay_that_happened_is_not_a_stay_that_could():
+    facts = extract_facts("Just finished a 30-day stay at a rehab upstate.")
+    assert "can_live_at_facility" not in {f.criterion for f in facts}
+    assert ("can_live_at_facility", "yes") in {(f.criterion, f.value) for f in extract_facts("I could stay at a rehab")}

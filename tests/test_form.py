@@ -165,6 +165,13 @@ def test_withdrawal_called_bad_is_dangerous_only_with_alcohol_benzos_or_a_danger
     assert from_alcohol.updates["withdrawal"] == "dangerous" and from_alcohol.finish
     seizure = read_turn("withdrawal", "bad, I had a seizure once", "inform", {"substances": ["opioids"]}, {})
     assert seizure.updates["withdrawal"] == "dangerous"
+    # a substance the criteria do not name (GHB is "other") may be dangerous to stop; a clicked answer stays
+    from_ghb = read_turn("withdrawal", "bad but i've gotten through it", "inform",
+                         {"substances": ["stimulants", "other"]}, {})
+    assert from_ghb.updates["withdrawal"] == "dangerous"
+    clicked = read_turn("withdrawal", '/inform{"withdrawal": "dangerous"}', "inform", {"substances": ["opioids"]},
+                        {"withdrawal": "dangerous"})
+    assert clicked.updates["withdrawal"] == "dangerous" and clicked.finish
 
 
 def test_a_message_the_form_cannot_use_gets_the_fitting_words():

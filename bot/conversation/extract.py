@@ -175,7 +175,7 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
         doc = (nlp or load_pipeline())(message)
         found = [item for span in doc.spans["facts"] if (item := read_span(doc, span)) is not None]
         found = [item for item in found if not inside_another(item, found)]
-        facts = resolve([item for item in found if not compared_away(message, item.fact.start)])
+        facts = resolve([item for item in only_named(found, message) if not compared_away(message, item.fact.start)])
         if asked in BY_ID and not ASKS_MEANING.match(message):  # "define home" asks, it does not answer
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
             if learned:
@@ -218,9 +218,14 @@ def answer_vocabulary(criterion_id: str) -> frozenset[str]:
     return frozenset(words)
 
 
+# "a 28-day stay at a rehab", "my last stay in a facility": a stay that happened, not one that could
+STAY_AS_NOUN = frozenset({"a", "my", "the", "his", "her", "our", "day", "week", "month", "last", "first", "long",
+                          "short", "previous", "that", "this", "one"})
+
+
 def read_span(doc, span) -> _Found | None:
     """The fact a matched span states, after negation, hedges and questions; None when it states none."""
-    if in_question(doc, span) or is_hedged(doc, span):
+    if in_question(doc, span) or is_hedged(doc, span) or a_stay_told(doc, span):
         return None
     criterion, value = span.label_, span.id_
     negation = (doc._.negations or {}).get(span_key(span))
@@ -236,6 +241,12 @@ def read_span(doc, span) -> _Found | None:
     start = doc[word_start(doc, span.start if negation is None else negation)].idx
     fact = Fact(criterion, value, doc.text[start:span.end_char], start, span.end_char)
     return _Found(fact, derived)
+
+
+def a_stay_told(doc, span) -> bool:
+    """True for "stay at a facility" said of a stay that happened ("just off a 28-day stay at a rehab")."""
+    return (span.label_ == "can_live_at_facility" and doc[span.start].lower_ in ("stay", "stays") and span.start > 0
+            and doc[span.start - 1].lower_ in STAY_AS_NOUN)
 
 
 def word_start(doc, i: int) -> int:
@@ -285,9 +296,14 @@ def compared_away(message: str, start: int) -> bool:
     return bool(COMPARED_AWAY.search(message[:start].lower()))
 
 
+# A dangerous withdrawal sign is not taken back by a milder one told after it ("I start seeing things that aren't
+# there, and the shaking is terrible"): symptoms add up; they do not correct each other.
+WINS_IN_A_MESSAGE = {"withdrawal": "dangerous"}
+
+
 def resolve(found: list[_Found]) -> list[Fact]:
-    """One fact per single-valued criterion (last direct statement wins over flipped negations);
-    one per value for multiple criteria, where "none" gives way to any real value."""
+    """One fact per single-valued criterion (last direct statement wins over flipped negations, but a dangerous
+    withdrawal sign over any other); one per value for multiple criteria, where "none" gives way to any real value."""
     by_criterion: dict[str, list[_Found]] = {}
     for item in sorted(found, key=lambda item: item.fact.start):
         by_criterion.setdefault(item.fact.criterion, []).append(item)
@@ -297,8 +313,25 @@ def resolve(found: list[_Found]) -> list[Fact]:
             facts.extend(distinct_values(items))
         else:
             direct = [item for item in items if not item.derived]
-            facts.append((direct or items)[-1].fact)
+            serious = [item for item in direct if item.fact.value == WINS_IN_A_MESSAGE.get(criterion_id)]
+            facts.append((serious or direct or items)[-1].fact)
     return facts
+
+
+# A sentence of its own that names one substance as the only one: "Opioids only.", "Just alcohol.", "Only weed"
+ONLY_SENTENCE = re.compile(r"^\W*(?:(?:only|just|strictly)\s+(\w+)|(\w+)\s+(?:only|alone))\W*$", re.IGNORECASE)
+
+
+def only_named(found: list[_Found], message: str) -> list[_Found]:
+    """Without the vague "other" substance ("pills") when a sentence of the message says which substance it is
+    and only that: "Started with pills, ended with fentanyl. Opioids only." names opioids alone."""
+    if not any(item.fact.criterion == "substances" and item.fact.value == "other" for item in found):
+        return found
+    only = [(start, end) for start, end in sentence_spans(message) if ONLY_SENTENCE.match(message[start:end])]
+    if not any(item.fact.criterion == "substances" and item.fact.value != "other" and start <= item.fact.start < end
+               for item in found for start, end in only):
+        return found
+    return [item for item in found if not (item.fact.criterion == "substances" and item.fact.value == "other")]
 
 
 def distinct_values(items: list[_Found]) -> list[Fact]:

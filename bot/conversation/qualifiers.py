@@ -80,18 +80,20 @@ def severity_rating(message: str) -> str | None:
     return "severe" if value >= 7 else "moderate" if value >= 4 else "mild"
 
 
-# Withdrawal called bad without a dangerous sign is dangerous only where stopping can be: alcohol and benzos.
+# Withdrawal called bad without a dangerous sign is dangerous only where stopping can be: alcohol, benzos and the
+# substances the criteria do not name (GHB, barbiturates, ... are "other"); rarely from these alone.
 DANGER_SIGNS = re.compile(r"\b(seiz\w*|fits?|convuls\w*|dts|d\.t\.s|delirium|tremens|hallucinat\w*|seeing|saw|see|"
                           r"hearing|heard|bugs|shak\w*|tremor\w*|confus\w*|passed out|blacked out|er|hospital|911|"
                           r"ambulance|icu)\b")
-SEDATIVES = frozenset({"alcohol", "benzodiazepines"})
+RARELY_DANGEROUS = frozenset({"opioids", "stimulants", "cannabis"})
 
 
 def refine_withdrawal(value: str | None, message: str, substances: object) -> str | None:
-    """Mild, not dangerous, for withdrawal called bad without a dangerous sign by someone who uses neither alcohol
-    nor benzodiazepines ("bad but I've gotten through it", from opioids)."""
+    """Mild, not dangerous, for withdrawal called bad in words without a dangerous sign by someone who uses only
+    opioids, stimulants or cannabis ("bad but I've gotten through it", from opioids); a clicked answer stays."""
     named = set(substances) if isinstance(substances, (list, tuple)) else set()
-    if value != "dangerous" or not named or named & SEDATIVES or DANGER_SIGNS.search(clean(message)):
+    if (value != "dangerous" or not named or not named <= RARELY_DANGEROUS or message.startswith("/")
+            or DANGER_SIGNS.search(clean(message))):
         return value
     return "mild"
 

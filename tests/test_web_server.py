@@ -7,7 +7,9 @@ import csv
 import http.server
 import io
 import json
+import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -47,6 +49,8 @@ class FakeRasa(http.server.BaseHTTPRequestHandler):
             self.send_response(401)
             self.end_headers()
             return
+        if "/conversations/console-slow" in url.path:
+            time.sleep(2)  # a Rasa server that takes its time
         body = json.dumps(STORED if "/conversations/conv-a/" in url.path else TRACKER).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -310,8 +314,6 @@ def fresh_site(tmp_path, monkeypatch):
 
 def raw_request(port, data: bytes, wait: float = 5.0) -> bytes:
     """Send raw bytes and read what comes back until the server closes the connection."""
-    import socket
-
     with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
         connection.sendall(data)
         chunks = []
@@ -320,20 +322,135 @@ def raw_request(port, data: bytes, wait: float = 5.0) -> bytes:
     return b"".join(chunks)
 
 
-@pytest.mark.parametrize("length", ["-1", "abc", str(10 * 1024 * 1024)])
+@pytest.mark.parametrize("length", ["-1", "abc", "\u00b2", " 12 34", str(64 * 1024 + 1), str(10 * 1024 * 1024)])
 def test_a_bad_content_length_gets_a_clear_answer_and_the_body_is_not_read(fresh_site, length):
     request = (f"POST /api/callback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                f"Content-Length: {length}\r\n\r\n").encode() + b"x" * 1000
     answer = raw_request(fresh_site, request)
-    assert answer.startswith(b"HTTP/1.0 413") and b"valid Content-Length" in answer
+    assert answer.startswith((b"HTTP/1.0 413 ", b"HTTP/1.1 413 ")) and b"valid Content-Length" in answer
 
 
 def test_a_connection_that_never_finishes_its_headers_is_closed(fresh_site):
-    import time
-
     started = time.monotonic()
     answer = raw_request(fresh_site, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", wait=10)
     assert time.monotonic() - started < 5 and b"200" not in answer
+
+
+def site_port(site) -> int:
+    return int(site[0].rsplit(":", 1)[1])
+
+
+def test_a_one_megabyte_body_is_refused_without_waiting_for_it(site):
+    started = time.monotonic()  # the site's request timeout is 10 s: the answer comes before any of the body
+    answer = raw_request(site_port(site), b"POST /api/callback HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                          b"Content-Type: application/json\r\nContent-Length: 1048576\r\n\r\n", wait=8)
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"valid Content-Length" in answer
+    assert time.monotonic() - started < 5
+
+
+def test_a_body_without_a_length_is_refused(fresh_site):
+    answer = raw_request(fresh_site, b"POST /api/callback HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                     b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                     b"2\r\n{}\r\n0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"valid Content-Length" in answer
+
+
+def test_a_body_that_stops_arriving_times_out(fresh_site):
+    started = time.monotonic()
+    answer = raw_request(fresh_site, b"POST /api/callback HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                                     b'{"consent": ', wait=10)
+    assert answer.startswith(b"HTTP/1.1 408 ") and time.monotonic() - started < 5  # and the connection is closed
+
+
+def test_a_cross_site_post_is_refused_before_its_body_is_read(site):
+    started = time.monotonic()
+    answer = raw_request(site_port(site), b"POST /console/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                          b"Origin: http://evil.example\r\nContent-Length: 1000\r\n\r\n", wait=8)
+    assert answer.startswith(b"HTTP/1.1 403 ") and b"cross-site request refused" in answer
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("request_bytes, status", [
+    (b"GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 404),
+    (b"PUT / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 405),
+    (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", 408),
+    (b"POST /api/callback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n", 413),
+    (b"NONSENSE\r\n\r\n", 400),
+])
+def test_sanics_own_error_answers_carry_the_security_headers(fresh_site, request_bytes, status):
+    head = raw_request(fresh_site, request_bytes).split(b"\r\n\r\n")[0].decode().lower()
+    assert head.startswith(f"http/1.1 {status} ")
+    assert "content-security-policy: default-src 'self'; script-src 'self'" in head
+    assert "x-content-type-options: nosniff" in head and "referrer-policy: same-origin" in head
+    if status in (408, 413):  # answered before the request's method is known: private
+        assert "cache-control: no-store" in head and "x-frame-options: deny" in head
+
+
+def test_head_answers_like_get_without_a_body(site):
+    for path in ("/", "/widget.js", "/api/sources", "/console/login"):
+        request = f"HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        answer = raw_request(site_port(site), request.encode())
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status, _, get_body = call(site[0] + path)
+        assert head.startswith(b"HTTP/1.1 200 ") and body == b"" and status == 200, path
+        assert f"content-length: {len(get_body)}" in head.decode().lower(), path
+        assert b"Content-Security-Policy" in head
+
+
+def test_a_slow_tracker_fetch_does_not_hold_up_other_requests(site, cookie):
+    url, _ = site
+    slow = threading.Thread(target=call, args=(url + "/console/api/inspect?conversation=console-slow" + "x" * 16,),
+                            kwargs={"cookie": cookie})
+    slow.start()
+    time.sleep(0.5)  # the console now waits 2 s for Rasa
+    started = time.monotonic()
+    assert call(url + "/api/sources")[0] == 200 and call(url + "/console/api/overview", cookie=cookie)[0] == 200
+    assert time.monotonic() - started < 1
+    slow.join()
+
+
+def test_nothing_is_printed_and_a_failure_is_logged_without_the_path(tmp_path, monkeypatch, capfd, caplog):
+    import bot.web.server as server_module
+
+    def fail(self, request):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(server_module.App, "save_callback", fail)
+    conversation = "conv-" + "5ec7e7" * 4
+    web = serve(WebConfig("http://localhost:9", RASA_TOKEN, COUNSELOR_TOKEN, tmp_path / "intake.db"), 0)
+    url = f"http://localhost:{web.server_port}"
+    try:
+        assert call(f"{url}/console/api/inspect?conversation={conversation}")[0] == 401
+        assert call(f"{url}/nope/{conversation}")[0] == 404
+        assert call(f"{url}/demo.html?{conversation}", b"", method="PUT")[0] == 405
+        request = {"conversation_id": conversation, "contact": "(555) 201-3344", "best_time": "any", "consent": True}
+        status, headers, _ = post_json(f"{url}/api/callback?{conversation}", request)
+        assert status == 500 and headers["X-Content-Type-Options"] == "nosniff"
+    finally:
+        web.shutdown()
+    out, err = capfd.readouterr()
+    assert out == "" and conversation not in err + caplog.text
+    assert "The web app failed on a request (RuntimeError)" in err + caplog.text
+
+
+def test_several_servers_run_at_once_and_shutdown_frees_the_port(tmp_path):
+    config = WebConfig("http://localhost:9", RASA_TOKEN, COUNSELOR_TOKEN, tmp_path / "intake.db")
+    first, second = serve(config, 0), serve(config, 0)
+    try:
+        assert first.server_port != second.server_port
+        for web in (first, second):
+            assert call(f"http://localhost:{web.server_port}/")[0] == 200
+    finally:
+        first.shutdown()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", first.server_port), timeout=2).close()
+    again = serve(config, first.server_port)
+    try:
+        assert call(f"http://localhost:{again.server_port}/")[0] == 200
+    finally:
+        again.shutdown()
+        second.shutdown()
 
 
 def test_wrong_tokens_lock_out_that_client_with_retry_after(fresh_site):

@@ -9,8 +9,10 @@ starts exactly as `rasa run` would, with the same logging and options.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from typing import Callable
 
 TOKEN_ENV = "INTAKE_RASA_TOKEN"
 # Sanic reads a body up to this before the channels' own 64 KB check (its default is 100 MB). A 64 KB message
@@ -31,9 +33,29 @@ def main(options: list[str] | None = None) -> None:
         raise SystemExit(f"${TOKEN_ENV} is not set: the Rasa HTTP API would answer without a token")
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", str(REQUEST_MAX_BYTES))  # read by Sanic when Rasa creates its app
     sys.argv = rasa_argv(sys.argv[1:] if options is None else options, token)
+    import rasa.core.run
     from rasa.__main__ import main as rasa_main
 
+    rasa.core.run.configure_app = with_guarded_heads(rasa.core.run.configure_app)
     rasa_main()
+
+
+def with_guarded_heads(configure_app: Callable) -> Callable:
+    """Rasa's configure_app, whose app refuses a bad Content-Length from the request's head: Sanic 21.12 alone reads
+    a body declared "-1" without end and answers "abc" with a 500 (the web app's guard, bot/web/http_server.py)."""
+    from bot.web.http_server import refuse_a_bad_body_length
+
+    @functools.wraps(configure_app)
+    def configure(*args, **kwargs):
+        app = configure_app(*args, **kwargs)
+
+        @app.signal("http.lifecycle.request")
+        async def refuse_from_the_head(request) -> None:
+            refuse_a_bad_body_length(request, REQUEST_MAX_BYTES)
+
+        return app
+
+    return configure
 
 
 if __name__ == "__main__":

@@ -78,13 +78,15 @@ class Refused(SanicException):
         super().__init__(message, status_code=status)
 
 
-def refuse_a_bad_body_length(request: Request) -> None:
-    """Refuse (413) a body whose Content-Length is not a number of at most MAX_BODY, or that has no length (chunked)."""
+def refuse_a_bad_body_length(request: Request, max_body: int = MAX_BODY) -> None:
+    """Refuse (413) a body whose Content-Length is not a number of at most `max_body`, or that has no length
+    (chunked)."""
     lengths = request.headers.getall("content-length", [])
+    refused = BODY_REFUSED.replace("64 KB", f"{max_body // 1024} KB") if max_body != MAX_BODY else BODY_REFUSED
     if "transfer-encoding" in request.headers or len(lengths) > 1:
-        raise Refused(413, BODY_REFUSED)
-    if lengths and not (CONTENT_LENGTH.fullmatch(lengths[0].strip()) and int(lengths[0]) <= MAX_BODY):
-        raise Refused(413, BODY_REFUSED)
+        raise Refused(413, refused)
+    if lengths and not (CONTENT_LENGTH.fullmatch(lengths[0].strip()) and int(lengths[0]) <= max_body):
+        raise Refused(413, refused)
 
 
 class Protocol(HttpProtocol):

@@ -12,6 +12,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pytest
+
 from components.channels import APOLOGY
 
 
@@ -160,6 +162,22 @@ def test_a_body_over_a_megabyte_is_refused_before_it_is_read(assistant, sender):
     connection.endheaders()  # no body follows: the size alone is refused
     assert connection.getresponse().status == 413
     connection.close()
+    assert assistant.say(sender, "hi")
+
+
+@pytest.mark.parametrize("length", ["-1", "abc", "12, 12"])
+def test_a_content_length_that_is_no_size_is_refused_from_the_head(assistant, sender, length):
+    """Finding 5, rest (found when the web app moved onto Sanic): Sanic 21.12 read a body declared "-1" without end,
+    past its size limit, and answered "abc" with a 500."""
+    import socket
+
+    url = urllib.parse.urlsplit(assistant.webhook)
+    head = (f"POST {url.path} HTTP/1.1\r\nHost: {url.hostname}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {length}\r\n\r\n").encode()
+    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
+        connection.sendall(head + b"x" * 100_000)
+        answer = connection.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert assistant.say(sender, "hi")
 
 

@@ -11,7 +11,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.clinical.criteria import BY_ID, CRITERIA, asked_criteria, criterion
-from bot.conversation.form import ANSWER_INTENTS, Turn, give_up, read_turn, set_aside, times_in_a_row
+from bot.conversation.form import (
+    ANSWER_INTENTS,
+    DETOX_ADVICE,
+    Turn,
+    detox_advice_owed,
+    give_up,
+    read_turn,
+    set_aside,
+    times_in_a_row,
+)
 from bot.conversation.payloads import CHANGE_ENTITY
 from bot.conversation.privacy import CONSENT_BUTTONS, CONSENT_QUESTION, CONSENT_SLOT, read_consent
 
@@ -82,7 +91,10 @@ class ValidateIntakeForm(FormValidationAction):
         asked_so_far = questions_asked(tracker)
         if asked in BY_ID:  # never asked more than twice in a row, whatever the messages in between were
             unclear = max(times_in_a_row(asked_so_far, asked) - 1, 0)
-        if replied_since_message(tracker) and asked in BY_ID and not set_this_turn:
+        advised = any(e.get("event") == "bot" and e.get("text") == DETOX_ADVICE for e in tracker.events)
+        if owed := detox_advice_owed(before, advised):
+            turn = owed
+        elif replied_since_message(tracker) and asked in BY_ID and not set_this_turn:
             # Back to the form after a reply to something else (a question, a request): the message was read.
             turn = give_up(asked, asked_so_far, before) or Turn(rejected=True)
         else:

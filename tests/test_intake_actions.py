@@ -120,3 +120,19 @@ def test_a_question_that_repeats_a_known_answer_counts_as_a_miss_not_a_silent_re
     t.slots["requested_slot"] = "withdrawal"
     events, dispatcher = run(t)
     assert events and events[-1].get("name") == "requested_slot" and events[-1].get("value") != "withdrawal"
+
+
+def test_dangerous_withdrawal_told_with_a_safety_question_still_gets_the_detox_advice_and_ends_the_questions():
+    """The answer that told it raised the safety question, which paused the intake before the form read it; after
+    "no" the form gives the advice it owes (the eleventh persona round: the questions went on without it)."""
+    told = [asked("withdrawal"), {"event": "user", "text": "Seizures, hallucinations, the works."},
+            {"event": "slot", "name": "withdrawal", "value": "dangerous"},
+            {"event": "bot", "text": "When you say ..., is someone in danger right now?"}]
+    t = tracker(told, "no", "deny", {})
+    t.slots["requested_slot"] = "recent_treatment"
+    events, dispatcher = run(t)
+    assert any("medically supervised detox" in m["text"] for m in dispatcher.messages)
+    assert events[-1] == SlotSet("requested_slot", None)
+    advised = told + [{"event": "bot", "text": dispatcher.messages[0]["text"]}]
+    _, again = run(tracker(advised, "no", "deny", {"relapse": "none"}))
+    assert not any("medically supervised detox" in m["text"] for m in again.messages)

@@ -48,6 +48,14 @@ class Turn:
     finish: bool = False
 
 
+def detox_advice_owed(answers: Mapping[str, object], advised: bool) -> Turn | None:
+    """The detox advice and the end of the questions when dangerous withdrawal is known but the advice was never
+    given: the answer that told it also raised the safety question, which paused the intake before it was read."""
+    if answers.get("withdrawal") == "dangerous" and not advised:
+        return Turn({}, 0, (DETOX_ADVICE,), finish=True)
+    return None
+
+
 def not_understood(text: str) -> str:
     """What to say to a message the form could not use: a question it cannot answer, another language, or
     words it did not follow."""

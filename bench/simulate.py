@@ -10,8 +10,9 @@ three facts, and questions about programs. The simulated person answers the ques
 (the `requested_slot` the tracker shows) from the sheet: sometimes vaguely first, sometimes with several
 facts at once, sometimes with a typo; once in a while it asks one of its questions instead. In `clicks`
 mode it clicks the quick reply that matches its fact when asked the same thing a second time; in
-`typing` mode it never clicks. It confirms the summary, says no to a safety question, and stops at the
-recommendation (agenda-based user simulation, as in ConvLab).
+`typing` mode it never clicks. A question that asks about a second criterion too (`also_asks`) gets that part
+answered as well, from the sheet, most of the time. It confirms the summary, says no to a safety question,
+and stops at the recommendation (agenda-based user simulation, as in ConvLab).
 
 The expected level is what bot.clinical.placement recommends for the persona's true facts, so a miss is a
 misunderstanding, not a placement disagreement. Printed: right level, reached a recommendation, loops
@@ -51,6 +52,7 @@ START_OVER_MARK = "clear all your answers and start over"
 FAILED_MARK = "something went wrong"
 NOT_FOLLOWED_MARK = "i'm not sure how to answer that"
 FAQ_FALLBACK_MARK = "I don't have that information"
+ANSWERS_BOTH_PARTS = 0.7  # a question that asks two things gets both answered this often (the rest: the first)
 CONSENT_ANSWERS = ("yes", "yes that's fine", "ok sure", "yeah go ahead")
 
 
@@ -185,6 +187,15 @@ class Person:
         text = options[(count + self.rng.randrange(len(options))) % len(options)]
         return typo(text, self.rng) if self.rng.random() < 0.1 else text
 
+    def also_answer(self, criterion: str, slots: dict) -> str:
+        """When the question asks about a second criterion still unknown ("... and when could you come?"), most
+        people answer that part too, in their own words (ANSWERS_BOTH_PARTS of the time)."""
+        also = BY_ID[criterion].also_asks
+        if not also or slots.get(also) is not None or self.rng.random() >= ANSWERS_BOTH_PARTS:
+            return ""
+        options = [str(s) for s in (self.persona.get("say") or {}).get(also) or []]
+        return self.rng.choice(options) if options else ""
+
     def maybe_question(self) -> str | None:
         """Now and then a question about programs instead of an answer (each asked once)."""
         if self.questions and self.rng.random() < 0.12:
@@ -228,7 +239,8 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
             text = "I'm safe, I was just explaining. continue"
             continue
         tracker = client.tracker(sender)
-        requested = (tracker.get("slots") or {}).get("requested_slot")
+        slots = tracker.get("slots") or {}
+        requested = slots.get("requested_slot")
         if START_OVER_MARK in shown and not requested:
             text = "no, keep going"  # the person never meant to clear their answers
             continue
@@ -250,6 +262,8 @@ def run_conversation(client: Client, persona: dict, mode: str, seed: int = 0) ->
                 result.loops.append(requested)
             question = person.maybe_question()
             text, answering = question or person.answer(requested, in_a_row, replies), question is None
+            both = person.also_answer(requested, slots) if answering and in_a_row == 1 else ""
+            text = f"{text.rstrip()} {both}" if both and not text.startswith("/") else text
             continue
         text = "help me find a program" if not tracker.get("active_loop", {}).get("name") else "continue"
     return result

@@ -1055,3 +1055,24 @@ def test_a_stay_that_happened_is_not_a_stay_that_could():
     facts = extract_facts("Just finished a 30-day stay at a rehab upstate.")
     assert "can_live_at_facility" not in {f.criterion for f in facts}
     assert ("can_live_at_facility", "yes") in {(f.criterion, f.value) for f in extract_facts("I could stay at a rehab")}
+
+
+@pytest.mark.parametrize("text, schedule", [
+    # the commitments question asks when the person could come too: a time said as that is kept, a commitment's
+    # own hours are not ("work, 9 to 5" is when the work is, not when treatment could be)
+    ("I work days, so evenings", "evenings"),
+    ("School. Mornings.", "mornings"),
+    ("Looking after my dad, any time really", "flexible"),
+    ("work, 9 to 5", None),
+    ("I work nights at the warehouse", None),
+])
+def test_a_commitments_answer_keeps_when_the_person_could_come_not_when_the_commitment_is(text, schedule):
+    found = [f.value for f in extract_facts(text, "commitments") if f.criterion == "schedule"]
+    assert found[-1:] == ([schedule] if schedule else [])
+
+
+def test_a_question_that_asks_two_things_names_a_criterion_asked_after_it():
+    for item in CRITERIA:
+        if item.also_asks:
+            order = [c.id for c in CRITERIA]
+            assert order.index(item.also_asks) > order.index(item.id) and BY_ID[item.also_asks].asked

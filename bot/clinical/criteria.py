@@ -39,6 +39,9 @@ class Criterion:
     buttons: tuple[tuple[str, str], ...] = ()
     value_labels: Mapping[str, str] = field(default_factory=dict)
     ask_if: Callable[[Mapping[str, object]], bool] | None = None
+    # another criterion the question asks about too, as an intake counselor would in one breath ("... and when
+    # could you come?"): an answer that gives it fills it, and it is asked on its own only when still unknown
+    also_asks: str | None = None
 
     def accepts(self, value: object) -> bool:
         """True when `value` is a valid answer for this criterion."""
@@ -224,7 +227,8 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         id="commitments",
         label="Commitments",
-        question="Do you have work, school, or caring for children or family to fit treatment around?",
+        question=("Do you have work, school, or caring for children or family to fit treatment around? "
+                  "And when could you usually come: mornings, during the day, evenings, or is it flexible?"),
         reask="Work, school, caregiving, or none of those?",
         values=("work", "school", "caregiving", "none"),
         value_labels={"caregiving": "caring for family", "none": "no work, school or caregiving"},
@@ -233,6 +237,7 @@ CRITERIA: tuple[Criterion, ...] = (
         sources=("001", "002", "004"),
         essential=False,
         multiple=True,
+        also_asks="schedule",
     ),
     Criterion(
         id="hours_available",

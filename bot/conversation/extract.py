@@ -627,8 +627,23 @@ def refined_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:
     return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, value, message)]
 
 
+# In an answer to the commitments question a time of day is the commitment's ("work, 9 to 5", "I work nights")
+# unless said as when the person could come: "so evenings", "free mornings", "any time", or a sentence of its own.
+AVAILABLE = re.compile(r"\b(free|available|availability|can come|could come|can do|could do|can make|could make|"
+                       r"attend|so|then|except|but|any ?time|whenever|flexible|open|best|works)\b", re.IGNORECASE)
+
+
+def when_available(facts: list[Fact], message: str) -> list[Fact]:
+    """Without a schedule read in a commitments answer that tells only when the commitment is."""
+    alone = {(start, end) for start, end in sentence_spans(message) if len(message[start:end].split()) <= 3}
+    return [f for f in facts if f.criterion != "schedule" or AVAILABLE.search(message)
+            or any(start <= f.start < end for start, end in alone)]
+
+
 def commitments_answer(facts: list[Fact], message: str) -> list[Fact]:
-    """The commitments a reply names, by the patterns and by the question's vocabulary together."""
+    """The commitments a reply names, by the patterns and by the question's vocabulary together, and when the
+    person could come if it says so."""
+    facts = when_available(facts, message)
     named = commitment_values(message)
     stated = [f for f in facts if f.criterion == "commitments"]
     if named == ["none"] or (not named and not stated and starts_with(answer_words(message), NO_ANSWERS)):

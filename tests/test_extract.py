@@ -1076,3 +1076,14 @@ def test_a_question_that_asks_two_things_names_a_criterion_asked_after_it():
         if item.also_asks:
             order = [c.id for c in CRITERIA]
             assert order.index(item.also_asks) > order.index(item.id) and BY_ID[item.also_asks].asked
+
+
+@pytest.mark.parametrize("text, relapse", [
+    # the treatment question asks about relapse too: the relapse part is read with its qualifiers, in its own
+    # sentence ("last week" of a finished IOP is not a relapse last week)
+    ("Finished an IOP last week. No relapse.", "none"),
+    ("No treatment. Haven't relapsed, but I'm nervous", "at_risk"),
+    ("Did a month of rehab, relapsed two days ago", "recent_relapse"),
+])
+def test_the_second_part_of_a_two_part_question_is_read_in_its_own_sentence(text, relapse):
+    assert [f.value for f in extract_facts(text, "recent_treatment") if f.criterion == "relapse"] == [relapse]

@@ -148,7 +148,8 @@ CRITERIA: tuple[Criterion, ...] = (
         label="Recent treatment",
         question=(
             "Have you had any treatment recently? For example a stay in rehab or hospital, "
-            "an intensive outpatient program you finished, or outpatient counseling that wasn't enough."
+            "an intensive outpatient program you finished, or outpatient counseling that wasn't enough. "
+            "And have you had a relapse lately, or do you feel at risk of one?"
         ),
         reask="Any treatment in the last few months: rehab or inpatient, an IOP, outpatient therapy, or none?",
         values=("residential_discharge", "completed_iop", "op_not_enough", "none"),
@@ -162,6 +163,7 @@ CRITERIA: tuple[Criterion, ...] = (
                  ("Outpatient wasn't enough", "op_not_enough"), ("None", "none")),
         dimension=5,
         sources=("000", "001", "002", "003"),
+        also_asks="relapse",
     ),
     Criterion(
         id="relapse",
@@ -264,7 +266,8 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         id="court_ordered",
         label="Court-ordered",
-        question="Is treatment required by a court, probation or a drug court?",
+        question=("Is treatment required by a court, probation or a drug court? "
+                  "And would you use insurance, or pay for treatment yourself?"),
         reask="Is it court-ordered, yes or no?",
         values=("yes", "no"),
         value_labels={"yes": "court-ordered treatment", "no": "not court-ordered"},
@@ -272,6 +275,7 @@ CRITERIA: tuple[Criterion, ...] = (
         dimension=4,
         sources=("000",),
         essential=False,
+        also_asks="payment",
     ),
     Criterion(
         id="needs_supervision",

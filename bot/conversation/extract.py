@@ -178,6 +178,7 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
         facts = resolve([item for item in only_named(found, message) if not compared_away(message, item.fact.start)])
         if asked in BY_ID and not ASKS_MEANING.match(message):  # "define home" asks, it does not answer
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
+            facts = also_refined(facts, message, BY_ID[asked].also_asks)
             if learned:
                 facts = with_learned_answer(facts, message, asked, guess)
             if asked == "severity" and (rating := severity_rating(message)):  # "8/10", "maybe 8 now" on a scale
@@ -616,6 +617,18 @@ def whole_message_fact(criterion_id: str, value: object, message: str) -> Fact:
 
 REFINERS = {"relapse": refine_relapse, "support": refine_support, "severity": refine_severity,
             "schedule": refine_schedule}
+
+
+def also_refined(facts: list[Fact], message: str, also: str | None) -> list[Fact]:
+    """The answer to the second thing a question asked (`also_asks`) with its qualifiers heard, in the sentence that
+    states it only ("Finished IOP last week. No relapse, but I'm nervous." is at risk, not a relapse last week)."""
+    stated = next((f for f in facts if f.criterion == also), None)
+    if stated is None or also not in REFINERS:
+        return facts
+    start, end = next(((a, b) for a, b in sentence_spans(message) if a <= stated.start < b), (0, len(message)))
+    value = REFINERS[also](stated.value, message[start:end])
+    return facts if value in (None, stated.value) else (
+        [f for f in facts if f.criterion != also] + [whole_message_fact(also, value, message)])
 
 
 def refined_answer(facts: list[Fact], message: str, asked: str) -> list[Fact]:

@@ -90,6 +90,26 @@ def test_a_full_conversation_ends_in_the_recommendation_card(finished):
     assert "Monday to Friday" in next_step.inner_text()
 
 
+def test_a_question_and_a_correction_at_the_summary(context, web):
+    """At the summary a question is answered and the summary asked again with its buttons; a correction in words
+    asks that answer again, and the new summary leads to the card."""
+    page, widget = open_demo(context, web)
+    widget.click_reply("Yes, let's start")
+    for text in BEFORE_RELOAD + AFTER_RELOAD:
+        widget.say(text)
+    assert "Here is what I understood" in widget.last_bot_text()
+    widget.say("how much does IOP cost compared to inpatient?")
+    assert "Back to the summary above" in widget.last_bot_text()
+    assert page.locator("#intake-widget button.quick:enabled", has_text="Yes, that's right").count() >= 1
+    widget.say("wait, the withdrawal part is wrong")
+    assert "withdrawal" in widget.last_bot_text().lower()
+    widget.say("mild, a bit shaky in the mornings")
+    assert "Here is what I understood" in widget.last_bot_text()
+    assert "Withdrawal: mild" in widget.last_bot_text()
+    widget.click_reply("Yes, that's right")
+    page.locator("#intake-widget .msg.card h3").wait_for()
+
+
 def test_the_card_opens_at_its_headline_on_desktop_and_phone(browser, web, finished):
     assert 0 <= finished["landed"] <= 24, finished["landed"]
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

@@ -80,6 +80,11 @@ ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 # net too reads the message as ordinary intake talk: below this probability. Over every set, 14 persona answers
 # that got the full response get the question instead, and 1 crisis message of 1,980 ("she's unresponsive").
 NET_PAST_ACUTE = 0.2
+# ... and any other certain signal with no now cue that the net reads as ordinary talk with near certainty ("a psych
+# hold in college for suicidal thoughts. That was 12 years ago.", "I calculate lethal doses for a living").
+NET_DISAGREES = 0.05
+# The net's safety question over a crisis phrase the rules read as negated or past: at this or above.
+NET_OVERRULES = 0.99
 # "lol", "lmao", "jk": said as a joke, a death or violence word is worth the safety question, not the full response
 SOFTENED_BY_JOKE = frozenset({"suicide", "self_harm", "danger_to_others"})
 # Words of acute danger. DIET's crisis class alone, on a message that answers the pending intake question,
@@ -253,23 +258,32 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
             if other_language(message):  # unread, so not known to be safe: the safety question, with interpreters
                 return Assessment(CrisisSignal(OTHER_LANGUAGE, "", 0, 0, False))
             calm = bool(context.cues.get(IDIOM_CUE) or context.cues.get(SAFE_CUE))
-            # the net speaks where the rules saw nothing, not on a crisis phrase they read as negated or past
-            quiet = calm or not learned or read_as_not_happening(doc, context)
+            # the net speaks where the rules saw nothing, not in a message with an idiom, nor on a crisis phrase
+            # they read as negated or past unless it is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20
+            # TIMES AND I CANT STOP")
+            quiet = not learned or calm or (read_as_not_happening(doc, context)
+                                            and net_probability(message) < NET_OVERRULES)
             return Assessment(None if quiet else learned_signal(message), calm)
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
         return Assessment(CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False))
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
-    certain = best.certain and not (best.category in ACUTE and not told_as_now(context) and learned
-                                    and net_reading(message).probability < NET_PAST_ACUTE)
+    certain = best.certain and not (learned and not told_as_now(context) and net_probability(message) < (
+        NET_PAST_ACUTE if best.category in ACUTE else NET_DISAGREES))
     return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, certain))
 
 
 def told_as_now(context: _Context) -> bool:
-    """True when the message has a now cue, or a recent one not read as a duration or a time to come."""
+    """True when the message has a now or recent cue not read as a duration, a time to come or a life since."""
     cues = context.cues
-    return bool(cues.get("now")) or any(not overlapping(cues.get("not_recent", []), cue.start, cue.end)
-                                        for cue in cues.get("recent", []))
+    return any(not overlapping(cues.get("not_recent", []), cue.start, cue.end)
+               for cue in cues.get("now", []) + cues.get("recent", []))
+
+
+def net_probability(message: str) -> float:
+    """How sure the learned net is that a message is a crisis; 0 where it knows none of its words."""
+    reading = net_reading(message)
+    return reading.probability if reading is not None else 0.0
 
 
 def learned_signal(message: str) -> CrisisSignal | None:

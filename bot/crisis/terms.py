@@ -27,7 +27,7 @@ ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 
 
 # Swahili's most common words (spaCy has no Swahili); every other language's come with spaCy (lang/*/stop_words.py).
-# Common words of languages spaCy has no stop-word list for, spoken by many US immigrant communities.
+# Common words of languages spaCy has no stop-word list for, spoken by many US immigrant communities (and Welsh).
 UNLISTED_LANGUAGES = {
     "sw": "na ya wa kwa ni la za katika hii huu hiyo hizo sana hapa pale lakini kama nini gani yangu wangu yako "
           "wako mimi wewe yeye sisi ninyi wao kuna sasa tu pia bado hata kila kwamba ili au hapana ndiyo sijui nifanye",
@@ -56,6 +56,12 @@ UNLISTED_LANGUAGES = {
     "wo": "dama dafa dañu maa ngi nga dina ak ci mu yow moom nun yeen ñoom jërëjëf waaw déedéet tey léegi",
     "ilo": "ti iti ken ngem daytoy dayta siak sika isuna datayo dakami kayo isuda saan wen agyamanak ania apay "
            "sadino kaano ita unay haan",
+    "cy": "mae fy dy ei ein eich eu yr yn ac ond dw dwi ddim wedi mynd gyda nawr heddiw iawn diolch beth pam ble "
+          "pryd ydy dydy roedd bydd fe hi nhw ni chi hefyd fod oedd neu",
+    "uz": "men sen biz siz ular va bilan uchun lekin ham hech bu shu bor yo'q endi bugun kecha juda faqat narsa "
+          "nima qanday iltimos rahmat emas edi deb kerak mumkin agar chunki",
+    "jv": "aku kowe dheweke iki kuwi ora wis arep lagi karo ing saka kanggo banget piye kepiye saiki mau sesuk "
+          "matur nuwun nggih mboten kula panjenengan",
 }
 # English as Caribbean and West African speakers write it ("mi sister inna Flatbush"): never another language.
 ENGLISH_VARIETIES = frozenset("mi di dem seh nuh inna fi cyaan dat dis haffi pickney wah yuh unu deh mek nah".split())

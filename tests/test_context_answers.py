@@ -36,6 +36,13 @@ def test_the_pending_question_s_vocabulary(criterion, text, value):
     ("one evening a week for an hour", 1),
     ("like 5-6 hours weekdays", 30),
     ("10", None),
+    # the twelfth persona round's: a weekly total said outright, then the sessions that make it up; tens in words;
+    # a number settled on in words; zero
+    ("Five hours a week, so two evenings, two and a half hours each", 5),
+    ("twelve a week. mon wed fri, four hours each", 12),
+    ("I could do forty-five hours, I'm free all day", 45),
+    ("Honestly not sure. Three, maybe five? Let's go with four.", 4),
+    ("Zero, not one hour with the harvest on", 0),
 ])
 def test_hours_from_an_availability_answer(text, hours):
     assert hours_from(text) == hours
@@ -77,3 +84,21 @@ def read(text: str, asked: str) -> list:
 ])
 def test_replies_are_read_with_the_pending_question_s_vocabulary(text, asked, values):
     assert sorted(map(str, read(text, asked))) == sorted(map(str, values))
+
+
+@pytest.mark.parametrize("text, values", [
+    # the twelfth persona round's: "full-time" beside caregiving or school says how much, not a job; leave, a job
+    # left, "nothing else"; grown children; a thesis; a shop
+    ("Caring for my mother. It's full-time.", {"caregiving"}),
+    ("full-time grad student, that's all", {"school"}),
+    ("Looking after my dad. I'm on medical leave from my job.", {"caregiving"}),
+    ("Just my son now. I left my job in March.", {"caregiving"}),
+    ("Work, sixty hours a week. Nothing else on my plate.", {"work"}),
+    ("My job. My kids are teenagers, they don't need me around much.", {"work"}),
+    ("Writing my thesis and teaching two adjunct sections.", {"school", "work"}),
+    ("The salon, six days a week.", {"work"}),
+])
+def test_commitments_named_in_an_answer(text, values):
+    facts = extract_facts(text, asked="commitments")
+    assert {f.value for f in facts if f.criterion == "commitments"} == values
+

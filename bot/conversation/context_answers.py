@@ -90,12 +90,14 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
 # Commitments name several things at once ("nursing school and waitressing"), so each value has its own
 # vocabulary and a reply may match several; a job title or shift hours is work.
 SCHOOL_WORDS = (r"school|student|college|university|uni|class|classes|courses?|semester|grad|phd|masters?|"
-                r"master'?s|degree|study|studying|studies|cc|ged|sophomore|freshman|junior year|senior year|clinicals")
+                r"master'?s|degree|study|studying|studies|cc|ged|sophomore|freshman|junior year|senior year|clinicals|"
+                r"dissertation|thesis|doctoral|doctorate")
 CAREGIVING_WORDS = (r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newborn|infant|twins|"
                     r"\d+[- ]?(year|yr)s?[- ]?old|parenting|single (mom|dad|parent)|take care of|taking care of|"
                     r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
                     r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd")
-JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|career|business|company|firm|office|clients|"
+JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|employment|career|business|company|firm|"
+             r"office|clients|adjunct|assistantship|shop|store|salon|studio|shows|gigs|"
              r"gig|bartend\w*|server|serving|waitress\w*|waiter|waiting tables|cook|chef|kitchen|restaurant|"
              r"construction|electrician|plumb\w*|hvac|mechanic|driver|uber|lyft|doordash|truck\w*|nurse|cna|"
              r"teach\w*|ta|professor|cpa|accountant|manager|engineer|developer|programmer|sales|retail|cashier|"
@@ -104,18 +106,28 @@ JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|career|bu
              r"freelanc\w*|contractor|apprentice|barista|stylist|hairdresser|realtor|lawyer|attorney|doctor|"
              r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|taxi|cab|cabbie|rideshare|"
              r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri")
+TIME_WORDS = r"full[- ]time|part[- ]time"
 COMMITMENTS: tuple[tuple[str, str], ...] = (
-    ("school", SCHOOL_WORDS), ("caregiving", CAREGIVING_WORDS), ("work", JOB_WORDS + r"|full[- ]time|part[- ]time"),
+    ("school", SCHOOL_WORDS), ("caregiving", CAREGIVING_WORDS), ("work", JOB_WORDS + "|" + TIME_WORDS),
 )
-NO_COMMITMENTS = re.compile(r"\b(lost (my |the |a )?(\w+ )?job|(look|looking) (for )?(a )?(job|work)|unemployed|"
-                            r"between jobs|laid off|got fired|on leave|on disability|retired|not working|"
-                            r"nothing|nothin|none|nada|no job|no commitments|jobless)\b")
+NO_COMMITMENTS = re.compile(r"\b((lost|left|quit) (my |the |a )?(\w+ )?job|(look|looking) (for )?(a )?(job|work)|"
+                            r"unemployed|between jobs|laid off|got fired|on (\w+ )?leave|on disability|retired|"
+                            r"not working|nothing(?! else)|nothin|none|nada|no job|no commitments|jobless)\b")
 
 
 # Children named as someone else's care, or grown: "the kids are with their dad", "no custody right now".
 NOT_CARING = re.compile(r"\b((kids?|children|son|daughter)( are| is|'re|'s)? (live |lives |living |stay |stays |"
                         r"staying )?with (their|his|her|my ex|the|them)|(no|lost|don'?t have|shared) custody|"
-                        r"(kids?|children) (are )?(grown|adults|out of the house|moved out))")
+                        r"(kids?|children) (are )?(grown|adults|out of the house|moved out|teens|teenagers)|"
+                        r"(don'?t|do not|doesn'?t) need me)")
+
+
+def time_words_only(message: str) -> bool:
+    """True when "full-time" or "part-time" is the only word for work beside school or caregiving ("Caregiving.
+    Full-time for my wife.", "a full-time student"): it says how much of the other, not a job."""
+    text = clean(message)
+    return (cue_found(TIME_WORDS, text) and not cue_found(JOB_WORDS, text)
+            and (cue_found(SCHOOL_WORDS, text) or cue_found(CAREGIVING_WORDS, text)))
 
 
 def commitment_values(message: str) -> list[str]:
@@ -125,7 +137,7 @@ def commitment_values(message: str) -> list[str]:
     named = [value for value, pattern in COMMITMENTS if cue_found(pattern, text)]
     if NOT_CARING.search(text):
         named = [value for value in named if value != "caregiving"]
-    if no_work(text):
+    if no_work(text) or time_words_only(text):
         named = [value for value in named if value != "work"]
     return named or (["none"] if NO_COMMITMENTS.search(text) else [])
 
@@ -185,10 +197,14 @@ def pattern_words(pattern: str) -> set[str]:
     return set(re.findall(r"[a-z]{4,}", re.sub(r"\\\w", " ", pattern)))
 
 
-WORD_NUMBERS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3,
-                "several": 4}
-NUMBER = r"(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple|couple|a few|few|several|an|a)"
+UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+WORD_NUMBERS = {"once": 1, "twice": 2, **{w: i for i, w in enumerate(UNITS, 1)},
+                **{w: i for i, w in enumerate(TEENS, 10)}, **TENS_WORDS,
+                "a": 1, "an": 1, "a couple": 2, "couple": 2, "a few": 3, "few": 3, "several": 4}
+WORD_NUMBER = rf"(?:(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNITS)}))?|{'|'.join(TEENS)}|{'|'.join(UNITS)})"
+NUMBER = rf"(\d+(?:\.\d+)?|{WORD_NUMBER}|a couple|couple|a few|few|several|an|a)"
 RANGE = rf"{NUMBER}(?:\s*(?:-|to|or)\s*{NUMBER})?"
 SESSIONS = re.compile(rf"\b{RANGE}\s+(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?)"
                       rf"(?:\s+(?:a|per|each|every)\s+week)?|\b(once|twice)\b")
@@ -245,10 +261,15 @@ def people_named(text: str) -> int:
 
 
 def number(word: str | None) -> float | None:
-    """A number word or digits as a number."""
+    """A number word or digits as a number ("twenty-five" too)."""
     if word is None:
         return None
-    return float(word) if word[0].isdigit() else WORD_NUMBERS.get(word)
+    if word[0].isdigit():
+        return float(word)
+    tens, _, unit = word.replace("-", " ").partition(" ")
+    if tens in TENS_WORDS and unit in UNITS:
+        return TENS_WORDS[tens] + WORD_NUMBERS[unit]
+    return WORD_NUMBERS.get(word)
 
 
 def upper(match: re.Match) -> float | None:
@@ -258,17 +279,26 @@ def upper(match: re.Match) -> float | None:
     return max(values) if values else None
 
 
-SETTLED = re.compile(r"\b(?:say|let'?s say|call it|go with|make it|put)\s+(?:me down for\s+)?~?(\d{1,2})\b"
+SETTLED = re.compile(rf"\b(?:say|let'?s say|call it|go with|make it|put)\s+(?:me down for\s+)?~?"
+                     rf"(\d{{1,2}}|{WORD_NUMBER})\b"
                      r"(?!\s*(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?|x)\b)")
 PER_WEEK = re.compile(r"~?(\d{1,2})\s*(?:/|per)\s*(?:wk|week)\b")  # "~6/wk"
+# a weekly total said outright wins over the sessions that make it up ("Six hours a week, two evenings of three")
+WEEKLY_TOTAL = re.compile(rf"\b{RANGE}\s*(?:hours?|hrs?)\s*(?:(?:a|per|each|every|/)\s*(?:week|wk)|weekly)\b"
+                          rf"|^(?:like |about |maybe |around |probably )?{RANGE}\s+(?:a|per)\s+week\b")
+NO_HOURS = re.compile(r"^(?:zero|none|no time|no hours|not (?:a single|an|one) hour)\b")
 
 
 def hours_from(message: str) -> int | None:
-    """Hours a week from an availability answer: a number settled on ("5-7, say 6"), sessions times hours, a
-    range's top, or open availability."""
+    """Hours a week from an availability answer: none, a number settled on ("5-7, say 6"), a weekly total, sessions
+    times hours, a range's top, or open availability."""
     text = clean(message)
+    if NO_HOURS.search(text):
+        return 0
     if settled := SETTLED.search(text):
-        return int(settled.group(1))
+        return int(number(settled.group(1)))
+    if total := WEEKLY_TOTAL.search(text):
+        return int(min(upper(total), 80))
     hours = HOURS.search(text)
     # "5 hours a day, five days": the count of days, not the "a" of "a day" (that one means every weekday)
     sessions = next((m for m in SESSIONS.finditer(text) if m.group(1) not in ("a", "an")), None)

@@ -29,6 +29,7 @@ from bot.conversation.context_answers import (
     hours_from,
     no_work,
     pattern_words,
+    time_words_only,
 )
 from bot.conversation.nlp import PATTERN_DIR, clause_bounds, load_pipeline, span_key
 from bot.conversation.qualifiers import (
@@ -661,7 +662,8 @@ def commitments_answer(facts: list[Fact], message: str) -> list[Fact]:
     stated = [f for f in facts if f.criterion == "commitments"]
     if named == ["none"] or (not named and not stated and starts_with(answer_words(message), NO_ANSWERS)):
         return [f for f in facts if f.criterion != "commitments"] + [whole_message_fact("commitments", "none", message)]
-    kept = [f for f in stated if f.value != "none" and not (f.value == "work" and no_work(message))]
+    kept = [f for f in stated if f.value != "none"
+            and not (f.value == "work" and (no_work(message) or time_words_only(message)))]
     values = list(dict.fromkeys([f.value for f in kept] + named))
     if not values:
         return facts

@@ -127,6 +127,7 @@ DENIAL_GAP = frozenset({":", "-", "?", "=", ",", "–", "—"})
 DENIAL_NOUNS = frozenset({"thoughts", "thought", "ideation", "urges", "feelings", "attempts", "history", "behavior",
                           "behaviour", "behaviors", "plan", "plans", "intent", "risk", "symptoms", "si", "hi"})
 LIST_WORDS = frozenset({"or", "nor", "/", ","})
+YES_WORDS = frozenset({"yes", "yeah", "yea", "yep", "yup", "ya", "mhm", "definitely", "absolutely", "constantly"})
 CONDITION_WORDS = frozenset({"if", "when", "whenever", "once", "unless", "til", "till", "until"})
 
 SENTENCE_PUNCT = text_rules.SENTENCE_PUNCT
@@ -267,6 +268,10 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
         return Assessment(CrisisSignal(UNSPECIFIED, "", 0, 0, certain=False))
+    # an acute sign inside a longer match of a wish or an act is read as part of it ("thoughts of [not waking] up")
+    signals = [signal for signal in signals if not (signal.category in ACUTE and any(
+        other.start <= signal.start and signal.end <= other.end and other.end - other.start > signal.end - signal.start
+        and other.category not in ACUTE for other in signals))]
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
     certain = best.certain and not (learned and not told_as_now(context) and net_probability(message) < (
         NET_PAST_ACUTE if best.category in ACUTE else NET_DISAGREES))
@@ -437,14 +442,23 @@ def is_break(doc: Doc, i: int, words: bool = True) -> bool:
         return True
     if not words:
         return False
-    if text == "," and i > 0 and doc[i - 1].lower_ in COMMA_FILLERS:  # "not like, thinking of ending things"
-        return False
+    if text == "," and ((i > 0 and doc[i - 1].lower_ in COMMA_FILLERS) or list_comma(doc, i)):
+        return False  # "not like, thinking of ending things", "no confusion, seizures, or hallucinations"
     if text in CLAUSE_PUNCT or (text == "-" and token.whitespace_ and i > 0 and doc[i - 1].whitespace_):
         return True
     lower = token.lower_
     if lower in CLAUSE_WORDS:  # but "since then I've ..." is one clause
         return not (lower == "then" and i > 0 and doc[i - 1].lower_ in {"since", "until", "till"})
     return lower in JOIN_WORDS and i + 1 < len(doc) and doc[i + 1].lower_ in SUBJECT_WORDS
+
+
+def list_comma(doc: Doc, i: int) -> bool:
+    """True for a comma inside a list of words: before "or" or "nor", or before one word and another comma or
+    "or" ("confusion, seizures, or hallucinations")."""
+    after = [token.lower_ for token in doc[i + 1:i + 3]]
+    if after[:1] and after[0] in ("or", "nor"):
+        return len(after) < 2 or after[1] not in SUBJECT_WORDS
+    return len(after) == 2 and doc[i + 1].is_alpha and after[0] not in SUBJECT_WORDS and after[1] in (",", "or", "nor")
 
 
 def _bounds(doc: Doc, start: int, end: int, words: bool) -> tuple[int, int]:
@@ -513,7 +527,8 @@ def is_negated(doc: Doc, span: Span, clause_start: int, pseudo: list[Span], cris
             continue
         item = doc[i + 1].lower_ in LIST_WORDS and i + 1 < span.start  # "no seizures or hallucinations"
         filler_comma = doc[i].text == "," and i > 0 and doc[i - 1].lower_ in COMMA_FILLERS  # "not like, thinking"
-        if doc[i].lower_ not in BRIDGE_WORDS and not item and not filler_comma:
+        in_list = doc[i].text == "," and list_comma(doc, i)
+        if doc[i].lower_ not in BRIDGE_WORDS and not item and not filler_comma and not in_list:
             return False
         i, gap = i - 1, gap + 1
     return False
@@ -545,8 +560,19 @@ def is_question(doc: Doc, sentence: tuple[int, int]) -> bool:
     return not text_rules.opens_clause([t.lower_ for t in words[:2]], WH_WORDS)
 
 
+def answered_yes(doc: Doc, sentence: tuple[int, int]) -> bool:
+    """True when the next sentence opens with a yes: "it asks if I have thoughts of not waking up. yes. every night"."""
+    words = [t.lower_ for t in doc[sentence[1]:sentence[1] + 4] if not (t.is_punct or t.is_space)]
+    if len(words) > 1 and words[1] in ("or", "/"):  # "yes or no"
+        return False
+    return bool(words) and (words[0] in YES_WORDS or words[:2] in (["i", "do"], ["i", "have"]))
+
+
 def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[int, int], cues) -> bool:
-    """True for talk about a class of people, and for generic or hypothetical questions."""
+    """True for talk about a class of people, and for generic or hypothetical questions; never for one answered
+    with a yes ("it asks if I have thoughts of not waking up. yes. every night")."""
+    if answered_yes(doc, sentence):
+        return False
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
         return True
@@ -555,6 +581,8 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
         return True  # "another form asking if I want to die", "why does the intake ask if I've had thoughts of..."
     if not is_question(doc, sentence):
         return False
+    if not now_or_recent and within(cues.get("whom_to_tell", []), *sentence):
+        return True  # "are self-harm urges something I should tell my counselor about?"
     words = [t.lower_ for t in doc[sentence[0]:sentence[1]] if not (t.is_punct or t.is_space)]
     if len(words) <= DEFINITION_WORDS and words[0] in DEFINITION_STARTS:
         return True  # "whats DTs", "what is narcan"

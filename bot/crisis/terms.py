@@ -68,6 +68,12 @@ ENGLISH_VARIETIES = frozenset("mi di dem seh nuh inna fi cyaan dat dis haffi pic
 OTHER_WORDS_NEEDED = 2  # words common in one other language, and at least this share of the message's words:
 OTHER_SHARE = 0.12
 MIN_LETTERS = 4  # a message in another script
+# A message in a language without a list: at least this many different words of 3+ letters, under this share of them English,
+# this share word-like.
+# Over the development sets' 47,000 messages this reads only messages in other languages.
+UNLISTED, UNLISTED_MIN_WORDS, UNLISTED_ENGLISH, UNLISTED_WORDLIKE = "unlisted", 6, 0.15, 0.8
+VOWEL = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿāēīōūăąęįųəɛɔ]")
+CONSONANT_RUN = re.compile(r"[^aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿāēīōūăąęįųəɛɔ']{5,}")
 
 
 @dataclass(frozen=True)
@@ -190,4 +196,15 @@ def other_language(text: str) -> str | None:
     best = max(hits, key=hits.get, default=None)
     if best and hits[best] >= OTHER_WORDS_NEEDED and hits[best] >= OTHER_SHARE * len(words):
         return best
-    return None
+    return UNLISTED if unlisted_language(words) else None
+
+
+def unlisted_language(words: list[str]) -> bool:
+    """True for words of a language with no list here (Shona, Quechua, Malagasy...): enough of them, hardly any
+    English, and nearly all shaped like words (a vowel, no long run of consonants), unlike keyboard mashing."""
+    words = [word for word in words if len(word) > 2]  # "na", "me", "no" are words of many languages
+    if len(set(words)) < UNLISTED_MIN_WORDS:  # "word word word ..." is no language
+        return False
+    english = sum(word in english_words() for word in words)
+    wordlike = sum(bool(VOWEL.search(word)) and not CONSONANT_RUN.search(word) for word in words)
+    return english < UNLISTED_ENGLISH * len(words) and wordlike >= UNLISTED_WORDLIKE * len(words)

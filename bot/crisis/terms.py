@@ -68,8 +68,8 @@ ENGLISH_VARIETIES = frozenset("mi di dem seh nuh inna fi cyaan dat dis haffi pic
 OTHER_WORDS_NEEDED = 2  # words common in one other language, and at least this share of the message's words:
 OTHER_SHARE = 0.12
 MIN_LETTERS = 4  # a message in another script
-# A message in a language without a list: at least this many different words of 3+ letters, under this share of them English,
-# this share word-like.
+# A message in a language without a list: at least this many different words of 3+ letters, under this share of
+# them English, this share word-like.
 # Over the development sets' 47,000 messages this reads only messages in other languages.
 UNLISTED, UNLISTED_MIN_WORDS, UNLISTED_ENGLISH, UNLISTED_WORDLIKE = "unlisted", 6, 0.15, 0.8
 VOWEL = re.compile(r"[aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿāēīōūăąęįųəɛɔ]")

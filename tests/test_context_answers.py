@@ -102,3 +102,18 @@ def test_commitments_named_in_an_answer(text, values):
     facts = extract_facts(text, asked="commitments")
     assert {f.value for f in facts if f.criterion == "commitments"} == values
 
+
+
+@pytest.mark.parametrize("asked, text, value", [
+    # the thirteenth persona round's: a dependence told with a no is no "none" (asked again); a sign denied after
+    # it; a vague home is no stable one; a partner named in another language; a question back in plain words
+    ("withdrawal", "I can't function without it, honestly", None),
+    ("withdrawal", "Seizures never, sweats yes", "mild"),
+    ("home", "home is kind of complicated right now", "triggering"),
+    (None, "my esposo drinks every night at home", "triggering"),
+    ("relapse", "Class have interpreter every week?", None),
+])
+def test_answers_of_the_thirteenth_persona_round(asked, text, value):
+    criterion = asked or "home"
+    found = {f.value for f in extract_facts(text, asked=asked) if f.criterion == criterion}
+    assert found == ({value} if value else set())

@@ -690,6 +690,8 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "I've been banging my head against the wall trying to get prior authorization",
     "I answer crisis lines and talk to suicidal callers every shift, the drinking after is my problem",
     "I research lethal doses for a living, toxicology lab, and I drink too much",
+    # the thirteenth persona round's: a time gone without is a duration, not a recent time
+    "Two years back I went four days without my klonopin and had a seizure. The neighbor called 911.",
     "my mom is going to kill me when she finds out I missed work",
     "I found my dad not breathing when I was a kid. He made it. I want family therapy now.",
     "Attempted suicide at 19. That was 15 years ago. Now I'm married and working, I just drink too much.",

@@ -50,7 +50,8 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                      r"evict\w*|bouncing|moving around|between places|temporary|chaos|chaotic|crazy"),
         ("triggering", r"us(es|ing)|drinks|drinking|drunk|part(y|ies|ying)|deal(s|ing|er)?|stuff around|"
                        r"around me|gets it for me|fight\w*|yell\w*|abus\w*|toxic|trigger\w*|temptation|"
-                       r"the problem|a problem|not good|not great|rough|mess|hard|bad"),
+                       r"the problem|a problem|not good|not great|rough|mess|hard|bad|complicated|tense|difficult|"
+                       r"tricky|not easy"),
         ("stable", r"stable|safe|fine|good|ok|okay|quiet|chill|calm|normal|peaceful|just me|live alone|alone|"
                    r"my (own )?(place|apartment|house)|live with|living with|apartment|condo|(our|own) (place|house)|"
                    r"house"),

@@ -48,6 +48,10 @@ MAX_HOURS = 80
 WEEKDAYS = 5
 
 # Negated fact -> opposite value. Anything negated and not listed here is dropped.
+# "I don't do well without them", "can't function without it": a dependence told with a no, not "no withdrawal"
+DEPENDENCE = re.compile(r"\b(do (well|good|great|okay|ok)|function|cope|manage|last|get by|feel (right|normal|human|"
+                        r"good|okay|ok))\b[\w\s']{0,12}\bwithout\b")
+POSTPOSED_DENIALS = frozenset({"no", "none", "never", "nope", "nah", "negative"})
 FLIPS: dict[tuple[str, str], str] = {
     ("commitments", "work"): "none",
     ("mental_health", "yes"): "no",
@@ -231,7 +235,7 @@ def read_span(doc, span) -> _Found | None:
         return None
     criterion, value = span.label_, span.id_
     negation = (doc._.negations or {}).get(span_key(span))
-    derived = negation is not None
+    derived = negation is not None or denied_after(doc, span)
     if derived:
         value = FLIPS.get((criterion, value))
         if value is None:
@@ -243,6 +247,13 @@ def read_span(doc, span) -> _Found | None:
     start = doc[word_start(doc, span.start if negation is None else negation)].idx
     fact = Fact(criterion, value, doc.text[start:span.end_char], start, span.end_char)
     return _Found(fact, derived)
+
+
+def denied_after(doc, span) -> bool:
+    """True for a sign denied after it, as a clause of its own: "Body shake no.", "Seizures never, shakes yes"."""
+    after = [token for token in doc[span.end:span.end + 2] if not token.is_space]
+    return (bool(after) and after[0].lower_ in POSTPOSED_DENIALS
+            and (len(after) == 1 or after[1].is_punct))
 
 
 def a_stay_told(doc, span) -> bool:
@@ -529,6 +540,8 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
     if starts_with(words, HEDGE_ANSWERS + NOT_APPLICABLE):
         return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
     said = starts_with(words, NO_ANSWERS) or starts_with(words, YES_ANSWERS)
+    if said and criterion_id == "withdrawal" and DEPENDENCE.search(message.lower()):
+        return []  # "I don't do well without them": not a no, and not yet which signs (asked again)
     if said and (not plain_only or plain_yes_no(message)):
         values = NO_VALUES if said in NO_ANSWERS else YES_VALUES
         return [values[criterion_id]] if criterion_id in values else []
@@ -584,6 +597,8 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     words = answer_words(message)
     if is_question(words or [""], message):
         return facts
+    if message.rstrip().endswith("?") and not any(f.criterion == asked for f in facts):
+        return facts  # a question back in plain words ("Group have ASL interpreter every time?"), nothing of the answer
     if any(answers_another(f, asked) for f in facts) and not any(f.criterion == asked for f in facts):
         return facts
     found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
@@ -684,14 +699,16 @@ def add_short_answer(facts: list[Fact], message: str, asked: str, after_question
         return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, hours, message)]
     if asked == "commitments" and not asks_back:
         return commitments_answer(facts, message)
-    if asked in REFINERS and not asks_back:
+    # the question's vocabulary reads a statement, not a question back ("Group have ASL interpreter every time?")
+    asked_back = asks_back or message.rstrip().endswith("?")
+    if asked in REFINERS and not asked_back:
         facts = refined_answer(facts, message, asked)
     stated = {f.value for f in facts if f.criterion == asked}
     if stated and not criterion.multiple:
         return facts
     says_more = any(f.criterion != asked for f in facts)
     values = [v for v in short_answer_values(asked, message, says_more, plain_only=after_question) if v not in stated]
-    if not values and not stated and not asks_back:
+    if not values and not stated and not asked_back:
         values = [v for v in [context_value(asked, message)] if v is not None]
     if stated:
         values = [v for v in values if v not in (UNKNOWN, "none")]

@@ -43,6 +43,18 @@ def test_the_pending_question_s_vocabulary(criterion, text, value):
     ("I could do forty-five hours, I'm free all day", 45),
     ("Honestly not sure. Three, maybe five? Let's go with four.", 4),
     ("Zero, not one hour with the harvest on", 0),
+    # the thirteenth round's: days named with a clock span or hours each, "ours", "so N" and "that's N" (the last
+    # one said), hours a month, blocks of hours
+    ("Tuesday and Friday, 5 to 8", 6),
+    ("mon thru thurs, 2 ours a day", 8),
+    ("weekdays from 10 to 1", 15),
+    ("three ours a night, two nights, so six", 6),
+    ("That's 30. Actually call it 24.", 24),
+    ("about 20 hours a month", 5),
+    ("two 4-hour blocks a week", 8),
+    ("4 blocks of 2", 8),
+    ("3-4 nights", 12),
+    ("Up to 8, if it's not Fridays.", None),  # a day named alone is no count of sessions (read as 8 elsewhere)
 ])
 def test_hours_from_an_availability_answer(text, hours):
     assert hours_from(text) == hours

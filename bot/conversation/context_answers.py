@@ -207,10 +207,20 @@ WORD_NUMBERS = {"once": 1, "twice": 2, **{w: i for i, w in enumerate(UNITS, 1)},
 WORD_NUMBER = rf"(?:(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNITS)}))?|{'|'.join(TEENS)}|{'|'.join(UNITS)})"
 NUMBER = rf"(\d+(?:\.\d+)?|{WORD_NUMBER}|a couple|couple|a few|few|several|an|a)"
 RANGE = rf"{NUMBER}(?:\s*(?:-|to|or)\s*{NUMBER})?"
-SESSIONS = re.compile(rf"\b{RANGE}\s+(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?)"
+SESSIONS = re.compile(rf"\b{RANGE}\s+(?:\d+[- ]hours?\s+)?(?:days?|nights?|nites?|evenings?|mornings?|afternoons?|"
+                      rf"times?|sessions?|blocks?|slots?)"
                       rf"(?:\s+(?:a|per|each|every)\s+week)?|\b(once|twice)\b")
-HOURS = re.compile(rf"{RANGE}\s*(?:hours?|hrs?|h)\b(?:\s+or\s+{NUMBER}\b)?")
-DAILY = re.compile(r"\b(weekdays|every ?day|daily|a day|per day|each day)\b")
+HOURS = re.compile(rf"{RANGE}\s*-?\s*(?:hours?|hrs?|h|ours?)\b(?:\s+or\s+{NUMBER}\b)?")  # "five ours a day"
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY = re.compile(r"\b(mon|tue|tues|tus|wed|thu|thur|thurs|fri|sat|sun)(day|sday|nesday|rsday|urday)?s?\b")
+WEEKDAY_SPAN = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)\w*\s*(?:-|to|through|thru|till|until)\s*"
+                          r"(mon|tue|wed|thu|fri|sat|sun)\w*\b")
+# a clock time span: "6 to 9", "8:30 to 11:30", "2 until 5", "9 to 3" (the end after noon)
+CLOCK_SPAN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(?:am|pm|a|p)?\s*(?:to|-|until|till|til)\s*"
+                        r"(\d{1,2})(?::(\d{2}))?\s*(?:am|pm|a|p)?\b(?!\s*(?:hours?|hrs?|ours?|days?|nights?|nites?|evenings?|"
+                        r"mornings?|afternoons?|times?|sessions?|blocks?|x)\b)")
+MONTHLY = re.compile(rf"\b{RANGE}\s*(?:hours?|hrs?|ours?)\s*(?:a|per|each|every|/)\s*month\b")
+DAILY = re.compile(r"\b(weekdays?|every ?day|daily|a day|per day|each day)\b")
 OPEN = re.compile(r"\b(all day|any ?time|whenever|whatever|full days?|full time|as much as|as many as|"
                   r"all of (them|em|it)|any day|most of the day|nothing going on|wide open|free all|every day|"
                   r"all week)\b|^(any|all)$")
@@ -280,14 +290,35 @@ def upper(match: re.Match) -> float | None:
     return max(values) if values else None
 
 
-SETTLED = re.compile(rf"\b(?:say|let'?s say|call it|go with|make it|put)\s+(?:me down for\s+)?~?"
+SETTLED = re.compile(rf"\b(?:say|let'?s say|call it|go with|make it|put|so|that'?s|thats|that is|which is|total)\s+"
+                     rf"(?:me down for\s+|about\s+|like\s+)?~?"
                      rf"(\d{{1,2}}|{WORD_NUMBER})\b"
-                     r"(?!\s*(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?|x)\b)")
+                     r"(?!\s*(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?|x)\b)"
+                     r"(?!\s*(?:hours?|hrs?|ours?)\s+(?:a|per|each|every)\s+(?:day|night|session|time)\b)")
 PER_WEEK = re.compile(r"~?(\d{1,2})\s*(?:/|per)\s*(?:wk|week)\b")  # "~6/wk"
 # a weekly total said outright wins over the sessions that make it up ("Six hours a week, two evenings of three")
 WEEKLY_TOTAL = re.compile(rf"\b{RANGE}\s*(?:hours?|hrs?)\s*(?:(?:a|per|each|every|/)\s*(?:week|wk)|weekly)\b"
                           rf"|^(?:like |about |maybe |around |probably )?{RANGE}\s+(?:a|per)\s+week\b")
 NO_HOURS = re.compile(r"^(?:zero|none|no time|no hours|not (?:a single|an|one) hour)\b")
+
+
+def days_named(text: str) -> int | None:
+    """How many days of the week a reply names: "Monday to Friday" is five, "tuesday an thursday" two."""
+    if span := WEEKDAY_SPAN.search(text):
+        first, last = (WEEKDAY_NAMES.index(next(d for d in WEEKDAY_NAMES if d.startswith(g))) for g in span.groups())
+        return (last - first) % 7 + 1
+    named = {match.group(1)[:2] for match in WEEKDAY.finditer(text)}
+    return len(named) or None
+
+
+def clock_hours(span: re.Match) -> float | None:
+    """The hours between two clock times, the end after noon when it reads earlier ("9 to 3" is six)."""
+    start = int(span.group(1)) + int(span.group(2) or 0) / 60
+    end = int(span.group(3)) + int(span.group(4) or 0) / 60
+    if end <= start:
+        end += 12
+    hours = end - start
+    return hours if 0 < hours <= 12 else None
 
 
 def hours_from(message: str) -> int | None:
@@ -296,17 +327,24 @@ def hours_from(message: str) -> int | None:
     text = clean(message)
     if NO_HOURS.search(text):
         return 0
-    if settled := SETTLED.search(text):
-        return int(number(settled.group(1)))
+    if settled := list(SETTLED.finditer(text)):  # the last one said: "That's 25. Call it 20 to be safe."
+        return int(number(settled[-1].group(1)))
     if total := WEEKLY_TOTAL.search(text):
         return int(min(upper(total), 80))
+    if monthly := MONTHLY.search(text):
+        return round(upper(monthly) / 4)  # "sixteen hours a month": four weeks
     hours = HOURS.search(text)
     # "5 hours a day, five days": the count of days, not the "a" of "a day" (that one means every weekday)
     sessions = next((m for m in SESSIONS.finditer(text) if m.group(1) not in ("a", "an")), None)
     per_session = upper(hours) if hours else None
-    count = upper(sessions) if sessions else None
+    if sessions and per_session is None and (each := re.match(rf"\s+of\s+{NUMBER}\b", text[sessions.end():])):
+        per_session = number(each.group(1))  # "3 blocks of 4"
+    span = CLOCK_SPAN.search(text)
+    count = upper(sessions) if sessions else (days_named(text) if per_session is not None or span else None)
     if count is None and DAILY.search(text):
         count = 5
+    if per_session is None and count is not None and span:
+        per_session = clock_hours(span)  # "Monday, Wednesday, Thursday, 6 to 9": three hours a day
     if count is not None and per_session is not None:
         return int(min(count * per_session, 80))
     if per_session is not None:

@@ -47,11 +47,11 @@ MAX_CHARS = 2000
 MAX_HOURS = 80
 WEEKDAYS = 5
 
-# Negated fact -> opposite value. Anything negated and not listed here is dropped.
 # "I don't do well without them", "can't function without it": a dependence told with a no, not "no withdrawal"
 DEPENDENCE = re.compile(r"\b(do (well|good|great|okay|ok)|function|cope|manage|last|get by|feel (right|normal|human|"
                         r"good|okay|ok))\b[\w\s']{0,12}\bwithout\b")
 POSTPOSED_DENIALS = frozenset({"no", "none", "never", "nope", "nah", "negative"})
+# Negated fact -> opposite value. Anything negated and not listed here is dropped.
 FLIPS: dict[tuple[str, str], str] = {
     ("commitments", "work"): "none",
     ("mental_health", "yes"): "no",

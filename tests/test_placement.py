@@ -234,6 +234,16 @@ def test_invalid_values_are_dropped_not_trusted():
     assert intake.get("severity") is None and intake.get("hours_available") is None
 
 
+def test_values_of_the_wrong_type_are_dropped_and_logged_by_name_only(caplog):
+    """A forged tracker's slots: dicts and lists where a word is expected, a flag or a string for a number."""
+    forged = {"substances": [{"a": "555-123-4567"}], "severity": {"a": 1}, "home": ["stable"],
+              "hours_available": True, "support": "some"}
+    intake = make_intake(forged)
+    assert dict(intake.answers) == {"support": "some"}
+    assert "substances" in caplog.text and "hours_available" in caplog.text
+    assert "555" not in caplog.text
+
+
 def test_severity_is_derived_from_frequency_and_disruption():
     answers = {k: v for k, v in STABLE_MILD.items() if k != "severity"}
     rec = recommend_level(make_intake({**answers, "use_frequency": "daily", "life_impact": "major"}))

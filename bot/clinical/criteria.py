@@ -48,7 +48,7 @@ class Criterion:
         if value == UNKNOWN:
             return True
         if self.numeric:
-            return isinstance(value, int) and 0 <= value <= 80
+            return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 80
         if self.multiple:
             items = value if isinstance(value, (list, tuple)) else [value]
             return bool(items) and all(item in self.values for item in items)

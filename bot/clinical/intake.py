@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
@@ -10,6 +11,7 @@ from bot.clinical.criteria import BY_ID, UNKNOWN
 
 FREQUENCY_SCORE = {"daily": 2, "weekly": 1, "occasional": 0}
 IMPACT_SCORE = {"major": 2, "some": 1, "little": 0}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,12 @@ def make_intake(answers: Mapping[str, object], crisis: bool = False) -> Intake:
         if criterion is None or value is None:
             continue
         if criterion.multiple and value != UNKNOWN:
-            value = tuple(dict.fromkeys(value if isinstance(value, (list, tuple)) else [value]))
-        if criterion.accepts(value):
+            items = value if isinstance(value, (list, tuple)) else [value]
+            value = tuple(dict.fromkeys(items)) if all(isinstance(item, str) for item in items) else None
+        if value is not None and criterion.accepts(value):
             clean[key] = value
+        else:
+            logger.warning("Ignored a value of %s that it does not accept (the value is not logged).", key)
     if clean.get("severity") in (None, UNKNOWN):
         derived = derive_severity(clean.get("use_frequency"), clean.get("life_impact"))
         if derived:

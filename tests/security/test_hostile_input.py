@@ -165,19 +165,34 @@ def test_a_body_over_a_megabyte_is_refused_before_it_is_read(assistant, sender):
     assert assistant.say(sender, "hi")
 
 
+def first_answer_to(port: int, path: str, length: str, headers: str = "") -> bytes:
+    """The start of the answer to a POST whose head declares `length`, followed by 100 KB of body."""
+    import socket
+
+    head = (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n{headers}"
+            f"Content-Length: {length}\r\n\r\n").encode()
+    with socket.create_connection(("localhost", port), timeout=10) as connection:
+        connection.sendall(head + b"x" * 100_000)
+        return connection.recv(65536)
+
+
 @pytest.mark.parametrize("length", ["-1", "abc", "12, 12"])
 def test_a_content_length_that_is_no_size_is_refused_from_the_head(assistant, sender, length):
     """Finding 5, rest (found when the web app moved onto Sanic): Sanic 21.12 read a body declared "-1" without end,
     past its size limit, and answered "abc" with a 500."""
-    import socket
-
     url = urllib.parse.urlsplit(assistant.webhook)
-    head = (f"POST {url.path} HTTP/1.1\r\nHost: {url.hostname}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {length}\r\n\r\n").encode()
-    with socket.create_connection((url.hostname, url.port), timeout=10) as connection:
-        connection.sendall(head + b"x" * 100_000)
-        answer = connection.recv(65536)
+    answer = first_answer_to(url.port, url.path, length)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert assistant.say(sender, "hi")
+
+
+@pytest.mark.parametrize("length", ["-1", "abc", "12, 12", "50000000"])
+def test_the_action_server_refuses_a_bad_content_length_from_the_head(assistant, sender, length):
+    """The action server had no guard of its own: a body declared "-1" was read without end (localhost only)."""
+    token = f"X-Action-Token: {action_token(assistant)}\r\n"
+    answer = first_answer_to(assistant.ports.actions, "/webhook", length, token)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"x" * 20 not in answer
     assert assistant.say(sender, "hi")
 
 

@@ -481,6 +481,8 @@ def test_caught_in_the_words_people_use(nlp, text, category):
     "keep picturing shaking the baby when she wont stop crying. i dont trust myself alone with her right now",
     "hiding at the gas station from my partner, he tracks my phone and hes driving around looking for me",
     "my husband fell while drunk, big bump on his head, now his speech is worse and he won't stay awake",
+    # thoughts told in the perfect, with no time: since when is asked, not assumed to be now
+    "Depression since college. I've had thoughts of suicide, no plan.",
 ])
 def test_jokes_and_uncertain_signs_get_the_safety_question_not_the_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
@@ -648,6 +650,13 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("been wanting to die for months and tonight it's loud", "suicide"),
     ("Dw i ddim eisiau byw. Mae fy mhen yn brifo ac mae'n rhy anodd nawr.", "other_language"),
     ("Men endi yashashni xohlamayman, bugun hammasi tugaydi, iltimos kechiring.", "other_language"),
+    # the fifteenth round's: a wish dated "last week" is no idiom "die last", everything given away, a sign that
+    # turns into a seizure, "shoot up" a place named with an adjective
+    ("my roommate gave all his games and his console to his little brother, said he wanted to die last weekend",
+     "suicide"),
+    ("the withdrawal sweats went into a full seizure an hour ago", "dangerous_withdrawal"),
+    ("her tremors turned into a seizure", "medical_emergency"),
+    ("coworker says he'll 'shoot up' our old warehouse tonight, and he isn't joking", "danger_to_others"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -698,6 +707,10 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     # the twelfth persona round's: a hit to one's work or money is no one hitting
     "Severe. The drinking is hitting my numbers at work and my wife noticed",
     "it's been hitting my wallet hard, that's why I'm asking about cost",
+    # the fifteenth round's: clinical shorthand for no history, negations of Pidgin and Tagalog mixed with English
+    "Client reports daily ETOH, no h/o seizures or DTs, mild tremor in the AM",
+    "I no dey plan to kill myself, na just the weed I wan stop",
+    "hindi naman ako suicidal, I just need a group after work",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

@@ -104,7 +104,9 @@ def mentions_danger(text: str) -> bool:
     return bool(DANGER_WORDS.search(text or ""))
 
 
-NEGATION_WORDS = text_rules.NEGATION_WORDS | {"denies", "denied", "deny", "w/o", "zero"}  # clinical denials
+# clinical denials, and the negations of languages mixed into English ("hindi ako suicidal", "main nahi ...")
+NEGATION_WORDS = text_rules.NEGATION_WORDS | {"denies", "denied", "deny", "w/o", "zero", "hindi", "nahi", "nahin",
+                                              "tak", "tidak", "bukan", "nao", "não", "nie"}
 CESSATION_WORDS = frozenset({"stopped", "quit"})  # negate only right before the match: "I stopped cutting"
 INTERJECTION_NEGATIONS = frozenset({"no", "nope", "nah"})
 PRONOUNS = frozenset({"i", "im", "he", "she", "we", "they", "you", "it", "u", "my"})
@@ -120,6 +122,8 @@ BRIDGE_WORDS = frozenset({
     "considering", "contemplated", "experienced", "experiencing", "history", "signs", "symptoms", "sign", "risk",
     "current", "active", "slightest", "single", "bit", "little", "once", "or", "nor", "in", "my", "life",
     "talking", "talked", "mentioned", "mentioning",  # "he's not talking about hurting himself"
+    "hx", "h/o", "prior", "previous", "past",  # clinical shorthand: "no hx DTs or sz"
+    "dey", "go", "naman", "ako", "talaga", "po", "main", "mai",  # Pidgin, Tagalog, Hindi: "I no dey think to ..."
 })
 NEGATION_REACH = 7  # bridge words a negation reaches across
 DENIAL_WORDS = frozenset({"no", "none", "never", "nope", "nah", "denies", "denied", "negative", "n/a"})
@@ -364,7 +368,9 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     start = doc[word_start(doc, span.start)].idx
     # said as a joke, in hyperbole or in passing ("the whole thing", "because of the DTs"): the safety question
     softened = (category in SOFTENED_BY_JOKE and cues.get("joke")) or within(cues.get("soften", []), *sentence)
-    certain = UNSURE_FLAG not in flags and not softened and not again
+    # "I have had thoughts of suicide": since when is not said, so asked, not assumed to be now
+    perfect = not recent and category not in ACUTE and had_right_before(span, clause, cues)
+    certain = UNSURE_FLAG not in flags and not softened and not again and not perfect
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
 
 
@@ -660,4 +666,9 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
         return True
     if fronted(habits, doc, clause[0], sentence[0], []):  # "When I stop drinking I see things, and shake"
         return True
+    return had_right_before(span, clause, cues)
+
+
+def had_right_before(span: Span, clause: tuple[int, int], cues: dict[str, list[Span]]) -> bool:
+    """True when a perfect "have had" / "I had" stands right before the span ("I've had thoughts of suicide")."""
     return any(span.start - 2 <= cue.end <= span.start for cue in within(cues.get("had", []), *clause))

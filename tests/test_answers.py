@@ -84,3 +84,16 @@ def test_an_answer_to_a_question_asked_again_takes_the_best_reading(monkeypatch)
 def test_a_list_item_named_in_passing_does_not_make_an_answer_about_something_else():
     facts = extract_facts("i missed a lot of school this semester", asked="severity", learned=True)
     assert {f.criterion for f in facts} == {"severity", "commitments"}
+
+
+def test_an_answer_put_off_is_not_guessed():
+    """"That's a long story" to the withdrawal question had been guessed as mild, even on the second asking."""
+    for text in ("Oh, that's a long story.", "where do I even start with that one"):
+        facts = extract_facts(text, "withdrawal", learned=True, guess=True)
+        assert not [f for f in facts if f.criterion == "withdrawal"]
+
+
+def test_a_plain_no_opening_a_reply_answers_a_yes_or_no_question_whatever_follows():
+    """"No. If I go inpatient I'm grounded ..." had been read as yes to the facility question."""
+    facts = extract_facts("No. Going residential again would cost me my job.", "can_live_at_facility", learned=True)
+    assert [f.value for f in facts if f.criterion == "can_live_at_facility"] == ["no"]

@@ -35,7 +35,7 @@ def test_the_pending_question_s_vocabulary(criterion, text, value):
     ("any time", 40),
     ("one evening a week for an hour", 1),
     ("like 5-6 hours weekdays", 30),
-    ("10", None),
+    ("10", 10),
     # the twelfth persona round's: a weekly total said outright, then the sessions that make it up; tens in words;
     # a number settled on in words; zero
     ("Five hours a week, so two evenings, two and a half hours each", 5),
@@ -55,6 +55,15 @@ def test_the_pending_question_s_vocabulary(criterion, text, value):
     ("4 blocks of 2", 8),
     ("3-4 nights", 12),
     ("Up to 8, if it's not Fridays.", None),  # a day named alone is no count of sessions (read as 8 elsewhere)
+    # the fourteenth persona round's: a number alone or as a cap after a vague amount, halves, an explicit number
+    # beside open availability
+    ("a few hours, probably 4", 4),
+    ("Twelve. Could be four sessions of three-plus hours.", 12),
+    ("three afternoons, two and a half hours each", 7),
+    ("Couple of mornings, an hour and a half each.", 3),
+    ("Two hours, four tops.", 4),
+    ("Half an hour, three times a week.", 1),
+    ("whatever you need, but 20 with my shifts", 20),
 ])
 def test_hours_from_an_availability_answer(text, hours):
     assert hours_from(text) == hours

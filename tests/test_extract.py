@@ -809,7 +809,7 @@ def test_pattern_labels_and_ids_come_from_criteria():
             entry = json.loads(line)
             count += 1
             if entry["label"] == "_cue":
-                assert entry["id"] in {"pseudo", "hedge", "question", "inquiry"}
+                assert entry["id"] in {"pseudo", "hedge", "question", "inquiry", "condition"}
             elif entry["label"] == "hours_available":
                 assert entry["id"] in {"week", "day", "_ignore"}
             else:
@@ -1087,3 +1087,28 @@ def test_a_question_that_asks_two_things_names_a_criterion_asked_after_it():
 ])
 def test_the_second_part_of_a_two_part_question_is_read_in_its_own_sentence(text, relapse):
     assert [f.value for f in extract_facts(text, "recent_treatment") if f.criterion == "relapse"] == [relapse]
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    # the fourteenth persona round's classes (paraphrased): a question about the scale, a Jamaican or Scots "not",
+    # private health cover, relapses told "and again", "definitely not", a bare "no way" or "aye" to a yes-or-no
+    # question, a stay only supposed, drink and drugs in British, Irish and Australian words, "pills" that a named
+    # drug explains, a child called a lad or pickney, a job said as a gerund, school denied at the end of a list
+    ("dunno, what counts as severe?", "severity", ("severity", [])),
+    ("honestly it nae that serious", "severity", ("severity", [])),
+    ("we're covered by my husband's private health insurance", "payment", ("payment", ["insurance"])),
+    ("slipped at easter, and then again in may", "relapse", ("relapse", ["multiple_relapses"])),
+    ("Absolutely not.", "can_live_at_facility", ("can_live_at_facility", ["no"])),
+    ("no way", "court_ordered", ("court_ordered", ["no"])),
+    ("aye", "mental_health", ("mental_health", ["yes"])),
+    ("If I went into residential I'd lose the flat.", "can_live_at_facility", ("can_live_at_facility", [])),
+    ("cans of cider and a bit of charlie at weekends", "substances", ("substances", ["alcohol", "stimulants"])),
+    ("mostly pills, oxy, sometimes heroin", "substances", ("substances", ["opioids"])),
+    ("my sleeping tablets and a few glasses of wine", "substances", ("substances", ["benzodiazepines", "alcohol"])),
+    ("Two jobs and my two wee ones.", "commitments", ("commitments", ["caregiving", "work"])),
+    ("Nursing, nights.", "commitments", ("commitments", ["work"])),
+    ("none at the moment, not working or at college", "commitments", ("commitments", ["none"])),
+])
+def test_fourteenth_persona_round_classes(text, asked, expected):
+    criterion, values = expected
+    assert sorted(f.value for f in extract_facts(text, asked) if f.criterion == criterion) == sorted(values)

@@ -13,7 +13,7 @@ import re
 from functools import cache
 
 OPEN_HOURS = 40  # "all day, any day", "whenever": as much as a program asks
-NEGATIONS = re.compile(r"\b(no|not|never|nobody|noone|no one|nothing|nothin|nuthin|ain'?t|without|"
+NEGATIONS = re.compile(r"\b(no|not|nuh|nae|never|nobody|noone|no one|nothing|nothin|nuthin|ain'?t|without|"
                        r"don'?t|doesn'?t|didn'?t|isn'?t|aren'?t|"
                        r"haven'?t|hasn'?t|wasn'?t|can'?t|cannot|couldn'?t|won'?t|neither|nor)\W+(\w+\W+){0,2}$")
 
@@ -96,7 +96,8 @@ SCHOOL_WORDS = (r"school|student|college|university|uni|class|classes|courses?|s
 CAREGIVING_WORDS = (r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newborn|infant|twins|"
                     r"\d+[- ]?(year|yr)s?[- ]?old|parenting|single (mom|dad|parent)|take care of|taking care of|"
                     r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
-                    r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd")
+                    r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd|childcare|child care|pickney|"
+                    r"(my|our) (lad|wee one)s?|wee ones|bairns?|kiddos?")
 JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|employment|career|business|company|firm|"
              r"office|clients|adjunct|assistantship|shop|store|salon|studio|shows|gigs|"
              r"gig|bartend\w*|server|serving|waitress\w*|waiter|waiting tables|cook|chef|kitchen|restaurant|"
@@ -105,7 +106,9 @@ JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|employmen
              r"warehouse|factory|plant|labou?r\w*|landscap\w*|roof\w*|carpenter|welder|welding|painter|cleaner|"
              r"janitor|security|guard|cop|officer|firefighter|paramedic|emt|military|army|navy|self[- ]employed|"
              r"freelanc\w*|contractor|apprentice|barista|stylist|hairdresser|realtor|lawyer|attorney|doctor|"
-             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|taxi|cab|cabbie|rideshare|"
+             r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|taxi|cab|cabbie|rideshare|flying|"
+             r"nursing(?! (school|student|program|degree|course|classes))|"
+             r"pilot|cabin crew|flight attendant|offshore|rig|roster\w*|fifo|mining|miner|tradie|for a living|"
              r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri")
 TIME_WORDS = r"full[- ]time|part[- ]time"
 COMMITMENTS: tuple[tuple[str, str], ...] = (
@@ -131,11 +134,17 @@ def time_words_only(message: str) -> bool:
             and (cue_found(SCHOOL_WORDS, text) or cue_found(CAREGIVING_WORDS, text)))
 
 
+# School denied as the last of a list: "not working or in school".
+SCHOOL_DENIED = re.compile(r"\b(not|no|never|neither)\b[^.,;]*\b(or|nor)\s+(in\s+|at\s+|going to\s+)?"
+                           r"(school|college|uni|university|class(es)?)\b")
+
+
 def commitment_values(message: str) -> list[str]:
     """Every commitment a reply names by its vocabulary ("I'm a line cook and I have my 2 kids": work,
     caregiving); ["none"] for no work, school or caregiving ("nothing now, I lost my job")."""
     text = clean(message)
-    named = [value for value, pattern in COMMITMENTS if cue_found(pattern, text)]
+    named = [value for value, pattern in COMMITMENTS if cue_found(pattern, text)
+             and not (value == "school" and SCHOOL_DENIED.search(text))]
     if NOT_CARING.search(text):
         named = [value for value in named if value != "caregiving"]
     if no_work(text) or time_words_only(text):
@@ -207,7 +216,8 @@ WORD_NUMBERS = {"once": 1, "twice": 2, **{w: i for i, w in enumerate(UNITS, 1)},
 WORD_NUMBER = rf"(?:(?:{'|'.join(TENS_WORDS)})(?:[- ](?:{'|'.join(UNITS)}))?|{'|'.join(TEENS)}|{'|'.join(UNITS)})"
 NUMBER = rf"(\d+(?:\.\d+)?|{WORD_NUMBER}|a couple|couple|a few|few|several|an|a)"
 RANGE = rf"{NUMBER}(?:\s*(?:-|to|or)\s*{NUMBER})?"
-SESSIONS = re.compile(rf"\b{RANGE}\s+(?:\d+[- ]hours?\s+)?(?:days?|nights?|nites?|evenings?|mornings?|afternoons?|"
+SESSIONS = re.compile(rf"\b{RANGE}\s+(?:of\s+)?(?:\d+[- ]hours?\s+)?(?:days?|nights?|nites?|evenings?|mornings?|"
+                      rf"afternoons?|"
                       rf"times?|sessions?|blocks?|slots?)"
                       rf"(?:\s+(?:a|per|each|every)\s+week)?|\b(once|twice)\b")
 HOURS = re.compile(rf"{RANGE}\s*-?\s*(?:hours?|hrs?|h|ours?)\b(?:\s+or\s+{NUMBER}\b)?")  # "five ours a day"
@@ -290,11 +300,23 @@ def upper(match: re.Match) -> float | None:
     return max(values) if values else None
 
 
-SETTLED = re.compile(rf"\b(?:say|let'?s say|call it|go with|make it|put|so|that'?s|thats|that is|which is|total)\s+"
+SETTLED = re.compile(rf"\b(?:say|let'?s say|call it|go with|make it|put|so|that'?s|thats|that is|which is|total|"
+                     rf"maybe|probably|around|roughly|approx\w*)\s+"
                      rf"(?:me down for\s+|about\s+|like\s+)?~?"
-                     rf"(\d{{1,2}}|{WORD_NUMBER})\b"
+                     rf"(\d{{1,2}}|{WORD_NUMBER})\b(?!\.\d)"
                      r"(?!\s*(?:days?|nights?|evenings?|mornings?|afternoons?|times?|sessions?|x)\b)"
                      r"(?!\s*(?:hours?|hrs?|ours?)\s+(?:a|per|each|every)\s+(?:day|night|session|time)\b)")
+# A number said on its own, as a sentence ("Ten. Maybe three sessions of three", "... each. 10."), or as a cap
+# ("A couple hours, three max."): the total, the last one said
+TOTAL_ALONE = re.compile(rf"(?:^|[.!?;]\s*)(?:about |around |approx\w* |maybe |like |say |so )?"
+                         rf"(\d{{1,2}}|{WORD_NUMBER})"
+                         rf"(?:\s*(?:hours?|hrs?))?(?:\s+(?:max|tops|at most|at the most|total))?\s*(?:[.!?;](?!\d)|$)"
+                         rf"|\b(\d{{1,2}}|{WORD_NUMBER})\s+(?:max|tops|at most|at the most)\b")
+BARE_HOURS = re.compile(r"\b(\d{1,2})\b(?![.:]\d|\s*(?:am|pm|a\.m|p\.m|years?|yrs?|yo|days?|nights?|kids?|o'?clock)\b)")
+# "an hour and a half", "2 and a half", "three-plus", "3 and a bit": the number they say
+FRACTIONS = ((re.compile(r"\ban hour and a half\b"), "1.5 hours"), (re.compile(r"\bhalf an hour\b"), "0.5 hours"),
+             (re.compile(r"\band a bit\b|(?<=\w)-?plus\b"), ""))
+AND_A_HALF = re.compile(rf"\b(\d{{1,2}}|{WORD_NUMBER}) and a half\b")
 PER_WEEK = re.compile(r"~?(\d{1,2})\s*(?:/|per)\s*(?:wk|week)\b")  # "~6/wk"
 # a weekly total said outright wins over the sessions that make it up ("Six hours a week, two evenings of three")
 WEEKLY_TOTAL = re.compile(rf"\b{RANGE}\s*(?:hours?|hrs?)\s*(?:(?:a|per|each|every|/)\s*(?:week|wk)|weekly)\b"
@@ -321,14 +343,23 @@ def clock_hours(span: re.Match) -> float | None:
     return hours if 0 < hours <= 12 else None
 
 
+def spelled_fractions(text: str) -> str:
+    """Halves as digits and "and a bit" dropped: "two and a half hours" -> "2.5 hours"."""
+    for pattern, digits in FRACTIONS:
+        text = pattern.sub(digits, text)
+    return AND_A_HALF.sub(lambda m: f"{number(m.group(1)):g}.5".replace(".0.5", ".5"), text)
+
+
 def hours_from(message: str) -> int | None:
     """Hours a week from an availability answer: none, a number settled on ("5-7, say 6"), a weekly total, sessions
     times hours, a range's top, or open availability."""
-    text = clean(message)
+    text = spelled_fractions(clean(message))
     if NO_HOURS.search(text):
         return 0
     if settled := list(SETTLED.finditer(text)):  # the last one said: "That's 25. Call it 20 to be safe."
         return int(number(settled[-1].group(1)))
+    if alone := list(TOTAL_ALONE.finditer(text)):
+        return int(min(number(alone[-1].group(1) or alone[-1].group(2)), 80))
     if total := WEEKLY_TOTAL.search(text):
         return int(min(upper(total), 80))
     if monthly := MONTHLY.search(text):
@@ -352,5 +383,6 @@ def hours_from(message: str) -> int | None:
     if count is not None:
         return int(count * 3)  # a session of a structured program is about three hours (002)
     if OPEN.search(text) and not MINIMAL.search(text):  # "whatever the minimum is" is no open availability
-        return OPEN_HOURS
+        named = BARE_HOURS.search(text)  # "full time almost, 35": the number said
+        return int(min(number(named.group(1)), 80)) if named else OPEN_HOURS
     return int(per_week.group(1)) if (per_week := PER_WEEK.search(text)) else None

@@ -82,13 +82,19 @@ NO_ANSWERS = (
     "not at all", "i'm not", "im not", "i am not", "it isn't", "it's not", "its not", "i can't", "i cant",
     "i cannot", "i won't", "i wont", "negative", "nothing", "i haven't", "i havent", "no i don't", "no i dont",
     "nothing like that", "not that i know of", "no thanks", "hell no", "not at the moment", "i couldn't",
+    "definitely not", "certainly not", "absolutely not", "of course not", "probably not", "totally not", "surely not",
 )
 YES_ANSWERS = (
     "yes", "yeah", "yep", "yup", "ya", "yea", "yeh", "ye", "y", "sure", "correct", "right", "definitely",
     "absolutely", "of course", "certainly", "i do", "i am", "i'm", "im", "it is", "i have", "i will", "i can",
     "i could", "i would", "affirmative", "ok", "okay", "for sure", "totally", "true", "that's right",
-    "thats right", "yes please", "i think so", "yessir", "yas", "ofc", "100%", "i guess so", "probably",
+    "thats right", "yes please", "i think so", "yessir", "yas", "ofc", "100%", "i guess so", "probably", "aye",
 )
+PILL_DRUGS = frozenset({"opioids", "benzodiazepines", "stimulants"})
+GENERIC_PILLS = re.compile(r"(?:the |my |some )?(?:pills?|tablets?|meds|medications?|medicines?)")
+SUPPOSABLE = frozenset({"can_live_at_facility", "recent_treatment"})  # facts an "if" before them only supposes
+YES_NO = frozenset({"mental_health", "court_ordered", "can_live_at_facility"})  # the questions a yes or no answers
+BARE_ANSWERS = frozenset(NO_ANSWERS + YES_ANSWERS + HEDGE_ANSWERS + ("hard to say", "not certain", "unsure"))
 YES_VALUES = {"mental_health": "yes", "court_ordered": "yes", "needs_supervision": "yes",
               "can_live_at_facility": "yes", "attend_commitment": "yes", "support": "some"}
 NO_VALUES = {"mental_health": "no", "court_ordered": "no", "needs_supervision": "no", "can_live_at_facility": "no",
@@ -98,7 +104,7 @@ GENERIC_CRITERIA = frozenset({"severity"})  # their words ("mild", "severe") als
 HEDGE_VALUES = {"attend_commitment": "unsure"}
 # Bare words that answer the asked criterion, besides its values and button titles.
 ANSWER_WORDS: dict[str, dict[str, str]] = {
-    "substances": {"drinking": "alcohol", "pills": "other", "mental health": "none", "mainly mental health": "none"},
+    "substances": {"drinking": "alcohol", "mental health": "none", "mainly mental health": "none"},
     "severity": {"bad": "severe", "bad enough": "moderate", "really bad": "severe", "very": "severe",
                  "medium": "moderate", "in between": "moderate", "so so": "moderate", "not bad": "mild",
                  "a little": "mild", "low": "mild", "high": "severe", "middle": "moderate"},
@@ -181,6 +187,9 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
         found = [item for span in doc.spans["facts"] if (item := read_span(doc, span)) is not None]
         found = [item for item in found if not inside_another(item, found)]
         facts = resolve([item for item in only_named(found, message) if not compared_away(message, item.fact.start)])
+        facts = without_generic_pills(facts)
+        if asked in BY_ID:  # "no way" to the facility question is no answer about attending every session
+            facts = [f for f in facts if not answers_only_its_own_question(f, asked)]
         if asked in BY_ID and not ASKS_MEANING.match(message):  # "define home" asks, it does not answer
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
             facts = also_refined(facts, message, BY_ID[asked].also_asks)
@@ -231,7 +240,7 @@ STAY_AS_NOUN = frozenset({"a", "my", "the", "his", "her", "our", "day", "week", 
 
 def read_span(doc, span) -> _Found | None:
     """The fact a matched span states, after negation, hedges and questions; None when it states none."""
-    if in_question(doc, span) or is_hedged(doc, span) or a_stay_told(doc, span):
+    if in_question(doc, span) or is_hedged(doc, span) or a_stay_told(doc, span) or supposed(doc, span):
         return None
     criterion, value = span.label_, span.id_
     negation = (doc._.negations or {}).get(span_key(span))
@@ -285,6 +294,11 @@ def in_question(doc, span) -> bool:
     return bool(cues_before(doc, span, "inquiry"))
 
 
+def supposed(doc, span) -> bool:
+    """True for a stay or a treatment only supposed: "If I go inpatient I'm grounded" says nothing of either."""
+    return span.label_ in SUPPOSABLE and bool(cues_before(doc, span, "condition"))
+
+
 def is_hedged(doc, span) -> bool:
     """True when "not sure if", "I don't know whether" ... comes before the span in its clause."""
     return bool(cues_before(doc, span, "hedge"))
@@ -300,12 +314,13 @@ def inside_another(item: _Found, found: list[_Found]) -> bool:
                and other.fact.end - other.fact.start > fact.end - fact.start for other in found)
 
 
-COMPARED_AWAY = re.compile(r"\b(?:than|instead of|rather than|not(?: an?)?)\s*$")
+COMPARED_AWAY = re.compile(r"\b(?:than|instead of|rather than|not(?: an?)?|heading (?:for|towards?|to|into)|"
+                           r"on (?:the|its|my) way to|verging on|bordering on|edging (?:towards?|into))\s*$")
 
 
 def compared_away(message: str, start: int) -> bool:
-    """True for the value a comparison or a negation sets aside: the "mild" of "more moderate than mild", the
-    "daily" of "not a daily drinker"."""
+    """True for the value a comparison, a negation or a course sets aside: the "mild" of "more moderate than mild",
+    the "daily" of "not a daily drinker", the "severe" of "heading for severe"."""
     return bool(COMPARED_AWAY.search(message[:start].lower()))
 
 
@@ -345,6 +360,13 @@ def only_named(found: list[_Found], message: str) -> list[_Found]:
                for item in found for start, end in only):
         return found
     return [item for item in found if not (item.fact.criterion == "substances" and item.fact.value == "other")]
+
+
+def without_generic_pills(facts: list[Fact]) -> list[Fact]:
+    """"Pills" are another drug only when no drug taken as pills is named: "pills at first, percs" are opioids."""
+    named = {f.value for f in facts if f.criterion == "substances"} & PILL_DRUGS
+    return [f for f in facts if not (named and f.criterion == "substances" and f.value == "other"
+                                     and GENERIC_PILLS.fullmatch(f.text.lower()))]
 
 
 def distinct_values(items: list[_Found]) -> list[Fact]:
@@ -464,8 +486,12 @@ def told_after_asking(message: str) -> str:
 
 
 # A question about what the question means ("Define home, ha.") answers nothing: the question is asked again.
-ASKS_MEANING = re.compile(r"\W*(define\b|meaning\?|what do you mean|what does (that|this|it) mean|what counts as|"
+ASKS_MEANING = re.compile(r"\W*((idk|i don'?t know|i dunno|dunno|not sure|hmm+|um+|so|ok|okay|well|sorry)\W+)?"
+                          r"(define\b|meaning\?|what do you mean|what does (that|this|it) mean|what counts as|"
                           r"how do you mean|depends what you mean)", re.IGNORECASE)
+# An answer put off ("That's rather a long story.", "where do I even start") says nothing of which answer: no guess.
+PUTS_OFF = re.compile(r"\b(long story|a long one|where (do|would|should|to) (i )?(even )?(start|begin)|"
+                      r"hard to (say|explain|put)|how long have you got|that'?s a big question)\b", re.IGNORECASE)
 # A question about the answer itself ("Does weekly therapy count? ...") comes with the answer.
 ABOUT_THE_ANSWER = re.compile(r"\b(count|counts|considered|qualify|qualifies)\b", re.IGNORECASE)
 
@@ -496,7 +522,8 @@ def negated_word(padded: str, key: str) -> bool:
     while before and before[-1] in DEGREE_WORDS:  # "nothing too bad", "not that bad"
         before.pop()
     return bool(before) and before[-1] in ("no", "not", "never", "without", "don't", "dont", "nor", "nothing",
-                                           "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent")
+                                           "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent", "ain't", "aint",
+                                           "nuh", "nae")  # Jamaican "it nuh serious", Scots "nae bad"
 
 
 PRONOUNS = frozenset({"i", "i'm", "im", "it", "it's", "its"})
@@ -597,15 +624,16 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     words = answer_words(message)
     if is_question(words or [""], message):
         return facts
-    if message.rstrip().endswith("?") and not any(f.criterion == asked for f in facts):
-        return facts  # a question back in plain words ("Group have ASL interpreter every time?"), nothing of the answer
+    if (message.rstrip().endswith("?") or PUTS_OFF.search(message)) and not any(f.criterion == asked for f in facts):
+        return facts  # a question back in plain words ("Group have ASL interpreter every time?"), or an answer put off
     if any(answers_another(f, asked) for f in facts) and not any(f.criterion == asked for f in facts):
         return facts
     found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
     if found and len(words) <= SHORT_ANSWER_WORDS:
         return facts  # "yep", "no way": the short-answer words are exact, a bag of words is not
-    if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found):
-        needed = SURE
+    plain = found and asked in YES_NO and plain_yes_no(message)
+    if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found) or plain:
+        needed = SURE  # a plain "No." opening the reply answers a yes-or-no question, whatever the reasons after it
     else:
         needed = OVERRULE if found else (BEST_GUESS if guess else MIN_CONFIDENCE)
     if after_question:
@@ -615,6 +643,12 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
         return facts
     learned = [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, value, message)]
     return refined_answer(learned, message, asked) if asked == "severity" else learned  # "still had the job tho"
+
+
+def answers_only_its_own_question(fact: Fact, asked: str) -> bool:
+    """True for a fact read from a bare yes, no or hedge ("no way", "unsure", "hard to say"), which answers whatever
+    was asked, when another criterion was asked."""
+    return fact.criterion != asked and fact.text.lower() in BARE_ANSWERS
 
 
 def answers_another(fact: Fact, asked: str) -> bool:

@@ -36,7 +36,7 @@ LIST_SEPARATORS = frozenset({",", "or", "and", "nor", "/", "&", "even"})
 NEGATION_WINDOW = 8  # tokens a negation word reaches forward
 
 # The shared lists of bot/text.py, plus what facts need (see there).
-NEGATION_WORDS = text_rules.NEGATION_WORDS | {"nowhere"}
+NEGATION_WORDS = text_rules.NEGATION_WORDS | {"nowhere", "nuh", "nae"}  # Jamaican "it nuh serious", Scots "nae bother"
 CLAUSE_PUNCT = text_rules.CLAUSE_PUNCT | {"\n"}
 CLAUSE_WORDS = text_rules.CLAUSE_WORDS | {"so", "since", "plus", "also"}
 SUBJECT_WORDS = text_rules.SUBJECT_WORDS | {"me"}

@@ -1102,6 +1102,7 @@ def test_the_second_part_of_a_two_part_question_is_read_in_its_own_sentence(text
     ("no way", "court_ordered", ("court_ordered", ["no"])),
     ("aye", "mental_health", ("mental_health", ["yes"])),
     ("If I went into residential I'd lose the flat.", "can_live_at_facility", ("can_live_at_facility", [])),
+    ("Rather not do a live-in place again. No.", "can_live_at_facility", ("can_live_at_facility", ["no"])),
     ("cans of cider and a bit of charlie at weekends", "substances", ("substances", ["alcohol", "stimulants"])),
     ("mostly pills, oxy, sometimes heroin", "substances", ("substances", ["opioids"])),
     ("my sleeping tablets and a few glasses of wine", "substances", ("substances", ["benzodiazepines", "alcohol"])),

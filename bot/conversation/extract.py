@@ -564,6 +564,10 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
         return named
     if starts_with(words, NOT_APPLICABLE) and criterion_id in NO_VALUES:
         return [NO_VALUES[criterion_id]]
+    closing = [answer_words(clause) for clause in CLAUSE_BREAK.split(message) if answer_words(clause)][-1]
+    if criterion_id in YES_NO and len(closing) < len(words) and " ".join(closing) in NO_ANSWERS + YES_ANSWERS:
+        # a plain "No." closing the reply outweighs a hedge before it: "I'd rather not go back in. No."
+        return [(NO_VALUES if " ".join(closing) in NO_ANSWERS else YES_VALUES)[criterion_id]]
     if starts_with(words, HEDGE_ANSWERS + NOT_APPLICABLE):
         return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
     said = starts_with(words, NO_ANSWERS) or starts_with(words, YES_ANSWERS)

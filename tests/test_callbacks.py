@@ -6,6 +6,7 @@ import pytest
 
 from bot.records import callbacks
 from bot.records.storage import open_db
+from tests.backends import records_at  # noqa: F401  (a fixture: SQLite, then PostgreSQL)
 
 GOOD = {"conversation_id": "conv-1", "first_name": "Ana María", "contact": "+1 (555) 201-3344", "best_time": "evening",
         "consent": True}
@@ -38,8 +39,8 @@ def test_wrong_fields_are_refused(field, value):
         callbacks.read_request({**GOOD, field: value})
 
 
-def test_a_request_is_stored_with_its_consent_version_and_erased_after_the_retention(tmp_path):
-    db = open_db(tmp_path / "intake.db")
+def test_a_request_is_stored_with_its_consent_version_and_erased_after_the_retention(records_at):  # noqa: F811
+    db = open_db(records_at)
     callback_id = callbacks.save_request(db, callbacks.read_request(GOOD))
     row = callbacks.get_request(db, callback_id)
     assert row["contact"] == "+15552013344" and row["consent_version"] == callbacks.CONSENT_VERSION

@@ -1,4 +1,5 @@
-"""The console's own tables: dispositions, the audit trail, intake filters and the redacted CSV export."""
+"""The console's own tables: dispositions, the audit trail, intake filters and the redacted CSV export; each test runs
+on SQLite and on PostgreSQL (tests/backends.py)."""
 
 import csv
 import io
@@ -10,6 +11,7 @@ from bot.clinical.placement import recommend_level
 from bot.records import console_store
 from bot.records.storage import open_db, record_event, save_intake
 from bot.records.work_queue import reference
+from tests.backends import records_at  # noqa: F401  (a fixture: SQLite, then PostgreSQL)
 
 MILD = {"substances": ["alcohol"], "severity": "mild", "withdrawal": "none", "home": "stable", "support": "strong",
         "relapse": "none", "recent_treatment": "none", "mental_health": "no"}
@@ -18,15 +20,16 @@ NOTE = "Called back: my name is Sarah Miller, phone (555) 123-4567, email sarah.
 
 
 @pytest.fixture
-def db(tmp_path):
-    db = open_db(tmp_path / "intake.db")
+def db(records_at):  # noqa: F811
+    db = open_db(records_at)
     console_store.prepare(db)  # as the web app does when it starts
     for conversation, answers in (("conv-op", MILD), ("conv-iop", MODERATE), ("conv-iop2", {**MODERATE, "home": None})):
         intake = make_intake({k: v for k, v in answers.items() if v is not None})
         save_intake(db, f"{conversation}:0", conversation, intake, recommend_level(intake), consent_version="test-1")
     record_event(db, "crisis", "conv-iop", "suicide")
     record_event(db, "handoff", "conv-op", "requested")
-    return db
+    yield db
+    db.close()
 
 
 def ids(rows):
@@ -101,16 +104,16 @@ def test_audit_targets_are_keyed_references_never_conversation_or_intake_ids(db)
 
 
 def test_audit_rows_from_before_the_key_lose_their_ids_when_the_web_app_starts(db):
-    db["audit"].insert({"at": console_store.now(), "counselor": "Dana", "action": "view intake",
+    db.insert("audit", {"at": console_store.now(), "counselor": "Dana", "action": "view intake",
                         "target": "conv-op:0", "detail": ""})
-    db["audit"].insert({"at": console_store.now(), "counselor": "Dana", "action": "view queue", "target": "queue",
+    db.insert("audit", {"at": console_store.now(), "counselor": "Dana", "action": "view queue", "target": "queue",
                         "detail": ""})
     console_store.prepare(db)
     assert [row["target"] for row in console_store.list_audit(db)] == ["queue", reference("conv-op")]
 
 
-def test_an_empty_database(tmp_path):
-    db = open_db(tmp_path / "empty.db")
+def test_an_empty_database(records_at):  # noqa: F811
+    db = open_db(records_at)
     console_store.prepare(db)
     assert console_store.list_intakes(db, crisis=True) == []
     assert console_store.intake_detail(db, "x") is None

@@ -1,4 +1,6 @@
-"""Retention (issue 15 finding 10): `python -m bot purge --older-than DAYS` deletes, in SQL, what is older."""
+"""Retention (issue 15 finding 10): `python -m bot purge --older-than DAYS` deletes, in SQL, what is older. The
+records (intakes, queue, audit, replay runs) are in SQLite files, then in PostgreSQL (tests/backends.py); the
+conversations are in Rasa's SQLite tracker database (PostgreSQL's: tests/cluster/test_cluster_tracker_store.py)."""
 
 import asyncio
 import sqlite3
@@ -12,18 +14,20 @@ from bot.__main__ import main
 from bot.app import retention
 from bot.clinical.intake import make_intake
 from bot.clinical.placement import recommend_level
-from bot.records import callbacks, console_store, work_queue
+from bot.records import callbacks, console_store, database, work_queue
+from bot.records.database import Records
 from bot.records.storage import open_db, record_event, save_intake
 from bot.replay.runs import add_rows, finish_run, open_runs_db, start_run
+from tests.backends import records_at  # noqa: F401  (a fixture: SQLite, then PostgreSQL)
 from tests.test_tracker_store import DOMAIN
 
 LONG_AGO = "2000-01-01T00:00:00+00:00"
 ANSWERS = {"substances": ["alcohol"], "severity": "moderate", "home": "stable", "support": "strong"}
 
 
-def intake_db(path):
+def intake_db(where) -> Records:
     """Old and new records of every kind, their queue items (one old item still being worked on), audit rows."""
-    db = open_db(path)
+    db = open_db(where)
     console_store.prepare(db)
     intake = make_intake(ANSWERS)
     for conversation in ("conv-old", "conv-worked", "conv-new"):
@@ -69,8 +73,8 @@ def tracker_db(path):
     store.engine.dispose()
 
 
-def replay_db(path):
-    db = open_runs_db(path)
+def replay_db(where):
+    db = open_runs_db(where)
     for finished in (LONG_AGO, None):
         run_id = start_run(db, inputs="x", out_dir="y", workers=1)
         add_rows(db, run_id, [{"summary": {"call_id": "c1", "source": "s", "disposition": "", "level": "op",
@@ -80,47 +84,75 @@ def replay_db(path):
         finish_run(db, run_id, {"calls": 1, "errors": 1, "agreement": None}, 1.0, 1)
         if finished:
             db.execute("update runs set started_at = ?, finished_at = ? where id = ?", [finished, finished, run_id])
-    db.conn.close()
+    db.close()
 
 
 @pytest.fixture
-def databases(tmp_path, monkeypatch):
+def databases(tmp_path, monkeypatch, records_at):  # noqa: F811
+    """The tracker file, and the records in SQLite files or (records_url) in PostgreSQL, as `make purge` finds them."""
     monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
+    monkeypatch.delenv(database.URL_ENV, raising=False)
+    if database.is_url(records_at):
+        monkeypatch.setenv(database.URL_ENV, records_at)
     from bot.records import storage
     storage.default_db.cache_clear()
     dbs = retention.Databases(tmp_path / "tracker.db", tmp_path / "intake.db", tmp_path / "replay.db")
-    intake_db(dbs.intake).conn.close()
+    intake_db(dbs.records_url or dbs.intake).close()
     tracker_db(dbs.tracker)
-    replay_db(dbs.replay)
+    replay_db(dbs.records_url or dbs.replay)
     yield dbs
     storage.default_db.cache_clear()
 
 
-def rows(path, sql):
-    return sqlite3.connect(path).execute(sql).fetchall()
+def rows(where, sql):
+    """The rows of a query, as tuples, in the tracker file or the records (a SQLite file or PostgreSQL)."""
+    if isinstance(where, str):
+        with database.connect(where) as records:
+            return [tuple(row) for row in records.execute(sql).fetchall()]
+    return sqlite3.connect(where).execute(sql).fetchall()
+
+
+def intake_at(databases):
+    """Where the records of intakes are: the SQLite file, or PostgreSQL."""
+    return databases.records_url or databases.intake
+
+
+def replay_at(databases):
+    return databases.records_url or databases.replay
+
+
+def counts_of(result, databases) -> tuple[dict, dict]:
+    """The purge's counts for the intake records and for the replay runs (one entry for both in PostgreSQL)."""
+    if not databases.records_url:
+        return result[databases.intake], result[databases.replay]
+    both = next(counts for where, counts in result.items() if str(where).endswith(", records"))
+    replay = {table: both[table] for table in ("calls", "errors", "runs")}
+    return {table: count for table, count in both.items() if table not in replay}, replay
 
 
 def test_purge_deletes_what_is_older_than_the_retention_and_keeps_the_rest(databases):
     result = retention.purge(180, databases)
     assert result[databases.tracker] == {"conversations": 1, "events": 2}
     assert rows(databases.tracker, "select distinct sender_id from events order by 1") == [("new",), ("ongoing",)]
-    assert result[databases.intake] == {"callbacks": 1, "events": 1, "intakes": 1, "dispositions": 1,
-                                        "queue_items": 3, "queue_history": 1, "audit": 1,
-                                        "callbacks (contact details erased)": 0}
-    assert rows(databases.intake, "select intake_id from intakes order by 1") == [("conv-new:0",), ("conv-worked:0",)]
-    assert rows(databases.intake, "select kind from events") == [("handoff",)]
-    assert rows(databases.intake, "select count(*) from callbacks") == [(0,)]
-    assert rows(databases.intake, "select kind from queue_items order by 1") == [("handoff",), ("intake",),
-                                                                                 ("intake",)]
-    assert rows(databases.intake, "select action from audit") == [("view queue",)]
-    assert result[databases.replay] == {"calls": 1, "errors": 1, "runs": 1}
-    assert rows(databases.replay, "select count(*) from runs") == [(1,)]
-    assert retention.purge(180, databases)[databases.intake]["intakes"] == 0  # nothing more to delete
+    intake, replay = counts_of(result, databases)
+    assert intake == {"callbacks": 1, "events": 1, "intakes": 1, "dispositions": 1, "queue_items": 3,
+                      "queue_history": 1, "audit": 1, "callbacks (contact details erased)": 0}
+    kept = intake_at(databases)
+    assert rows(kept, "select intake_id from intakes order by 1") == [("conv-new:0",), ("conv-worked:0",)]
+    assert rows(kept, "select kind from events") == [("handoff",)]
+    assert rows(kept, "select count(*) from callbacks") == [(0,)]
+    assert rows(kept, "select kind from queue_items order by 1") == [("handoff",), ("intake",), ("intake",)]
+    assert rows(kept, "select action from audit") == [("view queue",)]
+    assert replay == {"calls": 1, "errors": 1, "runs": 1}
+    assert rows(replay_at(databases), "select count(*) from runs") == [(1,)]
+    assert counts_of(retention.purge(180, databases), databases)[0]["intakes"] == 0  # nothing more to delete
+    if databases.records_url:
+        assert not databases.intake.exists()  # the records went to PostgreSQL, never to a file
 
 
 def test_the_queue_does_not_bring_purged_records_back_and_a_new_record_gets_its_own_item(databases):
     retention.purge(180, databases)
-    db = open_db(databases.intake)
+    db = open_db(intake_at(databases))
     assert work_queue.sync(db) == 0
     db.execute("delete from events")  # every event gone: SQLite may give the next one an id used before
     retention.purge(180, databases)
@@ -131,21 +163,13 @@ def test_the_queue_does_not_bring_purged_records_back_and_a_new_record_gets_its_
 
 def test_every_statement_deletes_by_a_where_in_sql_and_no_row_is_read_into_python(databases, monkeypatch):
     statements = []
-    opened = retention.open_existing
-
-    def traced(path):
-        conn = opened(path)
-        if conn is not None:
-            conn.set_trace_callback(statements.append)
-        return conn
-
-    monkeypatch.setattr(retention, "open_existing", traced)
+    monkeypatch.setattr(Records, "tracer", staticmethod(statements.append))  # every statement the purge sends
     retention.purge(180, databases)
+    assert any(statement.startswith("delete from intakes") for statement in statements)
     for statement in statements:
         words = statement.lower().split()
-        assert words[0] in ("delete", "update", "begin", "commit", "pragma") or \
-            statement.startswith("select name from sqlite_master") or statement.startswith("select count(*) from"), \
-            statement
+        assert words[0] in ("delete", "update", "begin", "commit", "pragma", "vacuum") or statement.startswith(
+            ("select count(*) from", "select tablename from pg_tables", "select pg_advisory_xact_lock")), statement
         if words[0] == "delete":
             assert " where " in statement.lower()
 

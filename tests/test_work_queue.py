@@ -1,4 +1,5 @@
-"""The counselors' work queue: one list of call-backs, handoffs, crisis events and intakes, with statuses."""
+"""The counselors' work queue: one list of call-backs, handoffs, crisis events and intakes, with statuses; each test
+runs on SQLite and on PostgreSQL (tests/backends.py)."""
 
 import hashlib
 from datetime import datetime, timedelta, timezone
@@ -9,11 +10,12 @@ from bot.clinical.intake import make_intake
 from bot.clinical.placement import recommend_level
 from bot.records import callbacks, console_store, work_queue
 from bot.records.storage import delete_conversation, open_db, record_event, save_intake
+from tests.backends import records_at  # noqa: F401  (a fixture: SQLite, then PostgreSQL)
 
 
 @pytest.fixture
-def db(tmp_path):
-    db = open_db(tmp_path / "intake.db")
+def db(records_at):  # noqa: F811
+    db = open_db(records_at)
     console_store.prepare(db)  # as the web app does when it starts
     intake = make_intake({"substances": ["alcohol"], "severity": "moderate", "home": "stable", "support": "strong"})
     save_intake(db, "conv-1:0", "conv-1", intake, recommend_level(intake), consent_version="t")
@@ -21,7 +23,8 @@ def db(tmp_path):
     record_event(db, "handoff", "conv-1", "requested")
     callbacks.save_request(db, callbacks.read_request({"conversation_id": "conv-1", "contact": "5552013344",
                                                        "best_time": "morning", "consent": True}))
-    return db
+    yield db
+    db.close()
 
 
 def test_every_record_becomes_one_new_item_once(db):
@@ -79,11 +82,8 @@ def test_expired_call_backs_are_found_in_sql_not_in_python(db):
     work_queue.update_item(db, item["id"], "Dana", status="closed")
     db.execute("update queue_items set updated_at = '2000-01-01T00:00:00+00:00' where id = ?", [item["id"]])
     statements = []
-    db.conn.set_trace_callback(statements.append)
-    try:
-        assert work_queue.erase_expired_callbacks(db) == 1
-    finally:
-        db.conn.set_trace_callback(None)
+    db.tracer = statements.append
+    assert work_queue.erase_expired_callbacks(db) == 1
     assert [s.split()[0].lower() for s in statements] == ["update"]
 
 
@@ -95,7 +95,7 @@ def test_deleting_a_conversation_keeps_its_safety_items_anonymous_and_removes_th
     kinds = {item["kind"]: item for item in work_queue.list_items(db, status=None)["items"]}
     assert set(kinds) == {"crisis", "handoff"}
     assert kinds["handoff"]["reference"] == "" and kinds["handoff"]["level"] is None
-    assert db["callbacks"].count == 0 and db["queue_history"].count == 0
+    assert db.count("callbacks") == 0 and db.count("queue_history") == 0
     assert work_queue.sync(db) == 0
 
 
@@ -126,12 +126,10 @@ def test_a_database_from_before_the_key_gets_keyed_references_when_the_web_app_s
 def test_a_console_request_syncs_at_most_once_and_never_checks_the_schema(db):
     """Review finding: sync() and ensure_schema() ran again on every console request."""
     statements = []
-    db.conn.set_trace_callback(statements.append)
-    try:
-        work_queue.list_items(db, kind="crisis")
-        work_queue.get_item(db, 1)
-    finally:
-        db.conn.set_trace_callback(None)
+    db.tracer = statements.append
+    work_queue.list_items(db, kind="crisis")
+    work_queue.get_item(db, 1)
     text = "\n".join(statements).lower()
-    assert text.count("insert or ignore into queue_items") == len(work_queue.SOURCES)  # one sync
-    assert "type = 'table'" not in text and "create table" not in text  # no table_names(), no schema checks
+    assert text.count("from queue_items q where q.kind = source.kind") == 1  # one sync: one query ...
+    assert text.count('insert into "queue_items"') == 1  # ... and one insert of the 4 new items
+    assert not any(word in text for word in ("sqlite_master", "pg_tables", "information_schema", "create table"))

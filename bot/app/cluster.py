@@ -3,7 +3,8 @@
 `make run PROFILE=cluster` (docs/cluster.md). nginx listens where the single profile's Rasa server and action
 server do (Ports), so the chat page, widget and console work unchanged; everything behind it gets a free port on
 localhost. The replicas read endpoints.cluster.yml: consented conversations in PostgreSQL, the others and Rasa's
-lock in Redis (components/cluster_stores.py).
+lock in Redis (components/cluster_stores.py). The records (intakes, events, the queue, audit: bot.records) go to the
+same PostgreSQL database, schema `records`, through $INTAKE_RECORDS_URL.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.app.launcher import (
 )
 from bot.app.load_balancer import LoadBalancer
 from bot.app.services import Postgres, Redis, ensure_packages, free_port, postgres, redis_server
+from bot.records.database import URL_ENV
 
 ENDPOINTS = "endpoints.cluster.yml"
 REPLICAS_ENV, ACTION_SERVERS_ENV = "INTAKE_RASA_REPLICAS", "INTAKE_ACTION_SERVERS"
@@ -65,11 +67,12 @@ def plan(var_dir: Path, ports: Ports, replicas: int | None = None, action_server
 
 
 def cluster_env(cluster: Cluster) -> dict:
-    """What endpoints.cluster.yml reads (where PostgreSQL and Redis are, their passwords), and that the replicas
-    take the client's address from nginx's X-Forwarded-For (the per-address limit on new conversations)."""
+    """What endpoints.cluster.yml reads (where PostgreSQL and Redis are, their passwords), where the records are
+    (bot.records.database; the URL holds the password: in the environment, never on a command line), and that the
+    replicas take the client's address from nginx's X-Forwarded-For (the per-address limit on new conversations)."""
     return {"INTAKE_POSTGRES_PORT": str(cluster.postgres.port), "INTAKE_POSTGRES_PASSWORD": cluster.postgres.password,
             "INTAKE_REDIS_PORT": str(cluster.redis.port), "INTAKE_REDIS_PASSWORD": cluster.redis.password,
-            "SANIC_PROXIES_COUNT": "1"}
+            URL_ENV: cluster.postgres.url(), "SANIC_PROXIES_COUNT": "1"}
 
 
 def service_only_env() -> dict:
@@ -127,6 +130,7 @@ def behind_nginx(cluster: Cluster) -> str:
 
     return (f"  Behind nginx:      {len(cluster.rasa_ports)} Rasa replicas (ports {listed(cluster.rasa_ports)}), "
             f"{len(cluster.action_ports)} action servers (ports {listed(cluster.action_ports)})\n"
-            f"  PostgreSQL:        127.0.0.1:{cluster.postgres.port} (var/postgres; conversations with consent)\n"
+            f"  PostgreSQL:        127.0.0.1:{cluster.postgres.port} (var/postgres; conversations with consent, "
+            "intakes, events, the queue, audit)\n"
             f"  Redis:             127.0.0.1:{cluster.redis.port} (memory only; conversations without consent)\n"
             "  Logs:              var/log/<server>.log\n")

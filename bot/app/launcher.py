@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 
 from bot import ROOT
 from bot.app.model import ensure_model
+from bot.records.database import URL_ENV
 from bot.records.tokens import SECRETS_FILE, ensure_secrets
 
 
@@ -292,8 +293,9 @@ def run(ports: Ports = Ports(), profile: str = "single") -> None:
         for name, url in health:
             wait_until_up(url, services.process(name))
         purge_note = start_purging(stopping)
+        records = services.env.get(URL_ENV) or ROOT / "var" / "intake.db"  # where the servers keep them
         web = serve(WebConfig(f"http://localhost:{ports.rasa}", tokens["rasa_token"], counselor_token(),
-                              ROOT / "var" / "intake.db", allowed_origins(ports)), ports.web)
+                              records, allowed_origins(ports)), ports.web)
         login = counselor_login_note(first_start, tokens)
         print(
             "\nThe intake assistant is running.\n"

@@ -9,9 +9,10 @@ Every deletion is one SQL statement with a WHERE on the stored time; no row is r
   than DAYS. Call-back contact details are also blanked RETENTION_DAYS of bot.records.callbacks after closing, as the
   queue does;
 - replay database: runs (by when they finished, else started) with their calls and errors;
-- the cluster profile's PostgreSQL (docs/cluster.md), while it runs: conversations as in the tracker database.
-Deleted content is overwritten (SQLite's secure_delete) and the write-ahead log checkpointed. Only counts per
-table are printed, never content. A file that does not exist is left alone (never created).
+- the records in PostgreSQL ($INTAKE_RECORDS_URL, or the cluster profile's, docs/cluster.md), while it runs: as in
+  the intake and replay databases; and the cluster profile's conversations, as in the tracker database.
+Deleted content is overwritten (SQLite's secure_delete) and the write-ahead log checkpointed; PostgreSQL's tables are
+vacuumed. Only counts per table are printed, never content. A file that does not exist is left alone (never created).
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import logging
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import sqlite_utils
-
 from bot import ROOT
+from bot.records import database
+from bot.records.database import Records
+from bot.records.sqlite_records import SqliteRecords
 
 RETENTION_DAYS = 180  # docs/privacy.md: the default when --older-than is not given
 PURGE_EVERY_HOURS = 24.0  # `make run` purges at start and then this often (INTAKE_PURGE_HOURS; 0 turns it off)
@@ -36,12 +39,14 @@ BUSY_TIMEOUT_S = 5.0
 
 @dataclass(frozen=True)
 class Databases:
-    """The three SQLite files of an install, and the var/ directory of its cluster profile's PostgreSQL if any."""
+    """The three SQLite files of an install, the var/ directory of its cluster profile's PostgreSQL if any, and the
+    records' PostgreSQL URL ($INTAKE_RECORDS_URL; else the cluster profile's database, when there is one)."""
 
     tracker: Path
     intake: Path
     replay: Path
     cluster: Path | None = None
+    records_url: str | None = field(default_factory=lambda: os.environ.get(database.URL_ENV, "").strip() or None)
 
     @classmethod
     def default(cls) -> Databases:
@@ -59,46 +64,36 @@ def cutoff(days: int, today: datetime | None = None) -> datetime:
     return (today or datetime.now(timezone.utc)) - timedelta(days=days)
 
 
-def open_existing(path: Path) -> sqlite3.Connection | None:
-    """A connection to an existing database, ready to delete securely; None when the file does not exist."""
+def open_existing(path: Path) -> Records | None:
+    """An existing SQLite file, ready to delete securely (its journal mode left as it is); None when there is none."""
     if not path.is_file():
         return None
     conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten, not left in free pages
-    return conn
+    return SqliteRecords(conn)
 
 
-def tables(conn: sqlite3.Connection) -> set[str]:
-    return {row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")}
-
-
-def run(conn: sqlite3.Connection, steps: list[tuple[str, str, dict]]) -> dict[str, int]:
+def run(records: Records, steps: list[tuple[str, str, dict]]) -> dict[str, int]:
     """Run (table, statement, parameters) steps in one transaction; returns rows changed per table, summed."""
     counts: dict[str, int] = {}
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with records.transaction():
         for table, sql, params in steps:
-            counts[table] = counts.get(table, 0) + conn.execute(sql, params).rowcount
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the deleted rows' old pages leave the log too
+            counts[table] = counts.get(table, 0) + records.execute(sql, params).rowcount
+    records.forget_deleted(counts)  # the deleted rows' old pages leave the log (SQLite), the tables (PostgreSQL)
     return counts
 
 
 IDLE_CONVERSATIONS = "select sender_id from events group by sender_id having max(timestamp) < {before}"
 
 
-def purge_tracker(conn: sqlite3.Connection, before: datetime) -> dict[str, int]:
+def purge_tracker(records: Records, before: datetime) -> dict[str, int]:
     """Conversations (Rasa's `events` table) whose latest event is older than `before`."""
-    if "events" not in tables(conn):
+    if "events" not in records.table_names():
         return {}
     idle = IDLE_CONVERSATIONS.format(before=":before")
     params = {"before": before.timestamp()}
-    conversations = conn.execute(f"select count(*) from ({idle})", params).fetchone()[0]
-    counts = run(conn, [("events", f"delete from events where sender_id in ({idle})", params)])
+    conversations = records.execute(f"select count(*) from ({idle}) as idle", params).fetchone()[0]
+    counts = run(records, [("events", f"delete from events where sender_id in ({idle})", params)])
     return {"conversations": conversations, "events": counts["events"]}
 
 
@@ -111,10 +106,10 @@ SOURCES = {
 }
 
 
-def purge_intake(conn: sqlite3.Connection, before: datetime) -> dict[str, int]:
+def purge_intake(records: Records, before: datetime) -> dict[str, int]:
     """Intakes, events, call-backs and audit rows older than `before`, and the queue items, history and
     dispositions of the records deleted (see the module's docstring for what keeps a record)."""
-    present = tables(conn)
+    present = records.table_names()
     params = {"before": before.isoformat(timespec="seconds")}
     steps = []
     for table, (time, _, item_of) in SOURCES.items():
@@ -144,13 +139,13 @@ def purge_intake(conn: sqlite3.Connection, before: datetime) -> dict[str, int]:
     if {"callbacks", "queue_items"} <= present:  # first, so the log checkpoint after the deletions covers it
         from bot.records.work_queue import erase_expired_callbacks
 
-        erased["callbacks (contact details erased)"] = erase_expired_callbacks(sqlite_utils.Database(conn))
-    return {**run(conn, steps), **erased}
+        erased["callbacks (contact details erased)"] = erase_expired_callbacks(records)
+    return {**run(records, steps), **erased}
 
 
-def purge_replay(conn: sqlite3.Connection, before: datetime) -> dict[str, int]:
+def purge_replay(records: Records, before: datetime) -> dict[str, int]:
     """Replay runs that finished (or, never finished, started) before `before`, with their calls and errors."""
-    present = tables(conn)
+    present = records.table_names()
     if "runs" not in present:
         return {}
     params = {"before": before.isoformat(timespec="seconds")}
@@ -158,15 +153,15 @@ def purge_replay(conn: sqlite3.Connection, before: datetime) -> dict[str, int]:
     steps = [(table, f"delete from {table} where run_id in ({old_runs})", params)
              for table in ("calls", "errors") if table in present]
     steps.append(("runs", "delete from runs where coalesce(finished_at, started_at) < :before", params))
-    return run(conn, steps)
+    return run(records, steps)
 
 
 PURGES = (("tracker", purge_tracker), ("intake", purge_intake), ("replay", purge_replay))
 
 
 def purge_cluster_conversations(var_dir: Path, before: datetime) -> tuple[str, dict[str, int] | None]:
-    """The cluster profile's PostgreSQL conversations whose latest event is older than `before` (one transaction);
-    None when PostgreSQL is not running."""
+    """The cluster profile's PostgreSQL conversations (Rasa's `events` in the schema `public`) whose latest event is
+    older than `before` (one transaction); None when PostgreSQL is not running."""
     import psycopg2
 
     from bot.app.services import postgres, running_port
@@ -186,25 +181,55 @@ def purge_cluster_conversations(var_dir: Path, before: datetime) -> tuple[str, d
         return where, {"conversations": conversations, "events": cursor.rowcount}
 
 
+def cluster_records_url(var_dir: Path) -> str:
+    """The records' URL in the cluster profile's PostgreSQL (bot/app/cluster.py gives it to the servers)."""
+    from bot.app.services import postgres, running_port
+
+    return postgres(var_dir, running_port(var_dir, "postgres")).url()
+
+
+def purge_postgres_records(url: str, before: datetime) -> tuple[str, dict[str, int] | None]:
+    """The records in PostgreSQL (bot.records.postgres_records), as in the intake and replay files; None when the
+    server does not answer."""
+    import psycopg2
+
+    from bot.records.postgres_records import PostgresRecords
+
+    parts = urllib.parse.urlsplit(url)
+    where = f"PostgreSQL {parts.hostname}:{parts.port}{parts.path}, records"  # never the password
+    try:
+        records = PostgresRecords(url)
+    except psycopg2.OperationalError:
+        return where, None
+    try:
+        return where, {**purge_intake(records, before), **purge_replay(records, before)}
+    finally:
+        records.close()
+
+
 def purge(days: int = RETENTION_DAYS, databases: Databases | None = None,
           today: datetime | None = None) -> dict[Path | str, dict[str, int] | None]:
     """Delete what is older than `days` in each database; per file (or PostgreSQL), the rows deleted per table
     (None: no such file, or PostgreSQL not running)."""
     before = cutoff(days, today)
     databases = databases or Databases.default()
-    result: dict[Path, dict[str, int] | None] = {}
+    result: dict[Path | str, dict[str, int] | None] = {}
     for name, purge_one in PURGES:
         path = getattr(databases, name)
-        conn = open_existing(path)
-        if conn is None:
+        records = open_existing(path)
+        if records is None:
             result[path] = None
             continue
         try:
-            result[path] = purge_one(conn, before)
+            result[path] = purge_one(records, before)
         finally:
-            conn.close()
+            records.close()
     if databases.cluster:
         where, counts = purge_cluster_conversations(databases.cluster, before)
+        result[where] = counts
+    records_url = databases.records_url or (cluster_records_url(databases.cluster) if databases.cluster else None)
+    if records_url:
+        where, counts = purge_postgres_records(records_url, before)
         result[where] = counts
     return result
 

@@ -12,8 +12,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 
-import sqlite_utils
-
+from bot.records.database import Records
 from bot.records.redact import EMAIL
 from bot.records.storage import now
 
@@ -71,36 +70,24 @@ def read_request(body: dict) -> CallbackRequest:
     return CallbackRequest(conversation_id, first_name, contact, kind, best_time)
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the callbacks table when it is missing."""
-    if "callbacks" not in db.table_names():
-        db["callbacks"].create(
-            {"id": int, "conversation_id": str, "first_name": str, "contact": str, "contact_kind": str,
-             "best_time": str, "consent_version": str, "created_at": str, "erased_at": str},
-            pk="id",
-        )
-        db["callbacks"].create_index(["conversation_id"])
-
-
-def save_request(db: sqlite_utils.Database, request: CallbackRequest) -> int:
+def save_request(db: Records, request: CallbackRequest) -> int:
     """Store a checked request with the consent version it was given under; returns its id."""
-    ensure_schema(db)
     row = {**asdict(request), "consent_version": CONSENT_VERSION, "created_at": now(), "erased_at": None}
-    return db["callbacks"].insert(row).last_pk
+    return db.insert("callbacks", row)
 
 
-def get_request(db: sqlite_utils.Database, callback_id: int) -> dict | None:
+def get_request(db: Records, callback_id: int) -> dict | None:
     """One stored request, or None (the table exists: the web app creates it when it starts)."""
-    rows = list(db.query("select * from callbacks where id = ?", [callback_id]))
+    rows = db.rows("callbacks", "id = ?", [callback_id])
     return rows[0] if rows else None
 
 
-def erase_closed(db: sqlite_utils.Database, closed: str, today: datetime | None = None) -> int:
+def erase_closed(db: Records, closed: str, today: datetime | None = None) -> int:
     """Blank the contact details of requests closed more than RETENTION_DAYS ago, in one UPDATE: `closed` is a
     query of (id, closed_at) for the closed requests, closed_at ISO 8601 UTC as storage.now writes it, so the
     dates are compared in SQL. Returns how many were erased."""
     limit = ((today or datetime.now(timezone.utc)) - timedelta(days=RETENTION_DAYS)).isoformat(timespec="seconds")
     cursor = db.execute(
         "update callbacks set first_name = '', contact = '', erased_at = :now where erased_at is null and id in "
-        f"(select id from ({closed}) where closed_at < :limit)", {"now": now(), "limit": limit})
+        f"(select id from ({closed}) as closed where closed_at < :limit)", {"now": now(), "limit": limit})
     return cursor.rowcount

@@ -1,6 +1,6 @@
 """The counselor console's own tables, beside the intakes: dispositions and the audit trail.
 
-Both live in the intake database (bot.records.storage.open_db). This module only reads the intakes and
+Both live in the records database (bot.records.storage.open_db). This module only reads the intakes and
 events tables (the work queue is bot.records.work_queue). Every view, edit and export in the console is
 written with `audit()` (who, what, which record, when; no health data; a conversation or intake is named by
 its keyed reference, bot.records.pseudonyms, never by its id). The web app calls `prepare()` once, when it starts.
@@ -12,11 +12,10 @@ import csv
 import io
 import json
 
-import sqlite_utils
-
 from bot.clinical.criteria import CRITERIA
 from bot.clinical.levels import ALL_CODES
-from bot.records import pseudonyms, work_queue
+from bot.records import work_queue
+from bot.records.database import Records
 from bot.records.pseudonyms import audit_target, reference
 from bot.records.redact import redact
 from bot.records.storage import date_range, now
@@ -38,44 +37,29 @@ FREE_TEXT_COLUMNS = ("reasons", "note")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def prepare(db: sqlite_utils.Database) -> None:
+def prepare(db: Records) -> None:
     """Everything the console needs, once, when the web app starts: the tables (intakes, events, callbacks, the
     queue, dispositions, audit) and stored references and audit targets under the current key (a database from
     before keyed pseudonyms keeps working: its raw ids in audit targets become references here)."""
     work_queue.ensure_schema(db)
-    ensure_review_schema(db)
-    pseudonyms.register(db.conn)
-    db.execute("update audit set target = audit_target(target) where target != audit_target(target)")
+    for row in db.query("select distinct target from audit"):
+        if row["target"] and audit_target(row["target"]) != row["target"]:
+            db.execute("update audit set target = ? where target = ?", [audit_target(row["target"]), row["target"]])
 
 
-def ensure_review_schema(db: sqlite_utils.Database) -> None:
-    """Create the dispositions and audit tables when they are missing."""
-    if "dispositions" not in db.table_names():
-        db["dispositions"].create(
-            {"intake_id": str, "disposition": str, "note": str, "counselor": str, "updated_at": str,
-             "placed_level": str},
-            pk="intake_id",
-        )
-    if "audit" not in db.table_names():
-        db["audit"].create(
-            {"id": int, "at": str, "counselor": str, "action": str, "target": str, "detail": str}, pk="id",
-        )
-        db["audit"].create_index(["at"])
-
-
-def audit(db: sqlite_utils.Database, counselor: str, action: str, target: str = "", detail: str = "") -> None:
+def audit(db: Records, counselor: str, action: str, target: str = "", detail: str = "") -> None:
     """Write one audit row: who did what to which record, and when. Never pass health data in `detail`. A
     conversation or intake id given as `target` is kept as its reference (bot.records.pseudonyms.audit_target)."""
-    db["audit"].insert({"at": now(), "counselor": counselor, "action": action, "target": audit_target(target),
+    db.insert("audit", {"at": now(), "counselor": counselor, "action": action, "target": audit_target(target),
                         "detail": detail})
 
 
-def list_audit(db: sqlite_utils.Database, limit: int = 200) -> list[dict]:
+def list_audit(db: Records, limit: int = 200) -> list[dict]:
     """The newest audit rows first."""
-    return list(db["audit"].rows_where(order_by="id desc", limit=limit))
+    return db.rows("audit", order_by="id desc", limit=limit)
 
 
-def save_disposition(db: sqlite_utils.Database, intake_id: str, disposition: str, note: str, counselor: str,
+def save_disposition(db: Records, intake_id: str, disposition: str, note: str, counselor: str,
                      level: str | None = None) -> dict:
     """Store the counselor's disposition and note for an intake (one per intake, the latest wins); placing at a
     different level names the level."""
@@ -83,22 +67,22 @@ def save_disposition(db: sqlite_utils.Database, intake_id: str, disposition: str
         raise ValueError(f"unknown disposition {disposition!r}")
     if disposition == "different_level" and level not in LEVEL_FILTERS:
         raise ValueError("choose the level to place at")
-    if not any(db["intakes"].rows_where("intake_id = ?", [intake_id])):
+    if not db.count("intakes", "intake_id = ?", [intake_id]):
         raise KeyError(intake_id)
     row = {"intake_id": intake_id, "disposition": disposition, "note": note.strip()[:4000], "counselor": counselor,
            "updated_at": now(), "placed_level": level if disposition == "different_level" else None}
-    db["dispositions"].insert(row, replace=True, alter=True)
+    db.upsert("dispositions", row)
     return row
 
 
-def crisis_conversations(db: sqlite_utils.Database) -> set[str]:
+def crisis_conversations(db: Records) -> set[str]:
     """Conversation ids that had at least one crisis event."""
     sql = "select distinct conversation_id from events where kind = 'crisis'"
     return {row["conversation_id"] for row in db.query(sql)}
 
 
 def list_intakes(
-    db: sqlite_utils.Database,
+    db: Records,
     level: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
@@ -121,7 +105,7 @@ def list_intakes(
     return _select(db, " and ".join(clauses), params, limit)
 
 
-def _select(db: sqlite_utils.Database, where: str, params: dict, limit: int) -> list[dict]:
+def _select(db: Records, where: str, params: dict, limit: int) -> list[dict]:
     """Intakes joined with their dispositions, JSON decoded, with a crisis flag."""
     sql = (
         "select i.*, d.disposition, d.note, d.counselor, d.updated_at as disposition_at, d.placed_level "
@@ -141,13 +125,13 @@ def _select(db: sqlite_utils.Database, where: str, params: dict, limit: int) -> 
     return rows
 
 
-def intake_detail(db: sqlite_utils.Database, intake_id: str) -> dict | None:
+def intake_detail(db: Records, intake_id: str) -> dict | None:
     """One intake with its disposition and the crisis/handoff events of its conversation."""
     rows = _select(db, "i.intake_id = :intake_id", {"intake_id": intake_id}, 1)
     if not rows:
         return None
     row = rows[0]
-    row["events"] = list(db["events"].rows_where("conversation_id = ?", [row["conversation_id"]], order_by="id"))
+    row["events"] = db.rows("events", "conversation_id = ?", [row["conversation_id"]], order_by="id")
     return row
 
 

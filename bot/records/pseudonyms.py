@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import os
 import re
-import sqlite3
 from functools import lru_cache
 
 KEY_ENV = "INTAKE_REFERENCE_KEY"
@@ -55,9 +54,3 @@ def audit_target(target: str, key: bytes | None = None) -> str:
         return target
     return reference(conversation_of(target), key)
 
-
-def register(conn: sqlite3.Connection, key: bytes | None = None) -> None:
-    """SQL functions reference(id) and audit_target(target) on this connection, with the key."""
-    key = key or reference_key()
-    conn.create_function("reference", 1, lambda value: reference(value or "", key), deterministic=True)
-    conn.create_function("audit_target", 1, lambda value: audit_target(value or "", key), deterministic=True)

@@ -1,4 +1,5 @@
-"""The intake records, in SQLite through sqlite-utils (WAL, busy timeout, one row per intake).
+"""The intake records and the crisis and handoff events, in the records database (bot.records.database: SQLite
+by default, PostgreSQL in the cluster profile).
 
 A row is keyed by the intake id (conversation id + when that intake started), so a retried
 action rewrites its own row instead of adding one. Rows hold no name, phone or email.
@@ -7,75 +8,30 @@ action rewrites its own row instead of adding one. Rows hold no name, phone or e
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
-
-import sqlite_utils
 
 from bot.clinical.intake import Intake
 from bot.clinical.placement import Recommendation
-
-
-def default_db_path() -> Path:
-    """Where intakes are stored: $INTAKE_DB, else var/intake.db."""
-    return Path(os.environ.get("INTAKE_DB", "var/intake.db"))
+from bot.records import database
+from bot.records.database import Records
+from bot.records.schema import RECORDS
 
 
 @lru_cache(maxsize=1)
-def default_db() -> sqlite_utils.Database:
-    """The default intake database, opened on first use in this process."""
-    return open_db(default_db_path())
+def default_db() -> Records:
+    """The records database this process uses (bot.records.database.location), opened on first use."""
+    return open_db(database.location())
 
 
-BUSY_TIMEOUT_MS = 5000
-
-
-def connect(path: Path | str) -> sqlite_utils.Database:
-    """Open (and create if needed) a SQLite database of this project: WAL mode, a busy timeout, and full
-    sync, so a written row survives a crash. The intake and the replay databases both open this way."""
-    path = Path(path)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():  # private from the start, whichever process creates it (SQLite's -wal and -shm follow)
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA secure_delete = ON")  # a deleted row is overwritten, not left in free pages
-    return sqlite_utils.Database(conn)
-
-
-def open_db(path: Path | str) -> sqlite_utils.Database:
-    """Open (and create if needed) the intake database."""
-    db = connect(path)
-    ensure_schema(db)
-    return db
-
-
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the intakes table when it is missing."""
-    if "intakes" not in db.table_names():
-        db["intakes"].create(
-            {
-                "intake_id": str, "conversation_id": str, "level": str, "track": str, "review": int,
-                "criteria": str, "reasons": str, "sources": str, "missing": str,
-                "rule_version": str, "consent_version": str, "consented_at": str,
-                "started_at": str, "completed_at": str,
-            },
-            pk="intake_id",
-        )
-        db["intakes"].create_index(["conversation_id"])
-        db["intakes"].create_index(["level"])
-        db["intakes"].create_index(["completed_at"])
+def open_db(where: Path | str) -> Records:
+    """Open (and create if needed) the records database: a SQLite path or a PostgreSQL URL, with every table."""
+    return database.open_records(where, RECORDS)
 
 
 def save_intake(
-    db: sqlite_utils.Database,
+    db: Records,
     intake_id: str,
     conversation_id: str,
     intake: Intake,
@@ -104,30 +60,18 @@ def save_intake(
         "started_at": previous["started_at"] if previous else now(),
         "completed_at": now(),
     }
-    db["intakes"].insert(row, replace=True, alter=True)
+    db.upsert("intakes", row)
 
 
-def get_intake(db: sqlite_utils.Database, intake_id: str) -> dict | None:
+def get_intake(db: Records, intake_id: str) -> dict | None:
     """The stored row for an intake, with JSON columns decoded."""
-    rows = list(db["intakes"].rows_where("intake_id = ?", [intake_id]))
+    rows = db.rows("intakes", "intake_id = ?", [intake_id])
     if not rows:
         return None
     row = rows[0]
     for key in ("criteria", "reasons", "sources", "missing"):
         row[key] = json.loads(row[key])
     return row
-
-
-@contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[None]:
-    """All or nothing: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _jsonable(value: object) -> object:
@@ -154,35 +98,23 @@ def now() -> str:
 EVENT_KINDS = ("crisis", "handoff")
 
 
-def ensure_events_table(db: sqlite_utils.Database) -> None:
-    """Create the events table when it is missing (record_event would create it on the first event)."""
-    if "events" not in db.table_names():
-        db["events"].create({"id": int, "kind": str, "conversation_id": str, "category": str, "status": str,
-                             "created_at": str}, pk="id")
-
-
-def record_event(db: sqlite_utils.Database, kind: str, conversation_id: str, category: str) -> None:
+def record_event(db: Records, kind: str, conversation_id: str, category: str) -> None:
     """Record a crisis or a handoff request: who, what kind, when; never the message text."""
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
-    db["events"].insert(
-        {"kind": kind, "conversation_id": conversation_id, "category": category, "status": "open",
-         "created_at": now()},
-        pk="id", alter=True,
-    )
+    db.insert("events", {"kind": kind, "conversation_id": conversation_id, "category": category, "status": "open",
+                         "created_at": now()})
 
 
-def list_events(db: sqlite_utils.Database, kind: str | None = None, status: str | None = "open",
+def list_events(db: Records, kind: str | None = None, status: str | None = "open",
                 limit: int | None = None) -> list[dict]:
     """Recorded events, newest first, optionally of one kind and status."""
-    if "events" not in db.table_names():
-        return []
-    where = " and ".join(clause for clause, value in (("kind = :kind", kind), ("status = :status", status)) if value)
-    return list(db["events"].rows_where(where or None, {"kind": kind, "status": status}, order_by="id desc",
-                                        limit=limit))
+    filters = {name: value for name, value in (("kind", kind), ("status", status)) if value}
+    where = " and ".join(f"{name} = :{name}" for name in filters)
+    return db.rows("events", where, filters, order_by="id desc", limit=limit)
 
 
-def delete_conversation(db: sqlite_utils.Database, conversation_id: str) -> dict[str, int]:
+def delete_conversation(db: Records, conversation_id: str) -> dict[str, int]:
     """Erase every row kept about a conversation; returns the count per table.
 
     Safety events (crisis, handoff), and their items in the counselors' queue, are kept for the record
@@ -190,22 +122,23 @@ def delete_conversation(db: sqlite_utils.Database, conversation_id: str) -> dict
     """
     if not conversation_id:
         raise ValueError("a conversation id is required")
-    intake_ids = [row["intake_id"] for row in db["intakes"].rows_where("conversation_id = ?", [conversation_id])]
     deleted: dict[str, int] = {}
-    with transaction(db):
-        for table in db.tables:
-            columns = {column.name for column in table.columns}
+    with db.transaction():
+        intake_ids = [row["intake_id"] for row in db.query("select intake_id from intakes where conversation_id = ?",
+                                                           [conversation_id])]
+        for table in RECORDS:
+            columns = table.column_names
             if "conversation_id" in columns:
                 where, values = "conversation_id = ?", [conversation_id]
             elif "intake_id" in columns and intake_ids:
                 where, values = f"intake_id in ({', '.join('?' for _ in intake_ids)})", intake_ids
             else:
                 continue
-            deleted[table.name] = table.count_where(where, values)
+            deleted[table.name] = db.count(table.name, where, values)
             if "kind" in columns:  # events and queue items: safety events stay, anonymous
                 kept = f"{where} and kind in ({', '.join(repr(kind) for kind in EVENT_KINDS)})"
                 blank = ", reference = ''" if "reference" in columns else ""
-                db.execute(f"update [{table.name}] set conversation_id = ''{blank} where {kept}", values)
-            table.delete_where(where, values)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and the old pages leave the write-ahead log
+                db.execute(f"update {table.name} set conversation_id = ''{blank} where {kept}", values)
+            db.delete(table.name, where, values)
+    db.forget_deleted(name for name, count in deleted.items() if count)  # and the old pages leave the files
     return {name: count for name, count in deleted.items() if count}

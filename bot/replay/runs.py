@@ -1,7 +1,9 @@
-"""Every replay run in SQLite (sqlite-utils): the run, each call's summary and detail, and the errors.
+"""Every replay run in the records database (bot.records.database): the run, each call's summary and detail, and
+the errors.
 
-Tables: `runs` (one row per run, with its figures), `calls` (one row per call, the redacted detail as
-JSON) and `errors` (files or calls that could not be read). Default path: var/replay.db.
+Tables (bot.records.schema.REPLAY): `runs` (one row per run, with its figures), `calls` (one row per call, the
+redacted detail as JSON) and `errors` (files or calls that could not be read). Default: the SQLite file
+var/replay.db; a postgresql:// URL puts them beside the records in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -9,47 +11,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import sqlite_utils
-
-from bot.records.storage import connect, now
+from bot.records.database import Records, open_records
+from bot.records.schema import REPLAY
+from bot.records.storage import now
 
 DEFAULT_DB = Path("var/replay.db")
 
 
-def open_runs_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
-    """Open (and create if needed) the replay database."""
-    db = connect(path)
-    ensure_schema(db)
-    return db
+def open_runs_db(where: Path | str = DEFAULT_DB) -> Records:
+    """Open (and create if needed) the replay tables: a SQLite path, or a PostgreSQL URL."""
+    return open_records(where, REPLAY)
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create the runs, calls and errors tables when missing."""
-    if "runs" not in db.table_names():
-        db["runs"].create({"id": int, "started_at": str, "finished_at": str, "inputs": str, "out_dir": str,
-                           "workers": int, "model": str, "rule_version": str, "files": int, "calls": int,
-                           "errors": int, "agreement": float, "seconds": float, "figures": str}, pk="id")
-    if "calls" not in db.table_names():
-        db["calls"].create({"run_id": int, "call_id": str, "source": str, "disposition": str, "level": str,
-                            "agrees": int, "track": str, "review": int, "crisis": str, "missing": str,
-                            "criteria": str, "detail": str}, foreign_keys=[("run_id", "runs", "id")])
-        db["calls"].create_index(["run_id"])
-    if "errors" not in db.table_names():
-        db["errors"].create({"run_id": int, "call_id": str, "source": str, "line": int, "reason": str},
-                            foreign_keys=[("run_id", "runs", "id")])
-        db["errors"].create_index(["run_id"])
-
-
-
-def start_run(db: sqlite_utils.Database, **info: object) -> int:
+def start_run(db: Records, **info: object) -> int:
     """Record a new run (inputs, output folder, workers, model, rule version); returns its id."""
-    return db["runs"].insert({"started_at": now(), **info}).last_pk
+    return db.insert("runs", {"started_at": now(), **info})
 
 
-def add_rows(db: sqlite_utils.Database, run_id: int, calls: list[dict], errors: list[dict]) -> None:
+def add_rows(db: Records, run_id: int, calls: list[dict], errors: list[dict]) -> None:
     """Store a batch of call rows ({"summary": row, "detail": json}) and error rows (summary CSV rows)."""
     if calls:
-        db["calls"].insert_all([{
+        db.insert_all("calls", [{
             "run_id": run_id, "call_id": item["summary"]["call_id"], "source": item["summary"]["source"],
             "disposition": item["summary"]["disposition"] or None, "level": item["summary"]["level"],
             "agrees": {"yes": 1, "no": 0}.get(item["summary"]["agrees"]), "track": item["summary"]["track"],
@@ -57,12 +39,12 @@ def add_rows(db: sqlite_utils.Database, run_id: int, calls: list[dict], errors: 
             "missing": item["summary"]["missing"], "criteria": item["summary"]["criteria"], "detail": item["detail"],
         } for item in calls])
     if errors:
-        db["errors"].insert_all([{"run_id": run_id, "call_id": row["call_id"] or None, "source": row["source"],
+        db.insert_all("errors", [{"run_id": run_id, "call_id": row["call_id"] or None, "source": row["source"],
                                   "line": row["line"] or None, "reason": row["error"]} for row in errors])
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, figures: dict, seconds: float, files: int) -> None:
+def finish_run(db: Records, run_id: int, figures: dict, seconds: float, files: int) -> None:
     """Record the run's figures and end time."""
-    db["runs"].update(run_id, {"finished_at": now(), "files": files, "calls": figures["calls"],
+    db.update("runs", run_id, {"finished_at": now(), "files": files, "calls": figures["calls"],
                                "errors": figures["errors"], "agreement": figures["agreement"],
                                "seconds": round(seconds, 2), "figures": json.dumps(figures)})

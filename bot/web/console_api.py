@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-import sqlite_utils
-
 from bot.clinical.criteria import ASAM_DIMENSIONS, CRITERIA
 from bot.clinical.levels import BY_CODE, CRISIS_LABELS
 from bot.records import console_store, work_queue
+from bot.records.database import Records
 from bot.web.inspector import conversation_record, tracker_view, what_if
 
 CONSOLE_PREFIX = "console-"
@@ -59,10 +58,10 @@ def rasa_tracker_fetcher(rasa_url: str, rasa_token: str) -> Callable[[str], dict
 
 @dataclass
 class Console:
-    """What the endpoints need: the intake database (its tables created when the web app started:
+    """What the endpoints need: the records database (its tables created when the web app started:
     console_store.prepare), a tracker reader and the Rasa URL for the chat pane."""
 
-    db: sqlite_utils.Database
+    db: Records
     fetch_tracker: Callable[[str], dict]
     rasa_url: str
     scenarios_file: Path = SCENARIOS_FILE

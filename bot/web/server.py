@@ -10,8 +10,8 @@ Routes:
 Every response, Sanic's own errors included, carries a Content-Security-Policy that allows scripts, styles and
 connections to this server only, plus the Rasa server (http:// and ws://) for the socket.io and REST channels;
 the console's answers and every answer to a POST are neither cached nor framed. A POST from another site is
-refused before its body is read. SQLite, files and the tracker fetch run in threads, off the event loop. The
-server under it (limits, timeouts, error answers, its own thread and event loop): bot/web/http_server.py.
+refused before its body is read. The records database, files and the tracker fetch run in threads, off the event
+loop. The server under it (limits, timeouts, error answers, its own thread and event loop): bot/web/http_server.py.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from bot import ROOT
 from bot.clinical.knowledge import source_titles
 from bot.records import callbacks
 from bot.records.console_store import audit, prepare
-from bot.records.storage import connect, open_db
+from bot.records.database import connect
+from bot.records.storage import open_db
 from bot.web import console_api
 from bot.web.auth import Sessions, clear_cookie, session_id_from, set_cookie
 from bot.web.http_server import (
@@ -61,12 +62,13 @@ LOGIN_ERROR = b'<p class="error" role="alert">That did not work: check the couns
 
 @dataclass
 class WebConfig:
-    """Where Rasa is (for the browser and for the console backend), its token, the counselor token, the DB."""
+    """Where Rasa is (for the browser and for the console backend), its token, the counselor token, the records
+    (a SQLite path or a PostgreSQL URL: bot.records.database)."""
 
     rasa_url: str
     rasa_token: str
     counselor_token: str
-    db_path: Path
+    records: Path | str
     allowed_origins: tuple[str, ...] = ()  # sites whose pages embed the widget (bot.app.launcher.allowed_origins)
 
 
@@ -77,7 +79,7 @@ class App:
         self.config = config
         self.sessions = Sessions(config.counselor_token)
         self.fetch_tracker = console_api.rasa_tracker_fetcher(config.rasa_url, config.rasa_token)
-        db = open_db(config.db_path)
+        db = open_db(config.records)
         try:
             prepare(db)  # the console's tables, once: requests only read and write them
         finally:
@@ -93,7 +95,7 @@ class App:
     # --- blocking work, each run in a thread with a database connection of its own -------------------------
     def call_console_api(self, counselor: str, method: str, name: str, query: dict, body: dict) -> console_api.Reply:
         """One console API call (console_api.handle)."""
-        console = console_api.Console(connect(self.config.db_path), self.fetch_tracker, self.config.rasa_url)
+        console = console_api.Console(connect(self.config.records), self.fetch_tracker, self.config.rasa_url)
         try:
             return console_api.handle(console, counselor, method, name, query, body)
         finally:
@@ -101,7 +103,7 @@ class App:
 
     def save_callback(self, request: callbacks.CallbackRequest) -> int:
         """Store a call-back request."""
-        db = connect(self.config.db_path)
+        db = connect(self.config.records)
         try:
             return callbacks.save_request(db, request)
         finally:
@@ -109,7 +111,7 @@ class App:
 
     def audit(self, counselor: str, action: str) -> None:
         """An audit row outside the API (log in, log out)."""
-        db = connect(self.config.db_path)
+        db = connect(self.config.records)
         try:
             audit(db, counselor, action, "console")
         finally:

@@ -1,6 +1,7 @@
 """The cluster profile's tracker store on real PostgreSQL and Redis: the same consent, deletion and crisis-event
-behaviour as the single profile's (the shared tests below run here unchanged), and two replicas that see the same
-conversations, since neither keeps a copy."""
+behaviour as the single profile's (the shared tests below run here unchanged, the crisis and handoff events going to
+the records in PostgreSQL, as a replica's do), and two replicas that see the same conversations, since neither keeps
+a copy."""
 
 import asyncio
 import time
@@ -33,11 +34,19 @@ def replica(postgres, redis, **options) -> ClusterTrackerStore:
 
 @pytest.fixture
 def store(postgres, redis, tmp_path, monkeypatch):
+    """A replica's store, its records (crisis and handoff events, intakes) in PostgreSQL, emptied before and after."""
+    from bot.records import database, storage
+    from tests.backends import empty
+
+    pg, _ = postgres
+    empty(pg)
     monkeypatch.setenv("INTAKE_DB", str(tmp_path / "intake.db"))
-    from bot.records import storage
+    monkeypatch.setenv(database.URL_ENV, pg.url())
     storage.default_db.cache_clear()
     yield replica(postgres, redis)
     storage.default_db.cache_clear()
+    assert not (tmp_path / "intake.db").exists()  # the records went to PostgreSQL
+    empty(pg)
 
 
 def retrieve(store, sender):
@@ -116,8 +125,16 @@ def test_connections_postgres_closed_are_replaced_without_an_error(store, postgr
     assert retrieve(store, "r7").get_slot("consent") == "given"
 
 
-def test_purge_deletes_old_conversations_from_postgres_too(store, var_dir, tmp_path):
+def test_purge_deletes_old_conversations_and_records_from_postgres_too(store, var_dir, tmp_path):
     from bot.app import retention
+    from bot.clinical.intake import make_intake
+    from bot.clinical.placement import recommend_level
+    from bot.records.storage import default_db, save_intake
+
+    for conversation in ("p-old", "p-new"):
+        intake = make_intake({"substances": ["alcohol"], "severity": "mild"})
+        save_intake(default_db(), f"{conversation}:0", conversation, intake, recommend_level(intake), "v1")
+    default_db().execute("update intakes set completed_at = '2000-01-01T00:00:00+00:00' where intake_id = 'p-old:0'")
     old = time.time() - 200 * 24 * 3600
     asyncio.run(store.save(tracker_with("p-old", UserUttered("yes", timestamp=old),
                                         SlotSet("consent", "given", timestamp=old))))
@@ -127,4 +144,6 @@ def test_purge_deletes_old_conversations_from_postgres_too(store, var_dir, tmp_p
     assert sql_rows(store, "p-old") == 0 and sql_rows(store, "p-new") == 2
     postgres_counts = next(counts for where, counts in result.items() if str(where).startswith("PostgreSQL"))
     assert postgres_counts == {"conversations": 1, "events": 2}
+    records = next(counts for where, counts in result.items() if str(where).endswith(", records"))
+    assert records["intakes"] == 1 and [row["intake_id"] for row in default_db().rows("intakes")] == ["p-new:0"]
     assert "PostgreSQL 127.0.0.1:" in retention.report(180, result)

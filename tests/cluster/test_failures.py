@@ -72,6 +72,24 @@ def test_killing_postgres_connections_costs_the_person_nothing(stack):
     assert stack.tracker(sender)["slots"]["substances"] == ["alcohol"]
 
 
+def test_intakes_completed_before_and_after_postgres_closed_every_connection_are_both_stored(stack):
+    """The action servers keep one connection to the records each; closed by PostgreSQL, it is replaced."""
+    import psycopg2
+
+    from bot.records import database
+
+    senders = [stack.new_sender(), stack.new_sender()]
+    assert talk(stack, senders[0], ["help me find treatment"], {**CALM, "consent": "yes"}).recommendation
+    with psycopg2.connect(stack.cluster.postgres.url("postgres", "postgres")) as admin, admin.cursor() as cursor:
+        cursor.execute("select pg_terminate_backend(pid) from pg_stat_activity "
+                       "where usename = 'intake' and application_name = 'intake-records'")
+        assert cursor.fetchall(), "no server held a connection to the records"
+    assert talk(stack, senders[1], ["help me find treatment"], {**CALM, "consent": "yes"}).recommendation
+    with database.connect(stack.supervisor.env[database.URL_ENV]) as records:
+        stored = records.rows("intakes", f"conversation_id in ({', '.join('?' for _ in senders)})", senders)
+    assert sorted(row["conversation_id"] for row in stored) == sorted(senders)
+
+
 def test_postgres_down_gives_the_apology_and_once_it_is_back_the_next_message_works(stack):
     sender = intake_started(stack)
     postgres = stack.supervisor.process("postgres")

@@ -1,14 +1,18 @@
 """The cluster profile through nginx: one conversation's messages alternate between the Rasa replicas and stay one
 conversation; two messages of a conversation sent at once are handled one after the other; socket.io works; the
-chat widget and the counselor console work unchanged through it."""
+chat widget and the counselor console work unchanged through it; an intake lands in PostgreSQL's records, where the
+console's queue and export find it."""
 
 import asyncio
+import json
 import re
 import threading
 import time
 
 import pytest
 
+from bot.records import database
+from bot.records.work_queue import reference
 from components.channels import APOLOGY
 from tests.cluster.stack import start_cluster
 from tests.e2e.driver import talk
@@ -133,10 +137,10 @@ def test_socket_io_long_polling_stays_on_one_replica(stack):
 
 @pytest.fixture(scope="module")
 def web_url(stack):
-    """bot.web pointed at nginx, as `make run PROFILE=cluster` starts it."""
+    """bot.web pointed at nginx and at the records in PostgreSQL, as `make run PROFILE=cluster` starts it."""
     from bot.web.server import WebConfig, serve
 
-    server = serve(WebConfig(stack.url, TOKEN, COUNSELOR_TOKEN, stack.var_dir / "intake.db"), 0)
+    server = serve(WebConfig(stack.url, TOKEN, COUNSELOR_TOKEN, stack.supervisor.env[database.URL_ENV]), 0)
     try:
         yield f"http://localhost:{server.server_port}"
     finally:
@@ -193,3 +197,20 @@ def test_the_console_logs_in_and_its_test_chat_fills_the_inspector(browser, web_
         assert "opioids" in page.locator('#dimensions tr[data-criterion="substances"] td.value').inner_text()
     finally:
         context.close()
+
+
+def test_an_intake_through_nginx_lands_in_postgresql_and_the_console_s_queue_and_export_find_it(stack, web_url):
+    from tests.test_web_server import call, login
+
+    sender = stack.new_sender()
+    convo = talk(stack, sender, ["help me find treatment"], {**CALM, "consent": "yes"})
+    assert convo.recommendation["level"] == "op"
+    with database.connect(stack.supervisor.env[database.URL_ENV]) as records:  # as the action servers wrote it
+        assert records.dialect == "postgresql"
+        assert [row["level"] for row in records.rows("intakes", "conversation_id = ?", [sender])] == ["op"]
+    assert not (stack.var_dir / "intake.db").exists()  # nothing went to SQLite
+    cookie = login(web_url, token=COUNSELOR_TOKEN)[1]["Set-Cookie"].split(";")[0]
+    queue = json.loads(call(f"{web_url}/console/api/queue?q={reference(sender)}", cookie=cookie)[2])
+    assert [(item["kind"], item["level"]) for item in queue["items"]] == [("intake", "op")]
+    status, _, export = call(f"{web_url}/console/api/export.csv?level=op", cookie=cookie)
+    assert status == 200 and reference(sender) in export.decode() and sender not in export.decode()

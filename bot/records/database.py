@@ -9,9 +9,9 @@ its own dialect (autoincrement ids, secure deletion, locking) to itself. Tables 
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from bot.records.schema import RECORDS, TABLES, Table
 
@@ -69,8 +69,14 @@ class Records:
         """The rows of a SELECT, as dicts."""
         raise NotImplementedError
 
-    def transaction(self) -> AbstractContextManager:
-        """All or nothing, one writing transaction at a time (SQLite's BEGIN IMMEDIATE); nested: the outer one."""
+    def _begin(self) -> None:
+        """Start a writing transaction, the only one at a time (SQLite's BEGIN IMMEDIATE)."""
+        raise NotImplementedError
+
+    def _commit(self) -> None:
+        raise NotImplementedError
+
+    def _roll_back(self) -> None:
         raise NotImplementedError
 
     def table_names(self) -> set[str]:
@@ -92,6 +98,29 @@ class Records:
         raise NotImplementedError
 
     # --- shared ------------------------------------------------------------------------------------------------
+    _depth = 0  # transactions open, nested ones included
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing, one writing transaction at a time; a nested one is part of the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield
+            self._commit()
+        except BaseException:
+            self._roll_back()
+            raise
+        finally:
+            self._depth = 0
+
     def insert(self, table: str, row: dict) -> Any:
         """Add a row; returns its primary key (the new id of a numbered table)."""
         spec = TABLES[table]

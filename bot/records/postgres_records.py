@@ -10,8 +10,7 @@ as SQLite's BEGIN IMMEDIATE makes them.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from bot.records.database import Params, Records, quoted
 from bot.records.schema import TABLES, Table
@@ -54,7 +53,6 @@ class PostgresRecords(Records):
 
     def __init__(self, url: str, schema: str = SCHEMA) -> None:
         self.url, self.schema = url, schema
-        self._depth = 0
         self.conn = self._connect()
 
     def _connect(self) -> Any:
@@ -100,26 +98,18 @@ class PostgresRecords(Records):
         with self.transaction():
             return self._run(lambda cursor: cursor.executemany(sql, rows)).rowcount
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
-        self.execute("begin")
+    def _begin(self) -> None:
+        self.execute("begin")  # may reconnect first; inside the transaction nothing does
         self._depth = 1
         try:
             self.execute(f"select pg_advisory_xact_lock({WRITER_LOCK})")
-            yield
-            self.execute("commit")
         except BaseException:
             self._roll_back()
-            raise
-        finally:
             self._depth = 0
+            raise
+
+    def _commit(self) -> None:
+        self.execute("commit")
 
     def _roll_back(self) -> None:
         import psycopg2

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import sqlite_utils
 
@@ -40,7 +39,6 @@ class SqliteRecords(Records):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
-        self._depth = 0
 
     @classmethod
     def open(cls, path: Path | str) -> SqliteRecords:
@@ -66,26 +64,15 @@ class SqliteRecords(Records):
         with self.transaction():
             return self.conn.executemany(sql, rows).rowcount
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
-        try:
-            yield
-            self.conn.execute("COMMIT")
-        except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise
-        finally:
-            self._depth = 0
+
+    def _commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def _roll_back(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def table_names(self) -> set[str]:
         return set(self.db.table_names())

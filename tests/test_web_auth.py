@@ -60,6 +60,23 @@ def test_repeated_wrong_tokens_lock_that_client_out_for_a_minute_and_no_one_else
     assert sessions.login(TOKEN, "Dana", client="10.0.0.9")
 
 
+def test_each_further_batch_of_wrong_tokens_doubles_the_lockout():
+    clock = Clock()
+    sessions = auth.Sessions(TOKEN, clock=clock)
+    waits = []
+    for _ in range(3):
+        for _ in range(auth.MAX_FAILURES):
+            sessions.login("guess", "x", client="10.0.0.9")
+        waits.append(sessions.wait("10.0.0.9"))
+        clock.now += waits[-1]
+    assert [round(w, -1) for w in waits] == [60, 120, 240]
+    assert sessions.login(TOKEN, "Dana", client="10.0.0.9")
+    clock.now += auth.FAILURE_MEMORY_S  # an hour later the slate is clean
+    for _ in range(auth.MAX_FAILURES):
+        sessions.login("guess", "x", client="10.0.0.9")
+    assert 0 < sessions.wait("10.0.0.9") <= 61
+
+
 def test_a_short_token_is_refused():
     with pytest.raises(ValueError):
         auth.Sessions("short")

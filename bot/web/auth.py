@@ -3,8 +3,9 @@
 The token comes from $COUNSELOR_TOKEN, else var/secrets.json (bot.records.tokens). A login
 compares it in constant time, then issues a random session id in an HttpOnly, SameSite=Strict
 cookie. Sessions live in memory, expire after a fixed lifetime or when idle, and end at logout.
-Repeated wrong tokens slow down, per client address: after MAX_FAILURES in a minute, that client's
-logins wait out the minute (`wait` says how long, for a Retry-After); other clients are not affected.
+Repeated wrong tokens slow down, per client address: every MAX_FAILURES wrong tokens within an hour lock that
+client's logins, for a minute the first time and twice as long each time after, up to an hour (`wait` says how
+long, for a Retry-After); other clients are not affected.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ COOKIE = "console_session"
 LIFETIME_S = 8 * 3600
 IDLE_S = 30 * 60
 MAX_FAILURES = 10
+LOCKOUT_S = 60  # the first lockout; each next one is twice as long
+FAILURE_MEMORY_S = 3600  # wrong tokens remembered this long; the longest lockout
 MAX_CLIENTS = 10_000  # failure records kept (the oldest client is forgotten first)
 NAME = re.compile(r"^[\w .'-]{1,60}$")
 
@@ -47,19 +50,27 @@ class Sessions:
         self._lock = threading.Lock()
 
     def _recent_failures(self, client: str, now: float) -> list[float]:
-        failures = [t for t in self._failures.pop(client, []) if now - t < 60]
+        failures = [t for t in self._failures.pop(client, []) if now - t < FAILURE_MEMORY_S]
         if failures:
             self._failures[client] = failures
             while len(self._failures) > MAX_CLIENTS:
                 self._failures.pop(next(iter(self._failures)))
         return failures
 
+    @staticmethod
+    def _locked_for(failures: list[float], now: float) -> int:
+        """Seconds left of the lockout the failures earn: LOCKOUT_S from the MAX_FAILURES-th, doubled per batch."""
+        batches = len(failures) // MAX_FAILURES
+        if not batches:
+            return 0
+        until = failures[batches * MAX_FAILURES - 1] + min(LOCKOUT_S * 2 ** (batches - 1), FAILURE_MEMORY_S)
+        return max(0, int(until - now) + 1) if until > now else 0
+
     def wait(self, client: str = "") -> int:
         """Seconds before `client` may try to log in again (0 when it may)."""
         with self._lock:
             now = self._clock()
-            failures = self._recent_failures(client, now)
-            return int(60 - (now - failures[0])) + 1 if len(failures) >= MAX_FAILURES else 0
+            return self._locked_for(self._recent_failures(client, now), now)
 
     def login(self, token: str, counselor: str, client: str = "") -> str | None:
         """A new session id when the token is right and a name was given, else None."""
@@ -67,7 +78,7 @@ class Sessions:
         with self._lock:
             now = self._clock()
             failures = self._recent_failures(client, now)
-            if len(failures) >= MAX_FAILURES:
+            if self._locked_for(failures, now):
                 return None
             if not hmac.compare_digest((token or "").encode(), self._token) or not NAME.match(counselor):
                 self._failures[client] = failures + [now]

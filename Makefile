@@ -76,6 +76,7 @@ e2e: setup browser nlp train
 
 bench: setup nlp train
 	$(PY) bench/conversations.py --concurrency 10 --conversations 40
+	$(PY) bench/profiles.py --concurrency 10 --conversations 30 --replicas 1 2
 
 # Replay call transcripts: make replay IN=folder [OUT=results/replay] [WORKERS=2]
 IN ?= tests/data/replay_heldout

@@ -404,7 +404,12 @@ def test_no_answer_of_the_development_personas_raises_the_full_crisis_response(n
     texts += [str(o["text"]) for p in personas for o in p["over_answers"]
               if not ("withdrawal" in o["covers"] and p["facts"]["withdrawal"] == "dangerous")]
     assert len(texts) > 4000
-    alarms = [t for t in texts if (signal := detect_crisis(t, nlp=nlp)) and signal.certain]
+    # Only a rule match can give the full response: the messages with none are set aside in one batch first.
+    texts = sorted(set(texts))
+    docs = nlp.pipe(safety.clean_text(t, safety.MAX_CHARS) for t in texts)
+    matched = [t for t, doc in zip(texts, docs, strict=True)
+               if any(span.label_ in safety.CATEGORIES for span in doc.spans[safety.SPANS_KEY])]
+    alarms = [t for t in matched if (signal := detect_crisis(t, nlp=nlp)) and signal.certain]
     assert alarms == []
 
 

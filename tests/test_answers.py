@@ -97,3 +97,9 @@ def test_a_plain_no_opening_a_reply_answers_a_yes_or_no_question_whatever_follow
     """"No. If I go inpatient I'm grounded ..." had been read as yes to the facility question."""
     facts = extract_facts("No. Going residential again would cost me my job.", "can_live_at_facility", learned=True)
     assert [f.value for f in facts if f.criterion == "can_live_at_facility"] == ["no"]
+
+
+def test_an_answer_said_to_be_given_before_is_not_guessed():
+    """"As I said, wine." to the severity question had been read as severe by the classifier."""
+    facts = extract_facts("Like I said, beer.", "severity", learned=True, guess=True)
+    assert not [f for f in facts if f.criterion == "severity"]

@@ -1109,6 +1109,8 @@ def test_the_second_part_of_a_two_part_question_is_read_in_its_own_sentence(text
     ("Two jobs and my two wee ones.", "commitments", ("commitments", ["caregiving", "work"])),
     ("Nursing, nights.", "commitments", ("commitments", ["work"])),
     ("none at the moment, not working or at college", "commitments", ("commitments", ["none"])),
+    # the fifteenth persona round's: "bad but it ain't the worst", still going to work
+    ("it's bad, it ain't the worst tho, i still make it to work", "severity", ("severity", ["moderate"])),
 ])
 def test_fourteenth_persona_round_classes(text, asked, expected):
     criterion, values = expected

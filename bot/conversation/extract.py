@@ -492,6 +492,8 @@ ASKS_MEANING = re.compile(r"\W*((idk|i don'?t know|i dunno|dunno|not sure|hmm+|u
 # An answer put off ("That's rather a long story.", "where do I even start") says nothing of which answer: no guess.
 PUTS_OFF = re.compile(r"\b(long story|a long one|where (do|would|should|to) (i )?(even )?(start|begin)|"
                       r"hard to (say|explain|put)|how long have you got|that'?s a big question)\b", re.IGNORECASE)
+# "As I said, wine.": an answer said to be given before, with nothing of this question's in it, is not guessed.
+REFERS_BACK = re.compile(r"\W*(as|like) i (said|told you|mentioned)|\W*i (already )?(said|told you)\b", re.IGNORECASE)
 # A question about the answer itself ("Does weekly therapy count? ...") comes with the answer.
 ABOUT_THE_ANSWER = re.compile(r"\b(count|counts|considered|qualify|qualifies)\b", re.IGNORECASE)
 
@@ -628,7 +630,8 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     words = answer_words(message)
     if is_question(words or [""], message):
         return facts
-    if (message.rstrip().endswith("?") or PUTS_OFF.search(message)) and not any(f.criterion == asked for f in facts):
+    if (message.rstrip().endswith("?") or PUTS_OFF.search(message) or REFERS_BACK.match(message)) and not any(
+            f.criterion == asked for f in facts):
         return facts  # a question back in plain words ("Group have ASL interpreter every time?"), or an answer put off
     if any(answers_another(f, asked) for f in facts) and not any(f.criterion == asked for f in facts):
         return facts

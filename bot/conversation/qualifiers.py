@@ -32,15 +32,17 @@ def refine_relapse(value: str | None, message: str) -> str | None:
 
 # A severe word said only to deny it: "bad but not crazy bad" and "not so extreme, but serious for me" are
 # moderate; "I wouldn't call it serious, only a worrying trend" is mild.
-NOT_SEVERE = re.compile(r"\b(?:not|isn'?t|wasn'?t|wouldn'?t call it|no)\s+(?:so |that |too |like |really |super |"
-                        r"exactly |quite |a )?(?:extreme|crazy|severe|terrible|serious|catastrophic|disaster|crisis|"
+NOT_SEVERE = re.compile(r"\b(?:not|isn'?t|wasn'?t|ain'?t|nuh|wouldn'?t call it|no)\s+"
+                        r"(?:so |that |too |like |really |super |exactly |quite |a )?"
+                        r"(?:extreme|crazy|severe|terrible|serious|catastrophic|disaster|crisis|"
                         r"rock bottom|the worst|out of control|bad)\b")
 STILL_A_PROBLEM = r"bad|serious|hard|difficult|problems?|issues?|struggl\w*|affect\w*|costing|mess"
 
 
 # "never lost the job or the house, though", "still had the job tho": what was kept says it is not the worst
 KEPT_WHAT_MATTERS = re.compile(r"\b(?:never lost|didn'?t lose|did not lose|haven'?t lost|still (?:have|had|got|kept) "
-                               r"(?:my|the|a)|kept (?:my|the) (?:job|house|home|kids|license)|not (?:total|everything)|"
+                               r"(?:my|the|a)|still (?:go|going|get|make it) to (?:work|school|class)|"
+                               r"kept (?:my|the) (?:job|house|home|kids|license)|not (?:total|everything)|"
                                r"didn'?t lose everything|not total wreckage)\b")
 
 

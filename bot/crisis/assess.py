@@ -123,6 +123,7 @@ BRIDGE_WORDS = frozenset({
     "current", "active", "slightest", "single", "bit", "little", "once", "or", "nor", "in", "my", "life",
     "talking", "talked", "mentioned", "mentioning",  # "he's not talking about hurting himself"
     "hx", "h/o", "prior", "previous", "past",  # clinical shorthand: "no hx DTs or sz"
+    "tryna", "trynna", "finna", "bout",  # "i ain't tryna hurt myself"
     "dey", "go", "naman", "ako", "talaga", "po", "main", "mai",  # Pidgin, Tagalog, Hindi: "I no dey think to ..."
 })
 NEGATION_REACH = 7  # bridge words a negation reaches across
@@ -187,9 +188,10 @@ class SafetyMatcher:
             key = f"{entry['label']}|{entry.get('id', '')}"
             pattern = entry["pattern"]
             if isinstance(pattern, str):
-                self.phrases.add(key, [self.nlp.make_doc(pattern)])
+                dropped = " ".join(dropped_g(word) or word for word in pattern.split())
+                self.phrases.add(key, [self.nlp.make_doc(text) for text in dict.fromkeys((pattern, dropped))])
             else:
-                self.matcher.add(key, [pattern])
+                self.matcher.add(key, [with_dropped_gs(pattern)])
 
     def __call__(self, doc: Doc) -> Doc:
         strings = self.nlp.vocab.strings
@@ -200,6 +202,25 @@ class SafetyMatcher:
             spans.append(Span(doc, start, end, label=label, span_id=span_id))
         doc.spans[SPANS_KEY] = spans
         return doc
+
+
+def dropped_g(word: str) -> str:
+    """The word said with its g dropped ("havin" for "having"), or "" when it has no "-ing" to drop."""
+    return word[:-1] if word.endswith("ing") and len(word) > 5 else ""
+
+
+def with_dropped_gs(pattern: list[dict]) -> list[dict]:
+    """A token pattern that also matches its "-ing" words with the g dropped: "havin a fit", "foamin at the mouth"."""
+    tokens = []
+    for token in pattern:
+        lower = token.get("LOWER")
+        if isinstance(lower, str) and dropped_g(lower):
+            token = {**token, "LOWER": {"IN": [lower, dropped_g(lower)]}}
+        elif isinstance(lower, dict) and isinstance(lower.get("IN"), list):
+            extra = [dropped_g(word) for word in lower["IN"] if dropped_g(word)]
+            token = {**token, "LOWER": {**lower, "IN": lower["IN"] + extra}} if extra else token
+        tokens.append(token)
+    return tokens
 
 
 @Language.factory("safety_matcher")
@@ -250,7 +271,7 @@ def detect_crisis(text: str, nlp=None) -> CrisisSignal | None:
 def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
     """The most serious crisis signal of a message, and the context for the classifier's safety net; where the
     rules find none and the message is no everyday idiom, the learned net's uncertain one (`learned`)."""
-    message = clean_text(text, MAX_CHARS)
+    message = plain_letters(clean_text(text, MAX_CHARS))
     if not message.strip():
         return Assessment(None)
     try:
@@ -262,7 +283,10 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
                 return Assessment(CrisisSignal(term.category, term.text, term.start, term.end, False))
             if other_language(message):  # unread, so not known to be safe: the safety question, with interpreters
                 return Assessment(CrisisSignal(OTHER_LANGUAGE, "", 0, 0, False))
-            calm = bool(context.cues.get(IDIOM_CUE) or context.cues.get(SAFE_CUE))
+            # an idiom with a word of danger ("I'd kill for a coffee"), not one that only sets a habit's end apart
+            # from a life's ("stop drinking"), or a statement of safety
+            calm = any(mentions_danger(cue.text) for cue in context.cues.get(IDIOM_CUE, [])) or bool(
+                context.cues.get(SAFE_CUE))
             # the net speaks where the rules saw nothing, not in a message with an idiom, nor on a crisis phrase
             # they read as negated or past unless it is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20
             # TIMES AND I CANT STOP")
@@ -282,10 +306,23 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
     return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, certain))
 
 
+LEET = re.compile(r"(?<=[a-z])[!1@3$0](?=[a-z])", re.IGNORECASE)
+LETTER_FOR = {"!": "i", "1": "i", "@": "a", "3": "e", "$": "s", "0": "o"}
+
+
+def plain_letters(message: str) -> str:
+    """Letters for the symbols written inside words to get past filters ("unal!ve", "k1ll", "s3wer"); same length,
+    so offsets into the message still hold."""
+    return LEET.sub(lambda found: LETTER_FOR[found.group()], message)
+
+
 def told_as_now(context: _Context) -> bool:
-    """True when the message has a now or recent cue not read as a duration, a time to come or a life since."""
+    """True when the message has a now or recent cue not read as a duration, a time to come, a life since or the
+    time of a safety ("I'm safe now")."""
     cues = context.cues
+    safe = cues.get(SAFE_CUE, [])
     return any(not overlapping(cues.get("not_recent", []), cue.start, cue.end)
+               and not any(said.start <= cue.start <= said.end + 1 for said in safe)
                for cue in cues.get("now", []) + cues.get("recent", []))
 
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conversations import drive  # noqa: E402
 
 from bot.app import services  # noqa: E402
-from bot.app.cluster import cluster_supervisor  # noqa: E402
+from bot.app.cluster import cluster_supervisor, wait_for_cluster  # noqa: E402
 from bot.app.launcher import Ports, start_services, stop, wait_until_up  # noqa: E402
 from bot.app.model import ensure_model  # noqa: E402
 
@@ -63,11 +63,7 @@ def cluster(model: Path, replicas: int, args: argparse.Namespace) -> dict:
     supervisor, planned = cluster_supervisor(model, ports, var, TOKEN, var / "log", replicas=replicas)
     try:
         supervisor.start()
-        for n, port in enumerate(planned.rasa_ports):
-            wait_until_up(f"http://127.0.0.1:{port}/", supervisor.process(f"rasa-{n + 1}"))
-        for n, port in enumerate(planned.action_ports):
-            wait_until_up(f"http://127.0.0.1:{port}/health", supervisor.process(f"actions-{n + 1}"))
-        wait_until_up(f"http://localhost:{ports.rasa}/", supervisor.process("nginx"))
+        wait_for_cluster(supervisor, planned, ports)
         return measure(f"http://localhost:{ports.rasa}", args)
     finally:
         supervisor.stop()

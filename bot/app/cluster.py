@@ -22,6 +22,7 @@ from bot.app.launcher import (
     private_var_dir,
     rasa_server,
     shared_env,
+    wait_until_up,
 )
 from bot.app.load_balancer import LoadBalancer
 from bot.app.services import Postgres, Redis, ensure_packages, free_port, postgres, redis_server
@@ -108,6 +109,15 @@ def cluster_supervisor(model: Path, ports: Ports, var_dir: Path, token: str, log
     servers.append(Server("nginx", cluster.balancer.command(), quiet))
     env = {**shared_env(ports, var_dir, token, session_key), **cluster_env(cluster)}
     return Supervisor(servers, env, log_dir), cluster
+
+
+def wait_for_cluster(supervisor: Supervisor, cluster: Cluster, ports: Ports) -> None:
+    """Wait until every replica, every action server and nginx in front of them answer."""
+    for n, port in enumerate(cluster.rasa_ports):
+        wait_until_up(f"http://127.0.0.1:{port}/", supervisor.process(f"rasa-{n + 1}"))
+    for n, port in enumerate(cluster.action_ports):
+        wait_until_up(f"http://127.0.0.1:{port}/health", supervisor.process(f"actions-{n + 1}"))
+    wait_until_up(f"http://localhost:{ports.rasa}/", supervisor.process("nginx"))
 
 
 def cluster_profile(model: Path, ports: Ports, var_dir: Path, tokens: dict) -> tuple[Supervisor, list, str]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import services
-from bot.app.cluster import Cluster, cluster_supervisor
-from bot.app.launcher import Ports, Supervisor, wait_until_up
+from bot.app.cluster import Cluster, cluster_supervisor, wait_for_cluster
+from bot.app.launcher import Ports, Supervisor
 from bot.app.load_balancer import UPSTREAM_HEADER
 from bot.app.model import ensure_model
 from tests.e2e.stack import TEST_ORIGINS, TOKEN
@@ -90,11 +90,7 @@ def start_cluster(base: Path | None = None):
     watcher = threading.Thread(target=supervisor.supervise, args=(0.2,), daemon=True)
     try:
         supervisor.start()
-        for n, port in enumerate(cluster.rasa_ports):
-            wait_until_up(f"http://127.0.0.1:{port}/", supervisor.process(f"rasa-{n + 1}"))
-        for n, port in enumerate(cluster.action_ports):
-            wait_until_up(f"http://127.0.0.1:{port}/health", supervisor.process(f"actions-{n + 1}"))
-        wait_until_up(f"http://localhost:{ports.rasa}/", supervisor.process("nginx"))
+        wait_for_cluster(supervisor, cluster, ports)
         watcher.start()
         yield ClusterStack(ports, var_dir, supervisor, cluster)
     finally:

@@ -48,6 +48,7 @@ PATTERN_DIR = ROOT / "data" / "safety"
 SPANS_KEY = "safety"
 CUE_LABEL = "_cue"
 IDIOM_CUE = "idiom"
+HABIT_ENDS = frozenset({"end", "ending", "stop", "done", "over"})  # "stop drinking": an idiom cue, no idiom of harm
 SAFE_CUE = "said_safe"  # "I'm safe", "nobody's in danger", "nothing threatening"
 MAX_CHARS = 20_000  # longer messages are cut (a crisis past this point is missed)
 
@@ -283,9 +284,9 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
                 return Assessment(CrisisSignal(term.category, term.text, term.start, term.end, False))
             if other_language(message):  # unread, so not known to be safe: the safety question, with interpreters
                 return Assessment(CrisisSignal(OTHER_LANGUAGE, "", 0, 0, False))
-            # an idiom with a word of danger ("I'd kill for a coffee"), not one that only sets a habit's end apart
-            # from a life's ("stop drinking"), or a statement of safety
-            calm = any(mentions_danger(cue.text) for cue in context.cues.get(IDIOM_CUE, [])) or bool(
+            # an everyday idiom ("I'd kill for a coffee", "burned my hand on the stove"), not one that only sets a
+            # habit's end apart from a life's ("stop drinking"), or a statement of safety
+            calm = any(cue[0].lower_ not in HABIT_ENDS for cue in context.cues.get(IDIOM_CUE, [])) or bool(
                 context.cues.get(SAFE_CUE))
             # the net speaks where the rules saw nothing, not in a message with an idiom, nor on a crisis phrase
             # they read as negated or past unless it is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20

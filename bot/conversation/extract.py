@@ -18,7 +18,7 @@ from functools import cache
 
 import srsly
 
-from bot.clinical.criteria import BY_ID, UNKNOWN
+from bot.clinical.criteria import BY_ID, CRITERIA, UNKNOWN
 from bot.conversation.answers import MIN_CONFIDENCE, learned_value
 from bot.conversation.context_answers import (
     COMMITMENTS,
@@ -93,7 +93,8 @@ YES_ANSWERS = (
 PILL_DRUGS = frozenset({"opioids", "benzodiazepines", "stimulants"})
 GENERIC_PILLS = re.compile(r"(?:the |my |some )?(?:pills?|tablets?|meds|medications?|medicines?)")
 SUPPOSABLE = frozenset({"can_live_at_facility", "recent_treatment"})  # facts an "if" before them only supposes
-YES_NO = frozenset({"mental_health", "court_ordered", "can_live_at_facility"})  # the questions a yes or no answers
+# the questions a yes or no answers (mental health, court order, living at a facility)
+YES_NO = frozenset(c.id for c in CRITERIA if c.asked and set(c.values) == {"yes", "no"})
 BARE_ANSWERS = frozenset(NO_ANSWERS + YES_ANSWERS + HEDGE_ANSWERS + ("hard to say", "not certain", "unsure"))
 YES_VALUES = {"mental_health": "yes", "court_ordered": "yes", "needs_supervision": "yes",
               "can_live_at_facility": "yes", "attend_commitment": "yes", "support": "some"}
@@ -543,6 +544,13 @@ def plain_yes_no(message: str) -> str | None:
     return said
 
 
+def closing_yes_no(message: str) -> str | None:
+    """The yes or no a longer reply ends with, said as a clause of its own ("I'd rather not go back in. No.")."""
+    clauses = [words for clause in CLAUSE_BREAK.split(message) if (words := answer_words(clause))]
+    closing = " ".join(clauses[-1]) if len(clauses) > 1 else ""
+    return closing if closing in NO_ANSWERS or closing in YES_ANSWERS else None
+
+
 def short_answer_values(criterion_id: str, message: str, says_more: bool = False,
                         plain_only: bool = False) -> list[str | int]:
     """What a short reply says about the asked criterion: values, a number, or UNKNOWN.
@@ -566,10 +574,9 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
         return named
     if starts_with(words, NOT_APPLICABLE) and criterion_id in NO_VALUES:
         return [NO_VALUES[criterion_id]]
-    closing = [answer_words(clause) for clause in CLAUSE_BREAK.split(message) if answer_words(clause)][-1]
-    if criterion_id in YES_NO and len(closing) < len(words) and " ".join(closing) in NO_ANSWERS + YES_ANSWERS:
+    if criterion_id in YES_NO and (closing := closing_yes_no(message)):
         # a plain "No." closing the reply outweighs a hedge before it: "I'd rather not go back in. No."
-        return [(NO_VALUES if " ".join(closing) in NO_ANSWERS else YES_VALUES)[criterion_id]]
+        return [(NO_VALUES if closing in NO_ANSWERS else YES_VALUES)[criterion_id]]
     if starts_with(words, HEDGE_ANSWERS + NOT_APPLICABLE):
         return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
     said = starts_with(words, NO_ANSWERS) or starts_with(words, YES_ANSWERS)

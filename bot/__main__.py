@@ -1,4 +1,4 @@
-"""Command line: `python -m bot train | run | placement | replay | purge`."""
+"""Command line: `python -m bot train | run | placement | replay | purge | migrate`."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     replay.add_argument("--workers", type=int, default=None, help="worker processes (default: the CPU count)")
     replay.add_argument("--dispositions", action="append", default=[], metavar="FILE.csv",
                         help="a call_id,disposition CSV (repeatable; such files among PATHs are found too)")
-    replay.add_argument("--db", default="var/replay.db", help="SQLite file for the runs (default var/replay.db)")
+    replay.add_argument("--db", help="where the runs are kept: a SQLite file or a postgresql:// URL (default "
+                                     "$INTAKE_RECORDS_URL, else var/replay.db)")
     replay.add_argument("--no-progress", action="store_true", help="no progress bar")
     from bot.app.retention import RETENTION_DAYS
 
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     purge.add_argument("--tracker-db", help="the conversations (default $RASA_TRACKER_DB, else var/tracker.db)")
     purge.add_argument("--intake-db", help="intakes, queue, audit (default $INTAKE_DB, else var/intake.db)")
     purge.add_argument("--replay-db", help="replay runs (default var/replay.db)")
+    migrate = commands.add_parser("migrate", help="copy the single profile's records, replay runs and consented "
+                                                  "conversations into the cluster profile's PostgreSQL, once")
+    migrate.add_argument("--to", metavar="URL", help="a postgresql:// URL (default $INTAKE_RECORDS_URL, else the "
+                                                     "cluster profile's PostgreSQL, which must be running)")
     args = parser.parse_args(argv)
 
     if args.command == "train":
@@ -54,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         return replay_command(args)
     elif args.command == "purge":
         return purge_command(args, parser)
+    elif args.command == "migrate":
+        return migrate_command(args)
     return 0
 
 
@@ -73,23 +80,56 @@ def purge_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     return 0
 
 
+def migrate_command(args: argparse.Namespace) -> int:
+    """Copy var/intake.db, var/replay.db and var/tracker.db into PostgreSQL; print the counts, never content."""
+    import psycopg2
+
+    from bot.app.retention import Databases, cluster_records_url
+    from bot.records.migrate import TargetNotEmpty, migrate
+    from bot.records.postgres_records import PostgresRecords
+
+    files = Databases.default()
+    url = args.to or files.records_url or (cluster_records_url(files.cluster) if files.cluster else None)
+    if not url:
+        print("No PostgreSQL to copy into: start `make run PROFILE=cluster` first, or give --to postgresql://...")
+        return 1
+    try:
+        target = PostgresRecords(url)
+    except psycopg2.OperationalError:
+        print("PostgreSQL does not answer: copy while `make run PROFILE=cluster` runs (or check --to).")
+        return 1
+    try:
+        copied = migrate(target, files.intake, files.replay, files.tracker)
+    except TargetNotEmpty as refusal:
+        print(f"Nothing copied: {refusal}.")
+        return 1
+    finally:
+        target.close()
+    print("Copied into PostgreSQL (the SQLite files are left as they were):")
+    print("\n".join(f"  {name}: {count}" for name, count in copied.items()) or "  nothing: no records in var/ yet")
+    return 0
+
+
 def replay_command(args: argparse.Namespace) -> int:
     """Run a replay; exit 1 when no call at all could be replayed."""
     import os
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # inherited by the worker processes
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    from bot.records.database import URL_ENV, is_url, without_password
     from bot.replay.batch import run_batch
 
+    db = args.db or os.environ.get(URL_ENV, "").strip() or "var/replay.db"
     outcome = run_batch(args.paths, args.out, workers=args.workers, disposition_files=args.dispositions,
-                        db_path=args.db, progress=not args.no_progress)
+                        db_path=db, progress=not args.no_progress)
     tally = outcome.tally
     agreement = f"{tally.agreement:.1%}" if tally.agreement is not None else "n/a"
     print(f"Replayed {tally.calls} calls from {outcome.files} files in {outcome.seconds:.1f} s "
           f"({outcome.calls_per_second:.1f} calls/s); {tally.errors} could not be read.")
     print(f"Agreement with the agents: {agreement} ({tally.agreed} of {tally.with_disposition}); "
           f"flagged for crisis: {tally.crisis}.")
-    print(f"Report: {outcome.out_dir / 'report.html'}  (run {outcome.run_id} in {args.db})")
+    kept_in = without_password(db) if is_url(db) else db
+    print(f"Report: {outcome.out_dir / 'report.html'}  (run {outcome.run_id} in {kept_in})")
     return 0 if tally.calls else 1
 
 

@@ -21,7 +21,6 @@ import logging
 import os
 import sqlite3
 import threading
-import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -195,8 +194,7 @@ def purge_postgres_records(url: str, before: datetime) -> tuple[str, dict[str, i
 
     from bot.records.postgres_records import PostgresRecords
 
-    parts = urllib.parse.urlsplit(url)
-    where = f"PostgreSQL {parts.hostname}:{parts.port}{parts.path}, records"  # never the password
+    where = f"{database.without_password(url)}, records"
     try:
         records = PostgresRecords(url)
     except psycopg2.OperationalError:

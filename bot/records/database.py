@@ -9,6 +9,7 @@ its own dialect (autoincrement ids, secure deletion, locking) to itself. Tables 
 from __future__ import annotations
 
 import os
+import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -29,6 +30,12 @@ def location() -> Path | str:
 def is_url(where: Path | str) -> bool:
     """True for a PostgreSQL URL, False for a SQLite file's path."""
     return isinstance(where, str) and where.startswith(("postgresql://", "postgres://"))
+
+
+def without_password(url: str) -> str:
+    """A PostgreSQL URL as it may be printed: host, port and database, never the password."""
+    parts = urllib.parse.urlsplit(url)
+    return f"PostgreSQL {parts.hostname}:{parts.port}{parts.path}"
 
 
 def connect(where: Path | str) -> Records:
@@ -92,6 +99,10 @@ class Records:
 
     def execute_many(self, sql: str, rows: list[list]) -> int:
         """One statement run for each parameter list, in one transaction; the rows changed in all."""
+        raise NotImplementedError
+
+    def continue_numbering(self, table: Table) -> None:
+        """After rows were added with their own ids: the next new row gets a higher one."""
         raise NotImplementedError
 
     def close(self) -> None:

@@ -98,6 +98,13 @@ class PostgresRecords(Records):
         with self.transaction():
             return self._run(lambda cursor: cursor.executemany(sql, rows)).rowcount
 
+    def continue_numbering(self, table: Table) -> None:
+        """The identity of a numbered table moved past the highest id in it."""
+        if table.numbered:
+            name, pk = quoted(table.name), quoted(table.pk)
+            self.execute(f"select setval(pg_get_serial_sequence(?, ?), coalesce(max({pk}), 0) + 1, false) "
+                         f"from {name}", [f"{quoted(self.schema)}.{name}", table.pk])
+
     def _begin(self) -> None:
         self.execute("begin")  # may reconnect first; inside the transaction nothing does
         self._depth = 1

@@ -64,6 +64,9 @@ class SqliteRecords(Records):
         with self.transaction():
             return self.conn.executemany(sql, rows).rowcount
 
+    def continue_numbering(self, table: Table) -> None:
+        """SQLite numbers a new row after the highest id there is already."""
+
     def _begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
 

@@ -80,3 +80,23 @@ def test_cli_exit_code_is_nonzero_only_when_nothing_could_be_replayed(tmp_path, 
     args = ["--out", str(tmp_path / "o"), "--db", str(tmp_path / "r.db"), "--no-progress"]
     assert main(["replay", str(transcripts / "malformed" / "empty.txt"), *args]) == 1
     assert main(["replay", str(transcripts / "malformed"), *args]) == 0  # B-2 in bad-speaker.csv replays
+
+
+def test_cli_keeps_runs_beside_the_records_in_postgresql_without_printing_the_password(
+        request, tmp_path, transcripts, monkeypatch, parse, capsys):
+    import bot.replay.batch as batch_module
+    from bot.records.database import URL_ENV
+    from bot.records.postgres_records import PostgresRecords
+    from tests.backends import empty, postgres_for_tests
+
+    service = postgres_for_tests(request.config)
+    empty(service)
+    real = batch_module.run_batch
+    monkeypatch.setattr(batch_module, "run_batch", lambda *a, **k: real(*a, **{**k, "parse": parse}))
+    monkeypatch.setenv(URL_ENV, service.url())
+    assert main(["replay", str(transcripts / "ok" / "detox.txt"), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert f"in PostgreSQL 127.0.0.1:{service.port}/{service.database})" in printed and service.password not in printed
+    with PostgresRecords(service.url()) as records:
+        assert records.count("runs") == 1 and records.count("calls") == 1
+    empty(service)

@@ -667,6 +667,10 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("gonna k!ll mys3lf tonight, done", "suicide"),
     ("my uncle quit drinkin cold, now he's on the floor havin a seizure", "dangerous_withdrawal"),
     ("coworker says he'll 'shoot up' our old warehouse tonight, and he isn't joking", "danger_to_others"),
+    # the seventeenth round's: a stop of a drug named in slang is withdrawal ("came off the bars"), and not knowing
+    # the day is disorientation, not "confused what IOP means"; five words in a language with no list here
+    ("came off the bars monday. confused what day it is, the walls are moving", "dangerous_withdrawal"),
+    ("Taytay urmaykun, manaña samanchu. Yanapawaychik!", "other_language"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -726,6 +730,9 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "for my mom's fridge list: if someone ODs, should we call 911 first or give the Narcan? no one is in trouble now",
     # the fifteenth persona round's: a danger of the past, then "I'm safe now"
     "Severe. My caseworker said I wasn't safe at home last winter. We're safe now.",
+    # the seventeenth round's: a couple ending what they had, a seizure dated last year before "and now" a relapse
+    "we ended things after ten years, no drama, I just want a group for me",
+    "my brother had a seizure in detox two years ago and now he's drinking again, does he need inpatient",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

@@ -358,7 +358,29 @@ def read_context(doc: Doc) -> _Context:
             cues.setdefault(span.id_, []).append(span)
         elif span.label_ in CATEGORIES:
             crises.append(span)
+    cues.setdefault("wd", []).extend(stopped_drugs(doc, cues.get("drug", [])))
     return _Context(cues, crises)
+
+
+STOP_WORDS = frozenset({"stopped", "stop", "stopping", "quit", "quitting", "came", "coming", "tapered", "tapering",
+                        "skipped", "kicked", "kicking", "ran", "run", "running"})
+RUN_WORDS = frozenset({"ran", "run", "running"})  # a stop only as "ran out of"
+BETWEEN_STOP_AND_DRUG = frozenset({"off", "out", "of", "the", "my", "his", "her", "their", "all", "cold", "a", "them"})
+
+
+def stopped_drugs(doc: Doc, drugs: list[Span]) -> list[Span]:
+    """A stop told of any drug the drug cues know, as a withdrawal cue ("stopped the xannies friday", "came off
+    the lean"): the withdrawal cues list the common names, the drug cues the slang."""
+    found = []
+    for drug in drugs:
+        i = drug.start - 1
+        while i >= 0 and drug.start - i <= 4 and doc[i].lower_ in BETWEEN_STOP_AND_DRUG:
+            i -= 1
+        between = {token.lower_ for token in doc[i + 1:drug.start]}
+        if i >= 0 and drug.start - i <= 4 and doc[i].lower_ in STOP_WORDS and (
+                doc[i].lower_ not in RUN_WORDS or "out" in between):
+            found.append(Span(doc, i, drug.end, label=CUE_LABEL))
+    return found
 
 
 def parse_id(span_id: str) -> tuple[str, frozenset[str]]:
@@ -408,7 +430,9 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     softened = (category in SOFTENED_BY_JOKE and cues.get("joke")) or within(cues.get("soften", []), *sentence)
     # "I have had thoughts of suicide": since when is not said, so asked, not assumed to be now
     perfect = not recent and category not in ACUTE and had_right_before(span, clause, cues)
-    certain = UNSURE_FLAG not in flags and not softened and not again and not perfect
+    # "we're ending things after 12 years": most likely a couple parting, so asked, not assumed
+    shared = category == "suicide" and overlapping(cues.get("shared_end", []), span.start, span.end)
+    certain = UNSURE_FLAG not in flags and not softened and not again and not perfect and not shared
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
 
 
@@ -453,6 +477,8 @@ def planned_stop(doc: Doc, cues: dict[str, list[Span]]) -> bool:
     """True when the message plans a stop soon ("quitting tomorrow", "going cold turkey"), not negated and not
     a condition ("if I stop tomorrow ...")."""
     for cue in cues.get("stop_soon", []):
+        if overlapping(cues.get("past", []), cue.start, cue.end):  # "detox last year and now ...": no stop to come
+            continue
         clause_start = clause_bounds(doc, cue.start, cue.end)[0]
         before = {t.lower_ for t in doc[max(clause_start, cue.start - 3):cue.start]}
         if before & CONDITION_WORDS or is_negated(doc, cue, clause_start, cues.get("pseudo", []), []):

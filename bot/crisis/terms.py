@@ -71,7 +71,7 @@ MIN_LETTERS = 4  # a message in another script
 # A message in a language without a list: at least this many different words of 3+ letters, under this share of
 # them English, this share word-like.
 # Over the development sets' messages and the NLU examples (51,600) this reads only messages in other languages.
-UNLISTED, UNLISTED_MIN_WORDS, UNLISTED_ENGLISH, UNLISTED_WORDLIKE = "unlisted", 6, 0.15, 0.8
+UNLISTED, UNLISTED_MIN_WORDS, UNLISTED_ENGLISH, UNLISTED_WORDLIKE = "unlisted", 5, 0.15, 0.8
 VOWELS = "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿāēīōūăąęįųəɛɔ"
 VOWEL = re.compile(f"[{VOWELS}]")
 CONSONANT_RUN = re.compile(f"[^{VOWELS}']{{5,}}")

@@ -1115,3 +1115,44 @@ def test_the_second_part_of_a_two_part_question_is_read_in_its_own_sentence(text
 def test_fourteenth_persona_round_classes(text, asked, expected):
     criterion, values = expected
     assert sorted(f.value for f in extract_facts(text, asked) if f.criterion == criterion) == sorted(values)
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    # the sixteenth persona round's classes (paraphrased): every substance denied is "no substance", also with
+    # "not even"; a mixer is no drug; khat; slang as the answer to the substances question; a child's school and
+    # grown children are no commitment of the person's; "nothing" beside a job; a value said first, on its own
+    ("No drink, no drugs. It's my head, not substances.", "substances", ("substances", ["none"])),
+    ("Nothing at all. I'm Muslim, I don't drink.", "substances", ("substances", ["none"])),
+    ("Cider. Nothing else, not even a joint.", "substances", ("substances", ["alcohol"])),
+    ("mostly jack and coke on weekends", "substances", ("substances", ["alcohol"])),
+    ("Just khat, chewed most afternoons.", "substances", ("substances", ["other"])),
+    ("booze and blow", "substances", ("substances", ["alcohol", "stimulants"])),
+    ("My job. The kids are all grown, no school, nothing.", "commitments", ("commitments", ["work"])),
+    ("I pick the kids up after school, that's my day.", "commitments", ("commitments", ["caregiving"])),
+    ("I'm a stay-home mum.", "commitments", ("commitments", ["caregiving"])),
+    ("Driving for a delivery app and looking after my granddaughter.", "commitments",
+     ("commitments", ["caregiving", "work"])),
+    ("Mild. A couple of rough, sweaty days and that's it.", "withdrawal", ("withdrawal", ["mild"])),
+    ("Severe, honestly. I've lost the car and my savings over it.", "severity", ("severity", ["severe"])),
+])
+def test_sixteenth_persona_round_classes(text, asked, expected):
+    criterion, values = expected
+    assert sorted(f.value for f in extract_facts(text, asked) if f.criterion == criterion) == sorted(values)
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    # a plain yes or no opening a reply answers a yes-or-no question, also against another reading of the rest
+    # ("No, I'll come when I can"), unless a "but" follows; a relapse dated in weeks; a family that will not pick
+    # up; housemates who all use; a home about to be lost; "it's not fun" is something, but not which (asked again)
+    ("No, I'll turn up when I'm able to.", "attend_commitment", ("attend_commitment", ["no"])),
+    ("Yes, my lawyer wants proof of it.", "attend_commitment", ("attend_commitment", ["yes"])),
+    ("No, but the doctor calls it depression", "mental_health", ("mental_health", ["yes"])),
+    ("drank 3 weeks ago at a funeral", "relapse", ("relapse", ["recent_relapse"])),
+    ("my brother won't answer my calls anymore", "support", ("support", ["strained"])),
+    ("shared house, everyone there uses", "home", ("home", ["triggering"])),
+    ("we could lose the house next month", "home", ("home", ["unstable"])),
+    ("it's not fun, put it that way", "withdrawal", ("withdrawal", [])),
+])
+def test_openings_and_situations_of_the_sixteenth_round(text, asked, expected):
+    criterion, values = expected
+    assert sorted(f.value for f in extract_facts(text, asked, learned=True) if f.criterion == criterion) == values

@@ -28,7 +28,9 @@ CUES: dict[str, tuple[tuple[str, str], ...]] = {
                               r"again and again|every time|always (go|went|end up|ends up|come|came) back|"
                               r"(\d+|three|four|five|six|seven|eight|nine|ten|few|several|couple( of)?) times"),
         ("recent_relapse", r"start(ed)? (again|back)|went back|picked (it )?back up|used again|drank again|slipped|"
-                           r"relapsed|back on it|fell off|caved|go back (last|this)"),
+                           r"relapsed|back on it|fell off|caved|go back (last|this)|"
+                           r"(used|drank|smoked|took|picked up) (\w+ )?(\d+|a|one|two|three|few|couple( of)?) "
+                           r"(days?|weeks?) ago|(used|drank) (last|this) (week|weekend|night|month)"),
         ("at_risk", r"worr(y|ied|ies)|afraid|scared|nervous|fear|anxious|risk|tempt\w*|might|could|would|gonna|"
                     r"creep\w*|knock on wood|not yet|struggl\w*|go back easy|easy to go back|slip back|drift back|"
                     r"keeps? coming back|probably|maybe"),
@@ -97,7 +99,9 @@ CAREGIVING_WORDS = (r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newbo
                     r"\d+[- ]?(year|yr)s?[- ]?old|parenting|single (mom|dad|parent)|take care of|taking care of|"
                     r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
                     r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd|childcare|child care|pickney|"
-                    r"(my|our) (lad|wee one)s?|wee ones|bairns?|kiddos?")
+                    r"(my|our) (lad|wee one)s?|wee ones|bairns?|kiddos?|little ones|keiki|carer|"
+                    r"grand(son|daughter|kids?|child|children)s?|needs? (my )?help|"
+                    r"(full[- ]time|stay[- ]home|single|working) (mom|mum|dad|parent|mother|father)")
 JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|employment|career|business|company|firm|"
              r"office|clients|adjunct|assistantship|shop|store|salon|studio|shows|gigs|"
              r"gig|bartend\w*|server|serving|waitress\w*|waiter|waiting tables|cook|chef|kitchen|restaurant|"
@@ -109,6 +113,7 @@ JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|employmen
              r"pharmacist|technician|receptionist|clerk|delivery|farm\w*|taxi|cab|cabbie|rideshare|flying|"
              r"nursing(?! (school|student|program|degree|course|classes))|"
              r"pilot|cabin crew|flight attendant|offshore|rig|roster\w*|fifo|mining|miner|tradie|for a living|"
+             r"driving|bookkeep\w*|picking|pastor\w*|parish|ministry|ra duties|resident assistant|"
              r"\d{1,2}\s*(am|pm|a|p)?\s*(-|to)\s*(\d{1,2}\s*(am|pm|a|p)?|midnight|close)|mon-fri")
 TIME_WORDS = r"full[- ]time|part[- ]time"
 COMMITMENTS: tuple[tuple[str, str], ...] = (
@@ -116,13 +121,18 @@ COMMITMENTS: tuple[tuple[str, str], ...] = (
 )
 NO_COMMITMENTS = re.compile(r"\b((lost|left|quit) (my |the |a )?(\w+ )?job|(look|looking) (for )?(a )?(job|work)|"
                             r"unemployed|between jobs|laid off|got fired|on (\w+ )?leave|on disability|retired|"
-                            r"not working|nothing(?! else)|nothin|none|nada|no job|no commitments|jobless)\b")
+                            r"not working|no job|no commitments|jobless)\b")
+# "Nothing" says there is no commitment only when the reply names no job ("Just my job. No school nothing.").
+NOTHING = re.compile(r"\b(nothing(?! else)|nothin|none|nada)\b")
+# A child's school is caregiving, not the person's own school: "after school", "school pickups", "the kids' school".
+CHILDRENS_SCHOOL = re.compile(r"\b(after[- ]school|school (pick[- ]?ups?|runs?|drop[- ]?offs?)|"
+                              r"(kids?|children|son|daughter)'?s? school)\b")
 
 
 # Children named as someone else's care, or grown: "the kids are with their dad", "no custody right now".
 NOT_CARING = re.compile(r"\b((kids?|children|son|daughter)( are| is|'re|'s)? (live |lives |living |stay |stays |"
                         r"staying )?with (their|his|her|my ex|the|them)|(no|lost|don'?t have|shared) custody|"
-                        r"(kids?|children) (are )?(grown|adults|out of the house|moved out|teens|teenagers)|"
+                        r"(kids?|children) (are )?(all )?(grown|adults|out of the house|moved out|teens|teenagers)|"
                         r"(don'?t|do not|doesn'?t) need me)")
 
 
@@ -144,18 +154,24 @@ def commitment_values(message: str) -> list[str]:
     caregiving); ["none"] for no work, school or caregiving ("nothing now, I lost my job")."""
     text = clean(message)
     named = [value for value, pattern in COMMITMENTS if cue_found(pattern, text)
-             and not (value == "school" and SCHOOL_DENIED.search(text))]
-    if NOT_CARING.search(text):
+             and not (value == "school" and (SCHOOL_DENIED.search(text)
+                                             or not cue_found(SCHOOL_WORDS, CHILDRENS_SCHOOL.sub(" ", text))))]
+    if not_caring(text):
         named = [value for value in named if value != "caregiving"]
     if no_work(text) or time_words_only(text):
         named = [value for value in named if value != "work"]
-    return named or (["none"] if NO_COMMITMENTS.search(text) else [])
+    return named or (["none"] if NO_COMMITMENTS.search(text) or NOTHING.search(text) else [])
+
+
+def not_caring(message: str) -> bool:
+    """True when a reply names children only as someone else's care or grown ("Kids all grown")."""
+    return bool(NOT_CARING.search(clean(message)))
 
 
 def no_work(message: str) -> bool:
     """True when a reply names work only to deny it ("I lost my job") or as a student's "full time"."""
     text = clean(message)
-    if NO_COMMITMENTS.search(text):
+    if NO_COMMITMENTS.search(text) or (NOTHING.search(text) and not cue_found(JOB_WORDS, text)):
         return True
     return cue_found(SCHOOL_WORDS, text) and not cue_found(JOB_WORDS, text)
 

@@ -28,6 +28,7 @@ from bot.conversation.context_answers import (
     correct_typos,
     hours_from,
     no_work,
+    not_caring,
     pattern_words,
     time_words_only,
 )
@@ -83,12 +84,14 @@ NO_ANSWERS = (
     "i cannot", "i won't", "i wont", "negative", "nothing", "i haven't", "i havent", "no i don't", "no i dont",
     "nothing like that", "not that i know of", "no thanks", "hell no", "not at the moment", "i couldn't",
     "definitely not", "certainly not", "absolutely not", "of course not", "probably not", "totally not", "surely not",
+    "non",  # French, said by people who mix it into their English
 )
 YES_ANSWERS = (
     "yes", "yeah", "yep", "yup", "ya", "yea", "yeh", "ye", "y", "sure", "correct", "right", "definitely",
     "absolutely", "of course", "certainly", "i do", "i am", "i'm", "im", "it is", "i have", "i will", "i can",
     "i could", "i would", "affirmative", "ok", "okay", "for sure", "totally", "true", "that's right",
     "thats right", "yes please", "i think so", "yessir", "yas", "ofc", "100%", "i guess so", "probably", "aye",
+    "oui", "ouais",
 )
 PILL_DRUGS = frozenset({"opioids", "benzodiazepines", "stimulants"})
 GENERIC_PILLS = re.compile(r"(?:the |my |some )?(?:pills?|tablets?|meds|medications?|medicines?)")
@@ -105,12 +108,16 @@ GENERIC_CRITERIA = frozenset({"severity"})  # their words ("mild", "severe") als
 HEDGE_VALUES = {"attend_commitment": "unsure"}
 # Bare words that answer the asked criterion, besides its values and button titles.
 ANSWER_WORDS: dict[str, dict[str, str]] = {
-    "substances": {"drinking": "alcohol", "mental health": "none", "mainly mental health": "none"},
+    "substances": {"drinking": "alcohol", "mental health": "none", "mainly mental health": "none",
+                   # slang read only as the answer to the substances question: "drink and blow", "piss and pot"
+                   "blow": "stimulants", "sniff": "stimulants", "charlie": "stimulants", "piss": "alcohol",
+                   "green": "cannabis", "bud": "cannabis"},
     "severity": {"bad": "severe", "bad enough": "moderate", "really bad": "severe", "very": "severe",
                  "medium": "moderate", "in between": "moderate", "so so": "moderate", "not bad": "mild",
                  "a little": "mild", "low": "mild", "high": "severe", "middle": "moderate"},
     "use_frequency": {"every day": "daily", "weekends": "weekly", "sometimes": "occasional"},
     "withdrawal": {"mild ones": "mild", "some": "mild", "a little": "mild", "bad": "dangerous",
+                   "nothing dangerous": "mild", "nothing serious": "mild", "nothing crazy": "mild",
                    "serious": "dangerous", "severe": "dangerous", "serious ones": "dangerous", "shakes": "mild"},
     "recent_treatment": {"rehab": "residential_discharge", "inpatient": "residential_discharge",
                          "residential": "residential_discharge", "detox": "residential_discharge",
@@ -193,6 +200,8 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
             facts = [f for f in facts if not answers_only_its_own_question(f, asked)]
         if asked in BY_ID and not ASKS_MEANING.match(message):  # "define home" asks, it does not answer
             facts = prefer_asked(add_short_answer(facts, message, asked), asked)
+            if asked == "substances" and every_substance_denied(doc, facts):  # "No alcohol. I do not drink."
+                facts.append(whole_message_fact("substances", "none", message))
             facts = also_refined(facts, message, BY_ID[asked].also_asks)
             if learned:
                 facts = with_learned_answer(facts, message, asked, guess)
@@ -257,6 +266,13 @@ def read_span(doc, span) -> _Found | None:
     start = doc[word_start(doc, span.start if negation is None else negation)].idx
     fact = Fact(criterion, value, doc.text[start:span.end_char], start, span.end_char)
     return _Found(fact, derived)
+
+
+def every_substance_denied(doc, facts: list[Fact]) -> bool:
+    """True when a reply names substances only to deny them ("Nothing. I do not drink."): no substance is kept."""
+    negations = doc._.negations or {}
+    denied = [span for span in doc.spans["facts"] if span.label_ == "substances" and span_key(span) in negations]
+    return bool(denied) and not any(fact.criterion == "substances" for fact in facts)
 
 
 def denied_after(doc, span) -> bool:
@@ -492,7 +508,8 @@ ASKS_MEANING = re.compile(r"\W*((idk|i don'?t know|i dunno|dunno|not sure|hmm+|u
                           r"how do you mean|depends what you mean)", re.IGNORECASE)
 # An answer put off ("That's rather a long story.", "where do I even start") says nothing of which answer: no guess.
 PUTS_OFF = re.compile(r"\b(long story|a long one|where (do|would|should|to) (i )?(even )?(start|begin)|"
-                      r"hard to (say|explain|put)|how long have you got|that'?s a big question)\b", re.IGNORECASE)
+                      r"hard to (say|explain|put)|how long have you got|that'?s a big question|"
+                      r"(not|no) (fun|picnic|pleasant|nice|joke|walk in the park))\b", re.IGNORECASE)
 # "As I said, wine.": an answer said to be given before, with nothing of this question's in it, is not guessed.
 REFERS_BACK = re.compile(r"\W*(as|like) i (said|told you|mentioned)|\W*i (already )?(said|told you)\b", re.IGNORECASE)
 # A question about the answer itself ("Does weekly therapy count? ...") comes with the answer.
@@ -522,7 +539,7 @@ DEGREE_WORDS = frozenset({"too", "that", "so", "very", "really", "super", "all",
 def negated_word(padded: str, key: str) -> bool:
     """True when the word right before `key`, past degree words, is a negation ("no job", "nothing too bad")."""
     before = padded[:padded.index(f" {key} ")].split()
-    while before and before[-1] in DEGREE_WORDS:  # "nothing too bad", "not that bad"
+    while before and (before[-1] in DEGREE_WORDS or before[-1] == "even"):  # "nothing too bad", "not even drinking"
         before.pop()
     return bool(before) and before[-1] in ("no", "not", "never", "without", "don't", "dont", "nor", "nothing",
                                            "isn't", "isnt", "wasn't", "wasnt", "aren't", "arent", "ain't", "aint",
@@ -551,6 +568,21 @@ def closing_yes_no(message: str) -> str | None:
     return closing if closing in NO_ANSWERS or closing in YES_ANSWERS else None
 
 
+CONTRAST_WORDS = frozenset({"but", "though", "well", "except", "although", "only", "just", "unless", "apart"})
+STANDALONE_YES = re.compile(r"\s*(yes|yeah|yep|yup|aye)\s*[,.!;:\u2014-]", re.IGNORECASE)
+
+
+def plain_opening(message: str, asked: str) -> str | None:
+    """The value a reply to a yes-or-no question opens with, said as a clause of its own ("No, ...", "Yes, ...")."""
+    if asked not in YES_NO and asked != "attend_commitment":
+        return None
+    said = STANDALONE_NO.match(message) or STANDALONE_YES.match(message)
+    rest = answer_words(message[said.end():]) if said else []
+    if not said or rest[:1] and rest[0] in CONTRAST_WORDS:  # "No, but my doctor says it's anxiety"
+        return None
+    return (NO_VALUES if said.re is STANDALONE_NO else YES_VALUES)[asked]
+
+
 def short_answer_values(criterion_id: str, message: str, says_more: bool = False,
                         plain_only: bool = False) -> list[str | int]:
     """What a short reply says about the asked criterion: values, a number, or UNKNOWN.
@@ -566,6 +598,9 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
     if criterion.numeric:
         return hours_answer(words)
     named = value_for_words(criterion_id, words)
+    opening = answer_words(CLAUSE_BREAK.split(message)[0])
+    if not named and len(words) > 6 and len(opening) <= 3:  # "Mild. I feel rubbish for a day or two."
+        named = value_for_words(criterion_id, opening)
     if says_more and STANDALONE_NO.match(message):  # "No, I'll come and go.": the "No" answers ("yes, I have
         return [NO_VALUES[criterion_id]] if criterion_id in NO_VALUES else []  # insurance" may confirm its own fact)
     if says_more:
@@ -580,6 +615,8 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
     if starts_with(words, HEDGE_ANSWERS + NOT_APPLICABLE):
         return [HEDGE_VALUES.get(criterion_id, UNKNOWN)]
     said = starts_with(words, NO_ANSWERS) or starts_with(words, YES_ANSWERS)
+    if said and PUTS_OFF.search(message):  # "it's not fun": something, but not yet what (asked again)
+        return []
     if said and criterion_id == "withdrawal" and DEPENDENCE.search(message.lower()):
         return []  # "I don't do well without them": not a no, and not yet which signs (asked again)
     if said and (not plain_only or plain_yes_no(message)):
@@ -645,6 +682,8 @@ def with_learned_answer(facts: list[Fact], message: str, asked: str, guess: bool
     found = [f for f in facts if f.criterion == asked and f.value != UNKNOWN]
     if found and len(words) <= SHORT_ANSWER_WORDS:
         return facts  # "yep", "no way": the short-answer words are exact, a bag of words is not
+    if found and plain_opening(message, asked) in {f.value for f in found}:
+        return facts  # "No, I'll turn up when I can.": the plain no answers, whatever the words after it
     plain = found and asked in YES_NO and plain_yes_no(message)
     if any((asked, f.value) in KEPT_FROM_PATTERNS for f in found) or plain:
         needed = SURE  # a plain "No." opening the reply answers a yes-or-no question, whatever the reasons after it
@@ -726,7 +765,8 @@ def commitments_answer(facts: list[Fact], message: str) -> list[Fact]:
     if named == ["none"] or (not named and not stated and starts_with(answer_words(message), NO_ANSWERS)):
         return [f for f in facts if f.criterion != "commitments"] + [whole_message_fact("commitments", "none", message)]
     kept = [f for f in stated if f.value != "none"
-            and not (f.value == "work" and (no_work(message) or time_words_only(message)))]
+            and not (f.value == "work" and (no_work(message) or time_words_only(message)))
+            and not (f.value == "caregiving" and not_caring(message))]
     values = list(dict.fromkeys([f.value for f in kept] + named))
     if not values:
         return facts
@@ -752,6 +792,15 @@ def add_short_answer(facts: list[Fact], message: str, asked: str, after_question
     if asked in REFINERS and not asked_back:
         facts = refined_answer(facts, message, asked)
     stated = {f.value for f in facts if f.criterion == asked}
+    opening = plain_opening(message, asked)
+    if opening and stated and opening not in stated and not criterion.multiple:
+        # "No, I'll come when I can.": the plain yes or no answers the question; what follows says why
+        return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, opening, message)]
+    others = {f.criterion for f in facts} - {asked}
+    if opening and not stated and others and criterion.also_asks not in others:
+        # "Yes, I need the paper for court." to the attendance question: the yes is its answer (but "yes, I have
+        # insurance" to the court-and-payment question confirms the insurance)
+        return facts + [whole_message_fact(asked, opening, message)]
     if stated and not criterion.multiple:
         return facts
     says_more = any(f.criterion != asked for f in facts)

@@ -134,7 +134,7 @@ def _negating_word(doc: Doc, fact: Span, facts: list[Span], pseudo: list[Span]) 
     for i in range(fact.start - 1, max(clause_start, fact.start - NEGATION_WINDOW) - 1, -1):
         if not is_negation_word(doc[i]):
             continue
-        if any(cue.start <= i < cue.end for cue in pseudo):
+        if any(cue.start <= i < cue.end for cue in pseudo) and not even_before(doc, fact, i):
             continue
         owner = next((other for other in facts if other is not fact and other.start <= i < other.end), None)
         if owner is None:
@@ -143,6 +143,14 @@ def _negating_word(doc: Doc, fact: Span, facts: list[Span], pseudo: list[Span]) 
         if owner.end <= fact.start and doc[owner.end].lower_ in LIST_WORDS:
             return i
     return None
+
+
+def even_before(doc: Doc, fact: Span, i: int) -> bool:
+    """True for the "not" of "not even" right before a substance ("nothing else, not even weed"), where it
+    negates; elsewhere "not even" does not ("not even a week ago", "not even sure")."""
+    between = [token.lower_ for token in doc[i + 1:fact.start]]
+    return fact.label_ == "substances" and bool(between) and between[0] == "even" and all(
+        word in ("a", "an", "the", "any", "one") for word in between[1:])
 
 
 @Language.component("fact_negation")
@@ -155,7 +163,7 @@ def fact_negation(doc: Doc) -> Doc:
     for fact in sorted(facts, key=lambda span: span.start):
         word = _negating_word(doc, fact, facts, pseudo)
         inherited = previous is not None and span_key(previous) in negations and in_one_list(doc, previous, fact)
-        if word is None and inherited:
+        if word is None and inherited and not any(is_negation_word(token) for token in fact):
             word = negations[span_key(previous)]  # "never had shakes, sweats or seizures": the whole list
         if word is not None:
             negations[span_key(fact)] = word

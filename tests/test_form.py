@@ -263,3 +263,13 @@ def test_while_consent_is_asked_a_new_fact_does_not_overwrite_an_answer_unless_i
     assert read_turn(None, "actually it was one relapse last week", "inform", answers, told,
                      keep_answers=True).updates == told
     assert read_turn(None, "I'm not working anymore, he relapsed last week", "inform", answers, told).updates == told
+
+
+def test_a_substance_named_in_an_answer_about_ones_own_use_is_added_not_one_named_about_home():
+    # the sixteenth persona round: the opening named one drug, the severity answer named the drink as well
+    turn = read_turn("severity", "wine and pills every night, it's bad", "inform", {"substances": ["opioids"]},
+                     {"substances": ["alcohol", "opioids"]})
+    assert turn.updates["substances"] == ["opioids", "alcohol"] and turn.updates["severity"] == "severe"
+    turn = read_turn("home", "my flatmate drinks every night", "inform", {"substances": ["opioids"]},
+                     {"substances": ["alcohol"]})
+    assert "substances" not in turn.updates

@@ -108,7 +108,7 @@ def read_turn(
     if (asked in BY_ID or keep_answers) and not is_correction(text):
         updates = {key: value for key, value in updates.items()
                    if key == asked or answers.get(key) in (None, UNKNOWN)
-                   or (key, value) == ("withdrawal", "dangerous")}
+                   or (key, value) == ("withdrawal", "dangerous") or adds_own_substance(asked, key, value)}
     if not is_correction(text):  # "my partner grows the weed" after "the drinking and the smoking" adds, not replaces
         updates = {key: value if key == asked else _added(key, answers.get(key), value)
                    for key, value in updates.items()}
@@ -189,6 +189,16 @@ def set_aside(asked_so_far: Sequence[str], answers: Mapping[str, object]) -> lis
         longest[criterion_id] = max(longest.get(criterion_id, 0), run)
     return [c for c, run in longest.items() if run >= GIVE_UP_AFTER and c in BY_ID and BY_ID[c].essential
             and answers.get(c) is None]
+
+
+OWN_USE_QUESTIONS = frozenset({"severity", "withdrawal", "relapse"})  # answered with the person's own use
+
+
+def adds_own_substance(asked: str | None, key: str, value: object) -> bool:
+    """True for a substance named in an answer about the person's own use ("booze and coke nightly" to the severity
+    question): added to those known. Named in an answer about home or support, it may be someone else's."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return key == "substances" and asked in OWN_USE_QUESTIONS and not {"none", UNKNOWN} & set(items)
 
 
 def _merge(criterion_id: str, current: object, value: object) -> object:

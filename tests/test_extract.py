@@ -1156,3 +1156,12 @@ def test_sixteenth_persona_round_classes(text, asked, expected):
 def test_openings_and_situations_of_the_sixteenth_round(text, asked, expected):
     criterion, values = expected
     assert sorted(f.value for f in extract_facts(text, asked, learned=True) if f.criterion == criterion) == values
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the sixteenth persona round: an answer to another question that names one commitment names the others too
+    ("Work and the baby, so evenings, maybe four hours.", ["caregiving", "work"]),
+    ("I work mornings and study at night, so afternoons", ["school", "work"]),
+])
+def test_commitments_said_beside_another_answer_are_all_read(text, expected):
+    assert sorted(f.value for f in extract_facts(text, "schedule") if f.criterion == "commitments") == expected

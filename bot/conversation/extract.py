@@ -196,6 +196,8 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
         found = [item for item in found if not inside_another(item, found)]
         facts = resolve([item for item in only_named(found, message) if not compared_away(message, item.fact.start)])
         facts = without_generic_pills(facts)
+        if asked != "commitments":  # "Work and the kids, so daytime": the other commitments said beside one
+            facts = with_commitments_beside(facts, message)
         if asked in BY_ID:  # "no way" to the facility question is no answer about attending every session
             facts = [f for f in facts if not answers_only_its_own_question(f, asked)]
         if asked in BY_ID and not ASKS_MEANING.match(message):  # "define home" asks, it does not answer
@@ -377,6 +379,16 @@ def only_named(found: list[_Found], message: str) -> list[_Found]:
                for item in found for start, end in only):
         return found
     return [item for item in found if not (item.fact.criterion == "substances" and item.fact.value == "other")]
+
+
+def with_commitments_beside(facts: list[Fact], message: str) -> list[Fact]:
+    """A message that names a commitment also gives the others its words name ("I work nights and study": school
+    too), read with the commitments question's vocabulary."""
+    named = {f.value for f in facts if f.criterion == "commitments"}
+    if not named or "none" in named:
+        return facts
+    more = [value for value in commitment_values(message) if value not in named and value != "none"]
+    return facts + [whole_message_fact("commitments", value, message) for value in more]
 
 
 def without_generic_pills(facts: list[Fact]) -> list[Fact]:

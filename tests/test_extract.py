@@ -1152,6 +1152,9 @@ def test_sixteenth_persona_round_classes(text, asked, expected):
     ("shared house, everyone there uses", "home", ("home", ["triggering"])),
     ("we could lose the house next month", "home", ("home", ["unstable"])),
     ("it's not fun, put it that way", "withdrawal", ("withdrawal", [])),
+    # a statement ending in a tag is no question back; relapses "every season"
+    ("pretty heavy but not, like, the worst, right?", "severity", ("severity", ["moderate"])),
+    ("stayed clean on the boat, relapsed every season ashore", "relapse", ("relapse", ["multiple_relapses"])),
 ])
 def test_openings_and_situations_of_the_sixteenth_round(text, asked, expected):
     criterion, values = expected

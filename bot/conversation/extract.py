@@ -581,6 +581,8 @@ def closing_yes_no(message: str) -> str | None:
 
 
 CONTRAST_WORDS = frozenset({"but", "though", "well", "except", "although", "only", "just", "unless", "apart"})
+TAG_QUESTION = re.compile(r"[,\s]*\b(you know|ya know|y'?know|right|innit|eh|yeah|ok|okay|lol)\s*\?+\s*$",
+                          re.IGNORECASE)
 STANDALONE_YES = re.compile(r"\s*(yes|yeah|yep|yup|aye)\s*[,.!;:\u2014-]", re.IGNORECASE)
 
 
@@ -799,8 +801,9 @@ def add_short_answer(facts: list[Fact], message: str, asked: str, after_question
         return [f for f in facts if f.criterion != asked] + [whole_message_fact(asked, hours, message)]
     if asked == "commitments" and not asks_back:
         return commitments_answer(facts, message)
-    # the question's vocabulary reads a statement, not a question back ("Group have ASL interpreter every time?")
-    asked_back = asks_back or message.rstrip().endswith("?")
+    # the question's vocabulary reads a statement, not a question back ("Group have ASL interpreter every time?"),
+    # and a statement ending in a tag ("... not rock bottom, you know?") is one
+    asked_back = asks_back or TAG_QUESTION.sub("", message).rstrip().endswith("?")
     if asked in REFINERS and not asked_back:
         facts = refined_answer(facts, message, asked)
     stated = {f.value for f in facts if f.criterion == asked}

@@ -32,11 +32,11 @@ def refine_relapse(value: str | None, message: str) -> str | None:
 
 # A severe word said only to deny it: "bad but not crazy bad" and "not so extreme, but serious for me" are
 # moderate; "I wouldn't call it serious, only a worrying trend" is mild.
-NOT_SEVERE = re.compile(r"\b(?:not|isn'?t|wasn'?t|ain'?t|nuh|wouldn'?t call it|no)\s+"
-                        r"(?:so |that |too |like |really |super |exactly |quite |a )?"
+NOT_SEVERE = re.compile(r"\b(?:not|isn'?t|wasn'?t|ain'?t|nuh|wouldn'?t call it|no)[\s,]+"
+                        r"(?:(?:so|that|too|like|really|super|exactly|quite|a)[\s,]+)*"
                         r"(?:extreme|crazy|severe|terrible|serious|catastrophic|disaster|crisis|"
                         r"rock bottom|the worst|out of control|bad)\b")
-STILL_A_PROBLEM = r"bad|serious|hard|difficult|problems?|issues?|struggl\w*|affect\w*|costing|mess"
+STILL_A_PROBLEM = r"bad|serious|hard|difficult|problems?|issues?|struggl\w*|affect\w*|costing|mess|a lot|lots"
 
 
 # "never lost the job or the house, though", "still had the job tho": what was kept says it is not the worst

@@ -90,7 +90,8 @@ purge: setup
 	$(PY) -m bot purge $(if $(DAYS),--older-than $(DAYS))
 
 bench-replay: setup nlp train
-	$(PY) bench/replay.py --calls 1000 --calls 2000
+	$(PY) bench/replay.py --calls 1000 --workers 1 --workers 2 --workers 4
+	$(PY) bench/replay.py --calls 10000 --workers 2
 
 # Simulated people (tests/data/personas) talk to a self-started assistant: SET=dev|final, MODE=clicks|typing.
 simulate: setup nlp train

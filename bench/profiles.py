@@ -60,6 +60,7 @@ def cluster(model: Path, replicas: int, args: argparse.Namespace) -> dict:
     """The cluster profile with `replicas` Rasa replicas behind nginx."""
     var = Path(tempfile.mkdtemp(prefix="bench-cluster-"))  # outside a 0700 parent: PostgreSQL's user reaches it
     ports = Ports(rasa=services.free_port(), actions=services.free_port(), web=services.free_port())
+    (var / "log").mkdir()
     supervisor, planned = cluster_supervisor(model, ports, var, TOKEN, var / "log", replicas=replicas)
     try:
         supervisor.start()
@@ -92,9 +93,11 @@ def main() -> int:
     os.environ["INTAKE_RATE_BURST"] = "100000"  # a load test, not a person: no rate limit
     model = ensure_model()
     rows = [("single (SQLite)", single(model, args))]
+    print(f"single (SQLite): {rows[0][1]}", flush=True)  # each profile as it is measured, the table at the end
     for replicas in args.replicas:
         rows.append((f"cluster, {replicas} replica{'s' if replicas > 1 else ''}", cluster(model, replicas, args)))
-    print(f"\n{args.concurrency} concurrent conversations, {args.conversations} each, think {args.think} s; "
+        print(f"{rows[-1][0]}: {rows[-1][1]}", flush=True)
+    print(f"\n{args.conversations} conversations, {args.concurrency} at a time, think {args.think} s; "
           f"host: {os.cpu_count()} cores\n")
     print(table(rows))
     return 0 if all(r["completed_with_recommendation"] == args.conversations for _, r in rows) else 1

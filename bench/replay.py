@@ -1,7 +1,8 @@
 """Replay a generated batch of call transcripts; print transcripts per second and peak memory.
 
     python bench/replay.py --calls 1000 --workers 2
-    python bench/replay.py --calls 1000 --calls 2000     # two runs: does memory stay flat?
+    python bench/replay.py --calls 1000 --workers 1 --workers 2 --workers 4   # calls/s per worker count
+    python bench/replay.py --calls 10000                 # does memory stay flat over a long batch?
 
 Transcripts are generated into a temporary folder (seeded, so runs are comparable): about 60% plain
 text, 25% JSON, the rest as CSV files of 10 calls each, with a separate call_id,disposition CSV for
@@ -201,7 +202,9 @@ def bench(calls: int, workers: int, keep: Path | None, cache: bool = True) -> di
         "calls_per_second_after_load": round(outcome.tally.calls / (ended - loaded), 1) if loaded else None,
         "agreement": outcome.tally.agreement,
         "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "peak_rss_largest_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        # this run's workers as sampled (the kernel's figure for children is the largest of every run so far)
+        "peak_rss_largest_worker_mb": max((peak for *_, peak in worker_rss.values()), default=round(
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)),
         "worker_rss_mb(first, loaded, last, peak)": list(worker_rss.values()),
     }
 
@@ -209,19 +212,29 @@ def bench(calls: int, workers: int, keep: Path | None, cache: bool = True) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, action="append", help="calls to generate (repeat for several runs)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--workers", type=int, action="append", help="worker processes (repeat to compare; "
+                                                                    "default the CPU count)")
     parser.add_argument("--keep", type=Path, help="write the outputs of the (last) run here")
     parser.add_argument("--no-cache", action="store_true", help="parse every caller turn, even repeated texts")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    for calls in args.calls or [1000]:
-        figures = bench(calls, args.workers, args.keep, cache=not args.no_cache)
-        print(json.dumps(figures))
-        print(f"{figures['calls']} calls in {figures['seconds']} s with {args.workers} workers"
-              f"{' (no NLU cache)' if args.no_cache else ''}: "
-              f"{figures['calls_per_second']} calls/s ({figures['calls_per_second_after_load']} after loading the "
-              f"model); peak RSS main {figures['peak_rss_main_mb']} MB, largest worker "
-              f"{figures['peak_rss_largest_worker_mb']} MB", flush=True)
+    rows = []
+    for workers in args.workers or [os.cpu_count()]:
+        for calls in args.calls or [1000]:
+            figures = bench(calls, workers, args.keep, cache=not args.no_cache)
+            print(json.dumps({"workers": workers, **figures}))
+            print(f"{figures['calls']} calls in {figures['seconds']} s with {workers} workers"
+                  f"{' (no NLU cache)' if args.no_cache else ''}: "
+                  f"{figures['calls_per_second']} calls/s ({figures['calls_per_second_after_load']} after loading the "
+                  f"model); peak RSS main {figures['peak_rss_main_mb']} MB, largest worker "
+                  f"{figures['peak_rss_largest_worker_mb']} MB", flush=True)
+            rows.append((workers, figures))
+    print(f"\nhost: {os.cpu_count()} cores\n")
+    print("| workers | calls | wall s | calls/s | after loading | peak RSS per worker |")
+    print("|---|---|---|---|---|---|")
+    for workers, f in rows:
+        print(f"| {workers} | {f['calls']} | {f['seconds']} | {f['calls_per_second']} | "
+              f"{f['calls_per_second_after_load']} | {f['peak_rss_largest_worker_mb']} MB |")
 
 
 if __name__ == "__main__":

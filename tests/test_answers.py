@@ -32,13 +32,13 @@ def test_the_final_persona_set_is_never_learned_from():
 
 @pytest.mark.parametrize("criterion, text, value", [
     ("severity", "it's messing with work and my marriage, but I still function", "moderate"),
-    ("support", "my mom and my sponsor are always there for me", "strong"),
+    ("support", "my whole family is behind me on this, every one of them", "strong"),
     ("can_live_at_facility", "no way, I have three kids at home", "no"),
     ("relapse", "I went back to it last weekend after two months clean", "recent_relapse"),
 ])
 def test_a_plain_answer_is_read(criterion, text, value):
-    # the classifier's best reading (its confidence on a list of people is near the 0.5 threshold since it also
-    # learned from the sixth and later writers; the patterns read that answer in any case: tests/test_extract.py)
+    # the classifier's best reading (on a list of people, "my mom and my sponsor are always there for me", it moved
+    # between strong and some as it learned from later writers; the patterns read that answer: tests/test_extract.py)
     assert read_answer(criterion, text).value == value
 
 

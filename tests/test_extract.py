@@ -1168,3 +1168,9 @@ def test_openings_and_situations_of_the_sixteenth_round(text, asked, expected):
 ])
 def test_commitments_said_beside_another_answer_are_all_read(text, expected):
     assert sorted(f.value for f in extract_facts(text, "schedule") if f.criterion == "commitments") == expected
+
+
+def test_people_always_there_for_the_person_are_strong_support():
+    # read by the patterns, whichever way the answer classifier leans on a list of people
+    facts = extract_facts("my mom and my sponsor are always there for me", "support", learned=True)
+    assert [f.value for f in facts if f.criterion == "support"] == ["strong"]

@@ -671,6 +671,12 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     # the day is disorientation, not "confused what IOP means"; five words in a language with no list here
     ("came off the bars monday. confused what day it is, the walls are moving", "dangerous_withdrawal"),
     ("Taytay urmaykun, manaña samanchu. Yanapawaychik!", "other_language"),
+    # the eighteenth round's: "not waking up at all" is no "waking up at 6"; "not responding to voice"; Scots
+    # withdrawal ("aff the drink", "seein wee men", "cannae mind where I am"); an idiom gives way to a net all but sure
+    ("my uncle took a load of his pain pills with rum, he is not waking up at all and his breathing sounds wet",
+     "overdose"),
+    ("our porter collapsed at the desk after some pills and beer, he's not responding to voice at all", "overdose"),
+    ("two days aff the drink and I'm seein wee men at the window, cannae mind where I am", "dangerous_withdrawal"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -733,6 +739,9 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     # the seventeenth round's: a couple ending what they had, a seizure dated last year before "and now" a relapse
     "we ended things after ten years, no drama, I just want a group for me",
     "my brother had a seizure in detox two years ago and now he's drinking again, does he need inpatient",
+    # the eighteenth round's: a couple parted, then "end it"; a questionnaire item named, scored zero
+    "Me and him are finished. I end it Friday, he wanted me to quit the drink and he was right, so sign me up.",
+    "On the depression form, the question about being better off dead, I put a zero.",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

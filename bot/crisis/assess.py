@@ -291,8 +291,9 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
             # the net speaks where the rules saw nothing, not in a message with an idiom, nor on a crisis phrase
             # they read as negated or past unless it is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20
             # TIMES AND I CANT STOP")
-            quiet = not learned or calm or (read_as_not_happening(doc, context)
-                                            and net_probability(message) < NET_OVERRULES)
+            # an idiom too gives way to a net all but sure ("not waking up at all and his breathing is making noise")
+            quiet = not learned or ((calm or read_as_not_happening(doc, context))
+                                    and net_probability(message) < NET_OVERRULES)
             return Assessment(None if quiet else learned_signal(message), calm)
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
@@ -430,8 +431,10 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     softened = (category in SOFTENED_BY_JOKE and cues.get("joke")) or within(cues.get("soften", []), *sentence)
     # "I have had thoughts of suicide": since when is not said, so asked, not assumed to be now
     perfect = not recent and category not in ACUTE and had_right_before(span, clause, cues)
-    # "we're ending things after 12 years": most likely a couple parting, so asked, not assumed
-    shared = category == "suicide" and overlapping(cues.get("shared_end", []), span.start, span.end)
+    # "we're ending things after 12 years", "Me and she done. Ah end it Sunday.": most likely a couple parting, so
+    # asked, not assumed
+    shared = category == "suicide" and (overlapping(cues.get("shared_end", []), span.start, span.end) or (
+        parse_id(span.id_)[0] == "end_it" and bool(cues.get("parting"))))
     certain = UNSURE_FLAG not in flags and not softened and not again and not perfect and not shared
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
 

@@ -291,9 +291,10 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
             # the net speaks where the rules saw nothing, not in a message with an idiom, nor on a crisis phrase
             # they read as negated or past unless it is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20
             # TIMES AND I CANT STOP")
-            # an idiom too gives way to a net all but sure ("not waking up at all and his breathing is making noise")
-            quiet = not learned or ((calm or read_as_not_happening(doc, context))
-                                    and net_probability(message) < NET_OVERRULES)
+            # (an idiom silences even a net all but sure: it reads "I cut myself shaving" and "I'm going to hurt her
+            # feelings" at 0.99 and more)
+            quiet = not learned or calm or (read_as_not_happening(doc, context)
+                                            and net_probability(message) < NET_OVERRULES)
             return Assessment(None if quiet else learned_signal(message), calm)
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)

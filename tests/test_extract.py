@@ -1174,3 +1174,8 @@ def test_people_always_there_for_the_person_are_strong_support():
     # read by the patterns, whichever way the answer classifier leans on a list of people
     facts = extract_facts("my mom and my sponsor are always there for me", "support", learned=True)
     assert [f.value for f in facts if f.criterion == "support"] == ["strong"]
+
+
+def test_asking_for_help_is_no_caregiving():
+    # "needs my help" names someone cared for; "I need help" is the person asking
+    assert [f.value for f in extract_facts("I need help, I work full time") if f.criterion == "commitments"] == ["work"]

@@ -100,7 +100,7 @@ CAREGIVING_WORDS = (r"kids?|child|children|son|daughter|bab(y|ies)|toddler|newbo
                     r"care of|caring for|care for|caregiv\w*|look(ing)? after|grandma|grandpa|family|home with|"
                     r"i help (her|him)|stay[- ]at[- ]home|sahm|sahd|childcare|child care|pickney|"
                     r"(my|our) (lad|wee one)s?|wee ones|bairns?|kiddos?|little ones|keiki|carer|"
-                    r"grand(son|daughter|kids?|child|children)s?|needs? (my )?help|"
+                    r"grand(son|daughter|kids?|child|children)s?|needs (my )?help|"
                     r"(full[- ]time|stay[- ]home|single|working) (mom|mum|dad|parent|mother|father)")
 JOB_WORDS = (r"jobs?|work|working|works|shifts?|boss|employer|employed|employment|career|business|company|firm|"
              r"office|clients|adjunct|assistantship|shop|store|salon|studio|shows|gigs|"

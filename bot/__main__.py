@@ -84,12 +84,12 @@ def migrate_command(args: argparse.Namespace) -> int:
     """Copy var/intake.db, var/replay.db and var/tracker.db into PostgreSQL; print the counts, never content."""
     import psycopg2
 
-    from bot.app.retention import Databases, cluster_records_url
-    from bot.records.migrate import TargetNotEmpty, migrate
+    from bot.app.retention import Databases
+    from bot.records.migrate import MigrationRefused, migrate
     from bot.records.postgres_records import PostgresRecords
 
     files = Databases.default()
-    url = args.to or files.records_url or (cluster_records_url(files.cluster) if files.cluster else None)
+    url = args.to or files.postgres_url()
     if not url:
         print("No PostgreSQL to copy into: start `make run PROFILE=cluster` first, or give --to postgresql://...")
         return 1
@@ -100,7 +100,7 @@ def migrate_command(args: argparse.Namespace) -> int:
         return 1
     try:
         copied = migrate(target, files.intake, files.replay, files.tracker)
-    except TargetNotEmpty as refusal:
+    except MigrationRefused as refusal:
         print(f"Nothing copied: {refusal}.")
         return 1
     finally:
@@ -118,8 +118,9 @@ def replay_command(args: argparse.Namespace) -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from bot.records.database import URL_ENV, is_url, without_password
     from bot.replay.batch import run_batch
+    from bot.replay.runs import DEFAULT_DB
 
-    db = args.db or os.environ.get(URL_ENV, "").strip() or "var/replay.db"
+    db = args.db or os.environ.get(URL_ENV, "").strip() or str(DEFAULT_DB)
     outcome = run_batch(args.paths, args.out, workers=args.workers, disposition_files=args.dispositions,
                         db_path=db, progress=not args.no_progress)
     tally = outcome.tally

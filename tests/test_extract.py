@@ -1111,13 +1111,6 @@ def test_the_second_part_of_a_two_part_question_is_read_in_its_own_sentence(text
     ("none at the moment, not working or at college", "commitments", ("commitments", ["none"])),
     # the fifteenth persona round's: "bad but it ain't the worst", still going to work
     ("it's bad, it ain't the worst tho, i still make it to work", "severity", ("severity", ["moderate"])),
-])
-def test_fourteenth_persona_round_classes(text, asked, expected):
-    criterion, values = expected
-    assert sorted(f.value for f in extract_facts(text, asked) if f.criterion == criterion) == sorted(values)
-
-
-@pytest.mark.parametrize("text, asked, expected", [
     # the sixteenth persona round's classes (paraphrased): every substance denied is "no substance", also with
     # "not even"; a mixer is no drug; khat; slang as the answer to the substances question; a child's school and
     # grown children are no commitment of the person's; "nothing" beside a job; a value said first, on its own
@@ -1135,7 +1128,7 @@ def test_fourteenth_persona_round_classes(text, asked, expected):
     ("Mild. A couple of rough, sweaty days and that's it.", "withdrawal", ("withdrawal", ["mild"])),
     ("Severe, honestly. I've lost the car and my savings over it.", "severity", ("severity", ["severe"])),
 ])
-def test_sixteenth_persona_round_classes(text, asked, expected):
+def test_classes_of_the_persona_rounds(text, asked, expected):
     criterion, values = expected
     assert sorted(f.value for f in extract_facts(text, asked) if f.criterion == criterion) == sorted(values)
 

@@ -10,7 +10,7 @@ from bot.__main__ import main
 from bot.clinical.intake import make_intake
 from bot.clinical.placement import recommend_level
 from bot.records import work_queue
-from bot.records.migrate import TargetNotEmpty, migrate
+from bot.records.migrate import MigrationRefused, migrate
 from bot.records.postgres_records import PostgresRecords
 from bot.records.storage import get_intake, open_db, record_event, save_intake
 from bot.replay.runs import add_rows, finish_run, open_runs_db, start_run
@@ -93,7 +93,7 @@ def test_records_runs_and_conversations_arrive_as_they_were(install, postgres):
 def test_a_second_copy_is_refused_and_changes_nothing(install, postgres):
     service, _ = postgres
     copy(service, install)
-    with pytest.raises(TargetNotEmpty, match="intakes"):
+    with pytest.raises(MigrationRefused, match="intakes"):
         copy(service, install)
     with open_db(service.url()) as after:
         assert after.count("intakes") == 2 and after.count("runs") == 1
@@ -102,7 +102,7 @@ def test_a_second_copy_is_refused_and_changes_nothing(install, postgres):
 def test_without_the_conversations_table_nothing_is_copied(install, postgres):
     service, _ = postgres
     as_superuser(service, "drop table public.events")
-    with pytest.raises(TargetNotEmpty, match="make run PROFILE=cluster"):
+    with pytest.raises(MigrationRefused, match="make run PROFILE=cluster"):
         copy(service, install)
     with open_db(service.url()) as after:
         assert after.count("intakes") == 0 and after.count("queue_items") == 0

@@ -47,6 +47,10 @@ class Databases:
     cluster: Path | None = None
     records_url: str | None = field(default_factory=lambda: os.environ.get(database.URL_ENV, "").strip() or None)
 
+    def postgres_url(self) -> str | None:
+        """The records' PostgreSQL URL: $INTAKE_RECORDS_URL, else the cluster profile's database, else None."""
+        return self.records_url or (cluster_records_url(self.cluster) if self.cluster else None)
+
     @classmethod
     def default(cls) -> Databases:
         """$RASA_TRACKER_DB and $INTAKE_DB as the servers use them, else the files under var/."""
@@ -225,7 +229,7 @@ def purge(days: int = RETENTION_DAYS, databases: Databases | None = None,
     if databases.cluster:
         where, counts = purge_cluster_conversations(databases.cluster, before)
         result[where] = counts
-    records_url = databases.records_url or (cluster_records_url(databases.cluster) if databases.cluster else None)
+    records_url = databases.postgres_url()
     if records_url:
         where, counts = purge_postgres_records(records_url, before)
         result[where] = counts

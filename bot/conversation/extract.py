@@ -612,9 +612,9 @@ def short_answer_values(criterion_id: str, message: str, says_more: bool = False
     if criterion.numeric:
         return hours_answer(words)
     named = value_for_words(criterion_id, words)
-    opening = answer_words(CLAUSE_BREAK.split(message)[0])
-    if not named and len(words) > 6 and len(opening) <= 3:  # "Mild. I feel rubbish for a day or two."
-        named = value_for_words(criterion_id, opening)
+    if not named and len(words) > 6:  # "Mild. I feel rubbish for a day or two.": the value said first, on its own
+        opening = answer_words(CLAUSE_BREAK.split(message)[0])
+        named = value_for_words(criterion_id, opening) if len(opening) <= 3 else []
     if says_more and STANDALONE_NO.match(message):  # "No, I'll come and go.": the "No" answers ("yes, I have
         return [NO_VALUES[criterion_id]] if criterion_id in NO_VALUES else []  # insurance" may confirm its own fact)
     if says_more:

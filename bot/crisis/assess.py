@@ -288,11 +288,9 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
             # habit's end apart from a life's ("stop drinking"), or a statement of safety
             calm = any(cue[0].lower_ not in HABIT_ENDS for cue in context.cues.get(IDIOM_CUE, [])) or bool(
                 context.cues.get(SAFE_CUE))
-            # the net speaks where the rules saw nothing, not in a message with an idiom, nor on a crisis phrase
-            # they read as negated or past unless it is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20
-            # TIMES AND I CANT STOP")
-            # (an idiom silences even a net all but sure: it reads "I cut myself shaving" and "I'm going to hurt her
-            # feelings" at 0.99 and more)
+            # the net speaks where the rules saw nothing, not in a message with an idiom (not even when all but sure:
+            # it reads "I cut myself shaving" at 0.99), nor on a crisis phrase they read as negated or past unless it
+            # is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20 TIMES AND I CANT STOP")
             quiet = not learned or calm or (read_as_not_happening(doc, context)
                                             and net_probability(message) < NET_OVERRULES)
             return Assessment(None if quiet else learned_signal(message), calm)
@@ -393,7 +391,7 @@ def parse_id(span_id: str) -> tuple[str, frozenset[str]]:
 
 def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     """The crisis a matched span states after idioms, negation, questions and tense; None when it states none."""
-    _, flags = parse_id(span.id_)
+    name, flags = parse_id(span.id_)
     cues = context.cues
     if overlapping(idioms_of(doc, cues), span.start, span.end):
         return None
@@ -435,7 +433,7 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     # "we're ending things after 12 years", "Me and she done. Ah end it Sunday.": most likely a couple parting, so
     # asked, not assumed
     shared = category == "suicide" and (overlapping(cues.get("shared_end", []), span.start, span.end) or (
-        parse_id(span.id_)[0] == "end_it" and bool(cues.get("parting"))))
+        name == "end_it" and bool(cues.get("parting"))))
     certain = UNSURE_FLAG not in flags and not softened and not again and not perfect and not shared
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
 

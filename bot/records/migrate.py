@@ -16,8 +16,9 @@ from bot.records.schema import RECORDS, REPLAY, Table
 CONVERSATION_COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")  # Rasa's events
 
 
-class TargetNotEmpty(Exception):
-    """The PostgreSQL target already holds records: copying would mix two installs' (or copy them twice)."""
+class MigrationRefused(Exception):
+    """Nothing is copied: the target already holds rows (copying would mix two installs' or copy them twice), or it
+    has no conversations table yet."""
 
 
 def schema_rows(source: Records, table: Table) -> list[dict]:
@@ -30,12 +31,12 @@ def schema_rows(source: Records, table: Table) -> list[dict]:
 
 def copy_tables(source: Records, target: Records, tables: Iterable[Table]) -> dict[str, int]:
     """Every row of `tables` from `source` into `target` (its tables created when missing), in the target's current
-    transaction; rows copied per table. Raises TargetNotEmpty before copying anything when a target table has rows."""
+    transaction; rows copied per table. Raises MigrationRefused before copying anything when a target table has rows."""
     tables = tuple(tables)
     target.create_tables(tables)
     occupied = [table.name for table in tables if target.count(table.name)]
     if occupied:
-        raise TargetNotEmpty(f"the target already has rows in {', '.join(occupied)}")
+        raise MigrationRefused(f"the target already has rows in {', '.join(occupied)}")
     copied = {}
     for table in tables:
         copied[table.name] = target.insert_all(table.name, schema_rows(source, table))
@@ -50,9 +51,9 @@ def copy_conversations(source: Records, target: Records) -> dict[str, int]:
         return {"conversations": 0, "conversation events": 0}
     exists = target.execute("select to_regclass('public.events') is not null").fetchone()[0]
     if not exists:
-        raise TargetNotEmpty("PostgreSQL has no conversations table yet: start `make run PROFILE=cluster` once first")
+        raise MigrationRefused("PostgreSQL has no conversations table yet: start `make run PROFILE=cluster` once first")
     if target.execute("select count(*) from public.events").fetchone()[0]:
-        raise TargetNotEmpty("the target already has conversations")
+        raise MigrationRefused("the target already has conversations")
     names = ", ".join(quoted(name) for name in CONVERSATION_COLUMNS)
     rows = [[row[name] for name in CONVERSATION_COLUMNS]
             for row in source.query(f"select {names} from events order by id")]

@@ -74,7 +74,7 @@ CLASSIFIER_QUIET_CONFIDENCE = 0.99
 CLASSIFIER_MIN_WORDS = 4  # and a message of at least this many words: on "purple monkey dishwasher" it guesses
 # Context flags that look at the whole message, not the clause or sentence: flag -> cue id.
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
-                    "anydrug": "drug", "other": "other", "passed_out": "passed_out"}
+                    "anydrug": "drug", "other": "other", "passed_out": "passed_out", "welcome": "welcome"}
 ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 # An acute sign told with no now or recent cue in the whole message ("Seizures, hallucinations, the works." to the
 # withdrawal question) is the safety question ("is this happening now?"), not the full response, when the learned
@@ -400,7 +400,7 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
     if denied_or_benign(doc, span, context, flags, clause, sentence):
         return None
     now = bool(within(cues.get("now", []), *clause))
-    recent_cues = [c for c in cues.get("recent", []) if not overlapping(cues.get("not_recent", []), c.start, c.end)]
+    recent_cues = recent_of(cues)
     recent = now or bool(within(recent_cues, *clause))
     again = repeated_now(doc, span, cues.get("now", []) + recent_cues, cues)
     withdrawal = bool(within(cues.get("wd", []), *sentence))
@@ -443,6 +443,11 @@ def repeated_now(doc: Doc, span: Span, now: list[Span], cues: dict[str, list[Spa
     I've got the same amount ready tonight"): the safety question, not history."""
     return any(cue.start >= span.end and within(now, *sentence_bounds(doc, cue.start, cue.end))
                for cue in cues.get("repeat", []))
+
+
+def recent_of(cues: dict[str, list[Span]]) -> list[Span]:
+    """The recent cues not read as a duration or a kept answer ("for a few days", "it's still no")."""
+    return [c for c in cues.get("recent", []) if not overlapping(cues.get("not_recent", []), c.start, c.end)]
 
 
 def idioms_of(doc: Doc, cues: dict[str, list[Span]]) -> list[Span]:
@@ -648,7 +653,7 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
         return True
-    now_or_recent = within(cues.get("now", []) + cues.get("recent", []), *sentence)
+    now_or_recent = within(cues.get("now", []) + recent_of(cues), *sentence)
     if not now_or_recent and any(cue.start < span.start for cue in within(cues.get("asked_if", []), *sentence)):
         return True  # "another form asking if I want to die", "why does the intake ask if I've had thoughts of..."
     if not is_question(doc, sentence):
@@ -727,7 +732,8 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
         return False
     if flags & {"was", "habit"} or set_in_the_past(doc, span, sentence, past, cues):
         return True
-    habits = cues.get("habit", [])
+    # a habit word that is part of the sign itself is no habit ("not breathing normally")
+    habits = [cue for cue in cues.get("habit", []) if not (span.start <= cue.start and cue.end <= span.end)]
     if within(cues.get("past_weak", []), *clause) or within(habits, *clause):
         return True
     if fronted(habits, doc, clause[0], sentence[0], []):  # "When I stop drinking I see things, and shake"

@@ -811,7 +811,7 @@ def test_pattern_labels_and_ids_come_from_criteria():
             if entry["label"] == "_cue":
                 assert entry["id"] in {"pseudo", "hedge", "question", "inquiry", "condition"}
             elif entry["label"] == "hours_available":
-                assert entry["id"] in {"week", "day", "_ignore"}
+                assert entry["id"] in {"week", "day", "fortnight", "month", "_ignore"}
             else:
                 assert entry["label"] in ids, entry
                 assert entry["id"] in ids[entry["label"]] | {"_ignore"}, entry
@@ -1167,6 +1167,35 @@ def test_people_always_there_for_the_person_are_strong_support():
     # read by the patterns, whichever way the answer classifier leans on a list of people
     facts = extract_facts("my mom and my sponsor are always there for me", "support", learned=True)
     assert [f.value for f in facts if f.criterion == "support"] == ["strong"]
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    # the eighteenth persona round's classes (paraphrased): hours per fortnight or per month are halved or quartered,
+    # also beside another answer; "puff" as cannabis; a market stall is work; a home where people use "24/7" is full
+    # of triggers, not a need for supervision
+    ("I can manage 12 hours a fortnight, any time", "hours_available", ("hours_available", [6])),
+    ("about 20 every two weeks", "hours_available", ("hours_available", [10])),
+    ("maybe 16 hours a month", "hours_available", ("hours_available", [4])),
+    ("Nights at the depot, so 14 hours a fortnight, and I'm insured", "commitments", ("hours_available", [7])),
+    ("smoking a bit of puff most nights", "substances", ("substances", ["cannabis"])),
+    ("I work on the market stall Tuesday to Saturday", "commitments", ("commitments", ["work"])),
+    ("our place is a proper party flat, drinking 24/7", "home", ("home", ["triggering"])),
+    ("our place is a proper party flat, drinking 24/7", "home", ("needs_supervision", [])),
+    ("I honestly need someone with me 24/7", None, ("needs_supervision", ["yes"])),
+])
+def test_classes_of_the_eighteenth_persona_round(text, asked, expected):
+    criterion, values = expected
+    assert [f.value for f in extract_facts(text, asked) if f.criterion == criterion] == values
+
+
+@pytest.mark.parametrize("text, asked, expected", [
+    ("Modrate, by the DSM criteria anyway.", "severity", "moderate"),
+    ("evnings after the school run", "schedule", "evenings"),
+    ("Strianed, we barely talk", "support", "strained"),
+])
+def test_a_value_named_with_a_typo_is_that_value(text, asked, expected):
+    # mended before the answer classifier reads the rest ("use disorder" alone leans severe)
+    assert [f.value for f in extract_facts(text, asked, learned=True) if f.criterion == asked] == [expected]
 
 
 def test_asking_for_help_is_no_caregiving():

@@ -246,6 +246,8 @@ CLOCK_SPAN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(?:am|pm|a|p)?\s*(?:to|-|un
                         r"(\d{1,2})(?::(\d{2}))?\s*(?:am|pm|a|p)?\b(?!\s*(?:hours?|hrs?|ours?|days?|nights?|nites?|evenings?|"
                         r"mornings?|afternoons?|times?|sessions?|blocks?|x)\b)")
 MONTHLY = re.compile(rf"\b{RANGE}\s*(?:hours?|hrs?|ours?)\s*(?:a|per|each|every|/)\s*month\b")
+FORTNIGHTLY = re.compile(rf"\b{RANGE}\s*(?:hours?|hrs?|ours?)?\s*(?:a|per|each|every|/|in a)\s*"
+                         rf"(?:fortnight|two weeks|2 weeks)\b")
 DAILY = re.compile(r"\b(weekdays?|every ?day|daily|a day|per day|each day)\b")
 OPEN = re.compile(r"\b(all day|any ?time|whenever|whatever|full days?|full time|as much as|as many as|"
                   r"all of (them|em|it)|any day|most of the day|nothing going on|wide open|free all|every day|"
@@ -372,14 +374,16 @@ def hours_from(message: str) -> int | None:
     text = spelled_fractions(clean(message))
     if NO_HOURS.search(text):
         return 0
+    if monthly := MONTHLY.search(text):
+        return round(upper(monthly) / 4)  # "sixteen hours a month": four weeks
+    if fortnightly := FORTNIGHTLY.search(text):
+        return round(upper(fortnightly) / 2)  # "18 hours a fortnight", "20 every two weeks"
     if settled := list(SETTLED.finditer(text)):  # the last one said: "That's 25. Call it 20 to be safe."
         return int(number(settled[-1].group(1)))
     if alone := list(TOTAL_ALONE.finditer(text)):
         return int(min(number(alone[-1].group(1) or alone[-1].group(2)), 80))
     if total := WEEKLY_TOTAL.search(text):
         return int(min(upper(total), 80))
-    if monthly := MONTHLY.search(text):
-        return round(upper(monthly) / 4)  # "sixteen hours a month": four weeks
     hours = HOURS.search(text)
     # "5 hours a day, five days": the count of days, not the "a" of "a day" (that one means every weekday)
     sessions = next((m for m in SESSIONS.finditer(text) if m.group(1) not in ("a", "an")), None)

@@ -190,6 +190,8 @@ def extract_facts(text: str, asked: str | None = None, nlp=None, _retry: bool = 
     if not message.strip():
         return []
     learned = learned and (_retry or looks_english(message))  # the classifiers know English answers only
+    if asked in BY_ID and not _retry:  # a value named with a typo is that value ("Modearte", "evnings")
+        message = correct_typos(message, value_words(asked))
     try:
         doc = (nlp or load_pipeline())(message)
         found = [item for span in doc.spans["facts"] if (item := read_span(doc, span)) is not None]
@@ -227,6 +229,12 @@ def phrase_patterns() -> dict[str, list[str]]:
         if isinstance(pattern.get("pattern"), str):
             by_label.setdefault(pattern.get("label"), []).append(pattern["pattern"])
     return by_label
+
+
+@cache
+def value_words(criterion_id: str) -> frozenset[str]:
+    """The words of 5+ letters that name a criterion's values ("moderate", "evenings", "strained")."""
+    return frozenset(word for value in BY_ID[criterion_id].values for word in value.split("_") if len(word) >= 5)
 
 
 @cache
@@ -447,6 +455,9 @@ def first_number(words: list[str]) -> int | None:
     return None
 
 
+WEEKS_IN = {"fortnight": 2, "month": 4}
+
+
 def hours_in(span) -> int | None:
     """Hours a week stated by an hours_available span ("2 hours a day" counts five weekdays)."""
     hours = first_number([token.lower_ for token in span])
@@ -454,6 +465,8 @@ def hours_in(span) -> int | None:
         return None
     if span.id_ == "day":
         hours *= WEEKDAYS
+    elif span.id_ in WEEKS_IN:  # "18 hours a fortnight", "16 hours a month"
+        hours = round(hours / WEEKS_IN[span.id_])
     return min(max(hours, 0), MAX_HOURS)
 
 

@@ -24,7 +24,7 @@ from bot.app.sessions import is_issued, new_session_id
 from bot.conversation.payloads import as_plain_text
 from bot.text import clean_text
 from bot.web.limits import RateLimit
-from components.speedups import compile_action_response_validation
+from components.speedups import compile_action_response_validation, reuse_action_connections
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
     """Wrap Rasa's message handler with input checks and a reply on failure or silence."""
     watch_action_failures()
     compile_action_response_validation()
+    reuse_action_connections()
 
     async def handle(message: UserMessage) -> None:
         output = OneMessageOutput(message.output_channel)

@@ -120,3 +120,14 @@ def test_the_classifier_alone_is_marked_when_the_message_names_no_acute_danger()
     assert route(reading("My mom watches my daughter most days", "crisis", 0.99)).classifier_only
     assert not route(reading("I have my dads gun with me today", "crisis", 0.99)).classifier_only
     assert not route(reading("alcohol, and I can't do this anymore", crisis=UNSURE)).classifier_only
+
+
+@pytest.mark.parametrize("text, ranking, expected", [
+    ("no", (("nlu_fallback", 0.45), ("inform", 0.47), ("deny", 0.38)), "deny"),
+    ("No.", (("inform", 0.6), ("deny", 0.3)), "deny"),
+    ("yep!", (("inform", 0.5), ("affirm", 0.4)), "affirm"),
+    ("no court", (("inform", 0.9), ("deny", 0.05)), "inform"),
+])
+def test_a_bare_yes_or_no_is_affirm_or_deny_whatever_the_classifier_leans_to(text, ranking, expected):
+    # a bare "no" sits near the line between deny and inform for DIET ("no court", "no withdrawal" are answers)
+    assert route(reading(text, ranking[0][0], ranking[0][1], ranking=ranking)).intent == expected

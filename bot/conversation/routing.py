@@ -8,6 +8,7 @@ that information"). The pending question's own vocabulary is applied after this,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.clinical.knowledge import (
@@ -97,6 +98,8 @@ def route(reading: Reading) -> Route:
         intent, confidence = reading.best_guess(skip=CRISIS) if reading.ranking else (FALLBACK, 1.0)
         intent = intent or FALLBACK
     intent = statement_or_question(reading, intent, confidence)
+    if (said := plain_yes_or_no(reading.text)) is not None:
+        intent, confidence = said, 1.0
     if asks_to_change(reading.text):
         intent = INFORM  # "the hours part is wrong" names the answer to change: the form asks it again
     if intent not in (FAQ, FALLBACK) or (intent == FALLBACK and reading.best_guess()[0] in INTAKE_INTENTS):
@@ -113,6 +116,19 @@ def classifier_alone_worth_asking(reading: Reading) -> bool:
     needed = CLASSIFIER_CHECK_CONFIDENCE if mentions_danger(reading.text) else CLASSIFIER_QUIET_CONFIDENCE
     return (reading.confidence >= needed and not reading.crisis.quiet
             and len(reading.text.split()) >= CLASSIFIER_MIN_WORDS)
+
+
+# A whole message that is only a yes or a no is one, whatever the classifier leans to: "no" is also the start of
+# hundreds of intake answers ("no court", "no withdrawal"), so DIET reads a bare "no" near the line between deny and
+# inform. In the form either counts as an answer; at "Delete everything?" or "Start over?" only deny does.
+PLAIN_NO = frozenset({"no", "nope", "nah", "na", "n", "no no", "nope nope", "negative", "no way", "nah mate"})
+PLAIN_YES = frozenset({"yes", "yeah", "yep", "yup", "yea", "ya", "y", "yes please", "yeah sure", "sure", "yes yes"})
+
+
+def plain_yes_or_no(text: str) -> str | None:
+    """ "affirm" or "deny" for a message that is only a yes or a no ("No.", "yep!"); None for anything more."""
+    words = " ".join(re.findall(r"[a-z]+", text.lower()))
+    return "deny" if words in PLAIN_NO else "affirm" if words in PLAIN_YES else None
 
 
 def statement_or_question(reading: Reading, intent: str, confidence: float) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -106,7 +106,9 @@ def crisis_net() -> CrisisNet | None:
     return net
 
 
+@lru_cache(maxsize=4096)
 def net_reading(text: str) -> NetReading | None:
-    """The net's reading of a message, or None without a net or words it knows."""
+    """The net's reading of a message, or None without a net or words it knows (remembered: the rules ask for the
+    same message's reading up to four times)."""
     net = crisis_net()
     return net.read(text) if net is not None and text.strip() else None

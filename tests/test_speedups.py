@@ -30,3 +30,39 @@ def test_same_verdict_as_rasa(result):
     else:
         with pytest.raises(ValidationError, match="Failed to validate Action server response"):
             action._validate_action_result(result)
+
+
+def test_action_calls_send_the_same_json_over_one_kept_alive_connection():
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from components.speedups import reuse_action_connections
+
+    reuse_action_connections()
+    received, peers = [], set()
+
+    async def webhook(request):
+        received.append(await request.json())
+        peers.add(request.transport.get_extra_info("peername"))
+        return web.json_response({"events": [], "responses": []})
+
+    async def scenario():
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        body = {"next_action": "validate_intake_form", "tracker": {"events": [{"timestamp": 1733370000.1234567,
+                                                                                "text": "café / naïve"}]}}
+        answers = [await endpoint.request(json=body, method="post") for _ in range(3)]
+        await runner.cleanup()
+        return body, answers
+
+    body, answers = asyncio.run(scenario())
+    assert received == [body] * 3 and answers == [{"events": [], "responses": []}] * 3
+    assert len(peers) == 1  # one connection, kept alive

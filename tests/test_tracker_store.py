@@ -59,6 +59,21 @@ def test_with_consent_the_conversation_is_written_and_served_from_memory(store):
     assert asyncio.run(store.retrieve("b")).get_slot("consent") == "given"
 
 
+def test_a_stored_conversation_is_served_as_saved_and_one_changed_since_is_read_from_sqlite(store):
+    tracker = tracker_with("b2", UserUttered("yes"), SlotSet("consent", "given"))
+    asyncio.run(store.save(tracker))
+    assert asyncio.run(store.retrieve("b2")) is tracker  # no JSON round trip, no replay
+    tracker.update(UserUttered("a turn that failed before its save"))
+    served = asyncio.run(store.retrieve("b2"))
+    assert served is not tracker and served.latest_message.text == "yes"  # what SQLite holds
+
+
+def test_the_sqlite_tracker_store_writes_ahead_on_one_kept_connection(store):
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
 def test_withdrawing_consent_deletes_the_rows(store):
     tracker = tracker_with("c", UserUttered("yes"), SlotSet("consent", "given"))
     asyncio.run(store.save(tracker))

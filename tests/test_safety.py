@@ -684,6 +684,17 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("sorry if this is rambling, I cut myself about ten minutes ago and it's soaking through the towel", "self_harm"),
     ("honestly if a truck ran me over on the way to the meeting I'd be glad, feel like that every day", "suicide"),
     ("there's a tea towel tied round my wrist and it's gone red, can someone call me", "self_harm"),
+    # the twentieth round's: an assault "just" now; a hallucination in the present tense, a temperature read out;
+    # "overdone it with" a drug is no idiom of effort; formal self-injury; a harm to a person named with two words
+    # between; a goodbye the net hears with an idiom ("burnt out") taken out
+    ("fine I'll answer the home one, she just slapped me again and took my phone", "danger_at_home"),
+    ("day three of detoxing at my sister's, there's a dog in the corner that isn't real and my temp is 39",
+     "dangerous_withdrawal"),
+    ("think I overdid it a tad on the oxy and the valium tonight, lips a bit numb", "overdose"),
+    ("I have caused multiple lacerations to my thigh this evening and cannot stop", "self_harm"),
+    ("I plan to seriously hurt my old shift supervisor when he clocks in", "danger_to_others"),
+    ("my flatmate texted the group love you lot, sorry for all of it, bye, then switched her phone off. she's been "
+     "burnt out for weeks", "suicide"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -752,6 +763,10 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     # the nineteenth round's: a question about words; a screening answer that was no and still is
     "is there a difference between suicidal ideation and intent? the psychiatrist used both terms",
     "the nurse asked whether I'd thought about ending my life, I said no then and it's still a no",
+    # the twentieth round's: a report taken back; a figure of speech said to be one; a question about students
+    "my sister says I'm suicidal, that's not true, I'm just tired of the drinking",
+    "I told him I'd kill him for eating my chips, it's a figure of speech, relax",
+    "how should a coach respond if a player mentions self-harm? for our club's safeguarding course",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

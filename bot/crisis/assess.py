@@ -84,6 +84,8 @@ NET_PAST_ACUTE = 0.2
 # ... and any other certain signal with no now cue that the net reads as ordinary talk with near certainty ("a psych
 # hold in college for suicidal thoughts. That was 12 years ago.", "I calculate lethal doses for a living").
 NET_DISAGREES = 0.05
+# The net is heard over an idiom only on the rest of the message, when that has at least this many words.
+NET_REST_WORDS = 8
 # The net's safety question over a crisis phrase the rules read as negated or past: at this or above.
 NET_OVERRULES = 0.99
 # "lol", "lmao", "jk": said as a joke, a death or violence word is worth the safety question, not the full response
@@ -286,13 +288,17 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
                 return Assessment(CrisisSignal(OTHER_LANGUAGE, "", 0, 0, False))
             # an everyday idiom ("I'd kill for a coffee", "burned my hand on the stove"), not one that only sets a
             # habit's end apart from a life's ("stop drinking"), or a statement of safety
-            calm = any(cue[0].lower_ not in HABIT_ENDS for cue in context.cues.get(IDIOM_CUE, [])) or bool(
-                context.cues.get(SAFE_CUE))
-            # the net speaks where the rules saw nothing, not in a message with an idiom (not even when all but sure:
-            # it reads "I cut myself shaving" at 0.99), nor on a crisis phrase they read as negated or past unless it
-            # is all but sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20 TIMES AND I CANT STOP")
-            quiet = not learned or calm or (read_as_not_happening(doc, context)
-                                            and net_probability(message) < NET_OVERRULES)
+            idioms = [cue for cue in context.cues.get(IDIOM_CUE, []) if cue[0].lower_ not in HABIT_ENDS]
+            calm = bool(idioms) or bool(context.cues.get(SAFE_CUE))
+            # the net speaks where the rules saw nothing, not for an idiom (it reads "I cut myself shaving" at 0.99):
+            # only when it still hears a crisis with the idioms taken out ("love you all, sorry for everything,
+            # goodbye ... burnt out"); nor on a crisis phrase the rules read as negated or past unless it is all but
+            # sure ("I JUST HIT MY HEAD AGAINST THE WALL LIKE 20 TIMES AND I CANT STOP")
+            rest = without_spans(message, idioms)  # and with words enough of its own: not "I'm going to" alone
+            beyond_idioms = (learned and idioms and not context.cues.get(SAFE_CUE)
+                             and len(rest.split()) >= NET_REST_WORDS and net_probability(rest) >= NET_CHECK)
+            quiet = not learned or (calm and not beyond_idioms) or (read_as_not_happening(doc, context)
+                                                                    and net_probability(message) < NET_OVERRULES)
             return Assessment(None if quiet else learned_signal(message), calm)
     except Exception as error:  # fail safe: a detector that cannot read the message does not call it safe
         logger.error("crisis detection failed for a %d-character message (%s)", len(message), type(error).__name__)
@@ -315,6 +321,13 @@ def plain_letters(message: str) -> str:
     """Letters for the symbols written inside words to get past filters ("unal!ve", "k1ll", "s3wer"); same length,
     so offsets into the message still hold."""
     return LEET.sub(lambda found: LETTER_FOR[found.group()], message)
+
+
+def without_spans(message: str, spans: list[Span]) -> str:
+    """The message with the spans' words blanked out (same length)."""
+    for span in spans:
+        message = message[:span.start_char] + " " * (span.end_char - span.start_char) + message[span.end_char:]
+    return message
 
 
 def told_as_now(context: _Context) -> bool:
@@ -463,7 +476,9 @@ def denied_or_benign(doc: Doc, span: Span, context: _Context, flags: frozenset[s
     cues = context.cues
     if "neg" not in flags and is_negated(doc, span, clause[0], cues.get("pseudo", []), context.crises):
         return True
-    return bool(within(cues.get("benign", []), *clause)) or is_denied(doc, span) or is_generic(
+    # "... but that isn't true", "it's a figure of speech"
+    untrue = any(cue.start >= span.end for cue in within(cues.get("untrue", []), *sentence))
+    return untrue or bool(within(cues.get("benign", []), *clause)) or is_denied(doc, span) or is_generic(
         doc, span, clause, sentence, cues)
 
 

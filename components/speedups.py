@@ -50,8 +50,8 @@ def reuse_action_connections() -> None:
 
     Rasa 3.6 opens a new HTTP session, so a new connection, for every call, two a form turn, and writes the whole
     conversation with the json module (py-spy: a fifth of the server's CPU per message). ujson writes the same JSON
-    two to three times faster; one session per event loop and endpoint keeps the connections open. A dead kept-alive
-    connection (the action server restarted) is dropped by aiohttp and the call made on a new one.
+    two to three times faster; one session per event loop and endpoint keeps the connections open. A connection the
+    action server closed (a restart) is not reused: aiohttp drops it from its pool (tests/e2e/test_supervision.py).
     """
     import asyncio
 

@@ -46,3 +46,15 @@ def test_the_final_crisis_sets_are_never_learned_from():
     for name in ("final_crisis.yml", "final_negatives.yml"):
         final = {item["text"] for item in yaml.safe_load((ROOT / "tests" / "data" / "crisis" / name).read_text())}
         assert not learned & final, name
+
+
+def test_a_rule_match_the_net_reads_as_ordinary_talk_is_a_question_unless_told_as_now(monkeypatch):
+    from bot.crisis import assess
+
+    told_once = "In the novel I'm reading the heroine swallowed all her pills. Anyway I drink too much."
+    told_now = "She swallowed all her pills just now and won't wake up."
+    monkeypatch.setattr(assess, "net_probability", lambda message: assess.NET_DISAGREES / 2)
+    assert not assess.assess_crisis(told_once).signal.certain
+    assert assess.assess_crisis(told_now).signal.certain
+    monkeypatch.setattr(assess, "net_probability", lambda message: assess.NET_DISAGREES)
+    assert assess.assess_crisis(told_once).signal.certain

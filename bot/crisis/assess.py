@@ -76,14 +76,13 @@ CLASSIFIER_MIN_WORDS = 4  # and a message of at least this many words: on "purpl
 MESSAGE_CONTEXTS = {"means": "means", "resolve": "resolve", "resolve_weak": "resolve_weak", "anywd": "wd",
                     "anydrug": "drug", "other": "other", "passed_out": "passed_out", "welcome": "welcome"}
 ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
-# An acute sign told with no now or recent cue in the whole message ("Seizures, hallucinations, the works." to the
-# withdrawal question) is the safety question ("is this happening now?"), not the full response, when the learned
-# net too reads the message as ordinary intake talk: below this probability. Over every set, 14 persona answers
-# that got the full response get the question instead, and 1 crisis message of 1,980 ("she's unresponsive").
-NET_PAST_ACUTE = 0.2
-# ... and any other certain signal with no now cue that the net reads as ordinary talk with near certainty ("a psych
-# hold in college for suicidal thoughts. That was 12 years ago.", "I calculate lethal doses for a living").
-NET_DISAGREES = 0.05
+# A certain signal told with no now or recent cue in the whole message ("Seizures, hallucinations, the works." to the
+# withdrawal question, "a psych hold in college for suicidal thoughts. That was 12 years ago.") is the safety
+# question, not the full response, when the learned net reads the message as ordinary talk: below this probability.
+# Each development set held out in turn (the net trained without it), 0.05 -> 0.2 outside the acute categories
+# turned none of 424 rule-certain crisis messages into a question, and 4 of the 11 full responses the last five
+# rounds raised on hard negatives at their first measurement would have been questions.
+NET_DISAGREES = 0.2
 # The net is heard over an idiom only on the rest of the message, when that has at least this many words.
 NET_REST_WORDS = 8
 # The net's safety question over a crisis phrase the rules read as negated or past: at this or above.
@@ -308,8 +307,7 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
         other.start <= signal.start and signal.end <= other.end and other.end - other.start > signal.end - signal.start
         and other.category not in ACUTE for other in signals))]
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
-    certain = best.certain and not (learned and not told_as_now(context) and net_probability(message) < (
-        NET_PAST_ACUTE if best.category in ACUTE else NET_DISAGREES))
+    certain = best.certain and not (learned and not told_as_now(context) and net_probability(message) < NET_DISAGREES)
     return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, certain))
 
 

@@ -90,7 +90,7 @@ def measure(assistant, name: str, state: str) -> tuple[dict, list, list, list]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", ["dev21", "dev22", "dev23"])
+@pytest.mark.parametrize("name", ["dev22", "dev23", "dev24"])
 @pytest.mark.parametrize("state", ["mid_form"])
 def test_development_sets(assistant, name, state):
     crisis = load(f"{name}_crisis.yml")

@@ -695,6 +695,15 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("I plan to seriously hurt my old shift supervisor when he clocks in", "danger_to_others"),
     ("my flatmate texted the group love you lot, sorry for all of it, bye, then switched her phone off. she's been "
      "burnt out for weeks", "suicide"),
+    # the twenty-second round's: "is it normal ...?" with the thing happening now; tablets saved up for a day named;
+    # a threat in another language inside English
+    ("is it normal to want to die after a bender? honestly im thinking about it a lot right now, cant stop",
+     "suicide"),
+    ("is it normal to hear voices when you're detoxing off benzos? day 2, they keep talking to me and I don't know "
+     "who's in the house", "dangerous_withdrawal"),
+    ("what does the evening group cost? doesn't matter much, I've got my tablets stashed away for Saturday, "
+     "that's the plan", "suicide"),
+    ("My supervisor shouts at me daily. The knife is in my locker. Mâine îl omor.", "danger_to_others"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)
@@ -767,6 +776,17 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "my sister says I'm suicidal, that's not true, I'm just tired of the drinking",
     "I told him I'd kill him for eating my chips, it's a figure of speech, relax",
     "how should a coach respond if a player mentions self-harm? for our club's safeguarding course",
+    # the twenty-first and twenty-second rounds': a question asked in general; a past told beside the age now; a now
+    # that is a safe present; a warning-sign word with a practical reason; money, drink and trades in the words of harm
+    "What do you say to a neighbour who talks about wanting to die? Nothing's happening, just asking in general.",
+    "I tried to kill myself at 17, my dad found me. I'm 45 now and doing well.",
+    "Overdosed at 22, spent a week in hospital. I'm 39 now, clean for years.",
+    "My son stopped breathing in the pool last summer, he's fine now, but it's why I drink.",
+    "I feel like a burden on my wife because she drives me everywhere. Is there a clinic closer to home?",
+    "thoughts of hurting myself, no sir, just the beer I need help with",
+    "my savings account is bleeding out with these copays, any sliding scale?",
+    "he's been hitting the bottle hard since the divorce, can he come to groups with me?",
+    "I'm filleting fish with a knife all day at the market so my hands are cut to pieces, can I do evenings?",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

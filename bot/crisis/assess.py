@@ -85,8 +85,11 @@ ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 NET_DISAGREES = 0.2
 # The net is heard over an idiom only on the rest of the message, when that has at least this many words.
 NET_REST_WORDS = 8
-# The net's safety question over a crisis phrase the rules read as negated or past: at this or above.
-NET_OVERRULES = 0.99
+# The net's safety question over a crisis phrase the rules read as negated, past or general: at this or above. Each
+# development set held out in turn, no hard negative or persona message the rules leave quiet reads 0.95 or more; a
+# gamer's farewell typed in a chat ("gg its been real ... not gonna be on again ever") reads 0.98, "I took all my meds
+# this morning like I'm supposed to" 0.97.
+NET_OVERRULES = 0.975
 # "lol", "lmao", "jk": said as a joke, a death or violence word is worth the safety question, not the full response
 SOFTENED_BY_JOKE = frozenset({"suicide", "self_harm", "danger_to_others"})
 # Words of acute danger. DIET's crisis class alone, on a message that answers the pending intake question,
@@ -131,6 +134,7 @@ BRIDGE_WORDS = frozenset({
 NEGATION_REACH = 7  # bridge words a negation reaches across
 DENIAL_WORDS = frozenset({"no", "none", "never", "nope", "nah", "denies", "denied", "negative", "n/a"})
 DENIAL_GAP = frozenset({":", "-", "?", "=", ",", "–", "—"})
+DENIAL_ADDRESS = frozenset({"sir", "ma'am", "maam", "mam", "mate", "doc"})
 DENIAL_NOUNS = frozenset({"thoughts", "thought", "ideation", "urges", "feelings", "attempts", "history", "behavior",
                           "behaviour", "behaviors", "plan", "plans", "intent", "risk", "symptoms", "si", "hi"})
 LIST_WORDS = frozenset({"or", "nor", "/", ","})
@@ -633,6 +637,8 @@ def is_denied(doc: Doc, span: Span) -> bool:
         i += 1
     if i >= len(doc) or doc[i].lower_ not in DENIAL_WORDS:
         return False
+    if i + 1 < len(doc) and doc[i + 1].lower_ in DENIAL_ADDRESS:
+        i += 1  # "thoughts of killing myself, no sir."
     return i + 1 >= len(doc) or doc[i + 1].is_punct or doc[i + 1].is_space
 
 
@@ -663,6 +669,8 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     with a yes ("it asks if I have thoughts of not waking up. yes. every night")."""
     if answered_yes(doc, sentence):
         return False
+    if cues.get("in_general") and is_question(doc, sentence):
+        return True  # "How do I help a friend who says they feel suicidal? Not right now, just in general"
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
         return True
@@ -679,6 +687,9 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     telling = any(cue.start < span.start for cue in within(cues.get("screening", []), *sentence))
     if telling and now_or_recent:
         return False  # "what if I told you I took 40 pills tonight?": told as a question, happening now
+    told_after = cues.get("now", []) + recent_of(cues) + cues.get("day_count", [])
+    if not cues.get(SAFE_CUE) and [cue for cue in told_after if cue.start >= sentence[1]]:
+        return False  # "is it normal to hear voices when you detox? day 2, they're telling me stuff": asked of now
     if any(cue.start < span.start for cue in within(cues.get("hypothetical", []), *clause)):
         return True
     if any(cue.start < span.start for cue in within(cues.get("asks_signs", []), *sentence)):

@@ -142,13 +142,25 @@ def mostly_english(text: str) -> bool:
     return bool(words) and sum(word in english_words() for word in words) >= ENGLISH_SHARE * len(words)
 
 
+@lru_cache(maxsize=1)
+def phrase_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
+    """The terms of two or more words, each with a word that is not English ("îl omor"): read in English too."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for row in srsly.read_jsonl(TERMS_FILE):
+        term = normalized(row.get("term", ""))
+        if len(term.split()) >= 2 and row["match"] == "word" and not is_english(term, "word"):
+            groups.setdefault((row["category"], row["lang"]), []).append(term_pattern(term, "word"))
+    return tuple((category, lang, re.compile("|".join(sorted(terms, key=len, reverse=True))))
+                 for (category, lang), terms in sorted(groups.items()))
+
+
 def find_crisis_term(text: str) -> TermMatch | None:
-    """The first crisis term of a message not mostly in English, or None."""
-    if mostly_english(text):
-        return None
+    """The first crisis term of a message not mostly in English, or, in one that is, the first crisis phrase of
+    another language ("Mâine îl omor, I swear"); None without one."""
+    patterns = phrase_patterns() if mostly_english(text) else term_patterns()
     message = normalized(text)
     found = [TermMatch(category, lang, m.group(), m.start(), m.end())
-             for category, lang, pattern in term_patterns() if (m := pattern.search(message))]
+             for category, lang, pattern in patterns if (m := pattern.search(message))]
     return min(found, key=lambda f: f.start) if found else None
 
 
@@ -156,6 +168,7 @@ def warm_up() -> None:
     """Read the English vocabulary and compile the terms now, not on the first message in another language."""
     english_words()
     term_patterns()
+    phrase_patterns()
     common_words()
 
 

@@ -24,7 +24,7 @@ from bot.app.sessions import is_issued, new_session_id
 from bot.conversation.payloads import as_plain_text
 from bot.text import clean_text
 from bot.web.limits import RateLimit
-from components.speedups import compile_action_response_validation, reuse_action_connections
+from components import speedups
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,7 @@ def clean_message(text: object) -> tuple[str, bool]:
 def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[None]]:
     """Wrap Rasa's message handler with input checks and a reply on failure or silence."""
     watch_action_failures()
-    compile_action_response_validation()
-    reuse_action_connections()
+    speedups.apply_all()
 
     async def handle(message: UserMessage) -> None:
         output = OneMessageOutput(message.output_channel)

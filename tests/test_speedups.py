@@ -66,3 +66,46 @@ def test_action_calls_send_the_same_json_over_one_kept_alive_connection():
     body, answers = asyncio.run(scenario())
     assert received == [body] * 3 and answers == [{"events": [], "responses": []}] * 3
     assert len(peers) == 1  # one connection, kept alive
+
+
+def test_applied_events_are_worked_out_again_only_when_the_events_change():
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered, UserUtteranceReverted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from components.speedups import remember_applied_events
+
+    events = [ActionExecuted("action_listen"), UserUttered("hi"), ActionExecuted("intake_form"),
+              ActiveLoop("intake_form"), SlotSet("requested_slot", "substances"), ActionExecuted("action_listen"),
+              UserUttered("alcohol"), ActionExecuted("intake_form"), SlotSet("substances", "alcohol")]
+    expected = [DialogueStateTracker.from_events("a", events[:n]).applied_events() for n in range(len(events) + 1)]
+    remember_applied_events()
+    tracker = DialogueStateTracker.from_events("a", [])
+    for n, event in enumerate(events, start=1):
+        tracker.update(event)
+        assert tracker.applied_events() == expected[n]
+        tracker.applied_events().clear()  # a caller changing its list changes nothing kept
+        assert tracker.applied_events() == expected[n]
+    tracker.update(UserUtteranceReverted())
+    assert tracker.applied_events() == DialogueStateTracker.from_events(
+        "a", [*events, UserUtteranceReverted()]).applied_events()
+
+
+def test_debug_snapshots_are_copies_only_when_debug_logs_are_written():
+    import logging
+
+    import rasa.core.processor
+
+    from components.speedups import skip_unlogged_snapshots
+
+    skip_unlogged_snapshots()
+    events = [{"event": "user"}]
+    rasa_logger = logging.getLogger("rasa")
+    level = rasa_logger.level
+    try:
+        rasa_logger.setLevel(logging.INFO)
+        assert rasa.core.processor.copy.deepcopy(events) is events
+        rasa_logger.setLevel(logging.DEBUG)
+        copied = rasa.core.processor.copy.deepcopy(events)
+        assert copied == events and copied is not events
+    finally:
+        rasa_logger.setLevel(level)

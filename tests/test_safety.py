@@ -704,6 +704,9 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("what does the evening group cost? doesn't matter much, I've got my tablets stashed away for Saturday, "
      "that's the plan", "suicide"),
     ("My supervisor shouts at me daily. The knife is in my locker. Mâine îl omor.", "danger_to_others"),
+    # ... and what their fixes must leave alone: "is right now", "in general" beside a now
+    ("She is right now unconscious on the floor and I can't wake her", "medical_emergency"),
+    ("In general I'm fine but right now I want to kill myself, is that normal?", "suicide"),
 ])
 def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text, category):
     signal = detect_crisis(text, nlp=nlp)

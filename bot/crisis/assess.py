@@ -134,6 +134,7 @@ BRIDGE_WORDS = frozenset({
 NEGATION_REACH = 7  # bridge words a negation reaches across
 DENIAL_WORDS = frozenset({"no", "none", "never", "nope", "nah", "denies", "denied", "negative", "n/a"})
 DENIAL_GAP = frozenset({":", "-", "?", "=", ",", "–", "—"})
+PLEAS = frozenset({"help", "please", "pls", "plz"})  # now cues of urgency, which a question "in general" may use too
 DENIAL_ADDRESS = frozenset({"sir", "ma'am", "maam", "mam", "mate", "doc"})
 DENIAL_NOUNS = frozenset({"thoughts", "thought", "ideation", "urges", "feelings", "attempts", "history", "behavior",
                           "behaviour", "behaviors", "plan", "plans", "intent", "risk", "symptoms", "si", "hi"})
@@ -669,7 +670,9 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     with a yes ("it asks if I have thoughts of not waking up. yes. every night")."""
     if answered_yes(doc, sentence):
         return False
-    if cues.get("in_general") and is_question(doc, sentence):
+    current = [cue for cue in cues.get("now", []) + recent_of(cues) if cue.text.lower() not in PLEAS
+               and not overlapping(cues.get("not_recent", []), cue.start, cue.end)]
+    if cues.get("in_general") and is_question(doc, sentence) and not current:
         return True  # "How do I help a friend who says they feel suicidal? Not right now, just in general"
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"

@@ -69,7 +69,7 @@ def test_action_calls_send_the_same_json_over_one_kept_alive_connection():
 
 
 def test_applied_events_are_worked_out_again_only_when_the_events_change():
-    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered, UserUtteranceReverted
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from components.speedups import remember_applied_events

@@ -90,7 +90,7 @@ def measure(assistant, name: str, state: str) -> tuple[dict, list, list, list]:
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("name", ["dev23", "dev24", "dev25"])
+@pytest.mark.parametrize("name", ["dev24", "dev25", "dev26"])
 @pytest.mark.parametrize("state", ["mid_form"])
 def test_development_sets(assistant, name, state):
     crisis = load(f"{name}_crisis.yml")

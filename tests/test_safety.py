@@ -704,6 +704,12 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("what does the evening group cost? doesn't matter much, I've got my tablets stashed away for Saturday, "
      "that's the plan", "suicide"),
     ("My supervisor shouts at me daily. The knife is in my locker. Mâine îl omor.", "danger_to_others"),
+    # the twenty-third and twenty-fourth rounds': a car sealed with charcoal and tape; affairs put in order before a
+    # known place; an urge told in Shetland words
+    ("bought charcoal and duct tape for the car, friday night. sorry", "suicide"),
+    ("Closed my bank account, paid my rent up to the end of the month and gave my neighbour my spare key. Heading to "
+     "the Golden Gate tomorrow.", "suicide"),
+    ("The urge is really strong the now. Knife's oot on the table an I'm tryin no tae lift it.", "self_harm"),
     # ... and what their fixes must leave alone: "is right now", "in general" beside a now
     ("She is right now unconscious on the floor and I can't wake her", "medical_emergency"),
     ("In general I'm fine but right now I want to kill myself, is that normal?", "suicide"),
@@ -790,6 +796,15 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "my savings account is bleeding out with these copays, any sliding scale?",
     "he's been hitting the bottle hard since the divorce, can he come to groups with me?",
     "I'm filleting fish with a knife all day at the market so my hands are cut to pieces, can I do evenings?",
+    # the twenty-third and twenty-fourth rounds': a joke taken back; a question about a mix; an attempt long past; a
+    # simile; a habit's end and a drug's goodbye; "since" an event
+    "when I said my dad would kill me, that was just a joke, he's lovely",
+    "Does mixing benzos and booze really slow your breathing or is that exaggerated?",
+    "Previous attempts? One, in 2009, with tablets. I've been well since.",
+    "Headache feels like someone's hitting me with a bat, but ibuprofen helps",
+    "I'm going to end it, the drinking I mean. Poured it all out.",
+    "No more meth, this is my last goodbye to it. How do I stay off?",
+    "Since the plant shut I feel lost. Not dangerous, I just don't know who I am without the job.",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

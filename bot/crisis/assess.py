@@ -608,6 +608,12 @@ def is_negator(doc: Doc, i: int, pseudo: list[Span], gap: int) -> bool:
     return not overlapping(pseudo, i, i + 1)
 
 
+def negated_before(doc: Doc, start: int, window: int = 3) -> bool:
+    """True when one of the few words before `start` is a negation ("she's not using right now")."""
+    return any(token.norm_ in NEGATION_WORDS or token.lower_ in NEGATION_WORDS
+               for token in doc[max(start - window, 0):start])
+
+
 def is_negated(doc: Doc, span: Span, clause_start: int, pseudo: list[Span], crises: list[Span]) -> bool:
     """True when a negation word before the span, across bridge words only, negates it. Another crisis
     match is crossed when a list word follows it ("no suicidal or homicidal thoughts")."""
@@ -690,8 +696,9 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     telling = any(cue.start < span.start for cue in within(cues.get("screening", []), *sentence))
     if telling and now_or_recent:
         return False  # "what if I told you I took 40 pills tonight?": told as a question, happening now
-    told_after = cues.get("now", []) + recent_of(cues) + cues.get("day_count", [])
-    if not cues.get(SAFE_CUE) and [cue for cue in told_after if cue.start >= sentence[1]]:
+    told_after = [cue for cue in cues.get("now", []) + recent_of(cues) + cues.get("day_count", [])
+                  if cue.start >= sentence[1] and not negated_before(doc, cue.start)]
+    if not cues.get(SAFE_CUE) and told_after:
         return False  # "is it normal to hear voices when you detox? day 2, they're telling me stuff": asked of now
     if any(cue.start < span.start for cue in within(cues.get("hypothetical", []), *clause)):
         return True

@@ -1,5 +1,6 @@
 """Crisis terms in other languages (data/safety/languages/crisis_terms.jsonl), for messages the English rules
-cannot read: a term found in a message that is not mostly English asks the direct safety question."""
+cannot read: a term found in a message that is not mostly English, or a phrase of another language inside an English
+one, asks the direct safety question."""
 
 from __future__ import annotations
 

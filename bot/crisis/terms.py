@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,9 +128,21 @@ def is_english(term: str, match: str) -> bool:
 @lru_cache(maxsize=1)
 def term_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
     """One compiled alternation per (category, language), longest terms first."""
-    groups: dict[tuple[str, str], list[str]] = {}
+    return compiled_terms(lambda term, match: not is_english(term, match))
+
+
+@lru_cache(maxsize=1)
+def phrase_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
+    """The terms of two or more words, each with a word that is not English ("îl omor"): read in English too."""
+    return compiled_terms(lambda term, match: match == "word" and len(term.split()) >= 2
+                          and not is_english(term, match))
+
+
+def compiled_terms(keep: Callable[[str, str], bool]) -> tuple[tuple[str, str, re.Pattern], ...]:
+    """The terms `keep` (normalized term, match) accepts: one alternation per (category, language), longest first."""
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for row in srsly.read_jsonl(TERMS_FILE):
-        if "term" in row and not is_english(normalized(row["term"]), row["match"]):
+        if "term" in row and keep(normalized(row["term"]), row["match"]):
             groups.setdefault((row["category"], row["lang"]), []).append((row["term"], row["match"]))
     return tuple((category, lang, re.compile("|".join(term_pattern(t, m) for t, m in
                                                           sorted(terms, key=lambda tm: -len(tm[0])))))
@@ -141,18 +154,6 @@ def mostly_english(text: str) -> bool:
     """True when at least ENGLISH_SHARE of the message's words are English ones."""
     words = WORD.findall(text.lower())
     return bool(words) and sum(word in english_words() for word in words) >= ENGLISH_SHARE * len(words)
-
-
-@lru_cache(maxsize=1)
-def phrase_patterns() -> tuple[tuple[str, str, re.Pattern], ...]:
-    """The terms of two or more words, each with a word that is not English ("îl omor"): read in English too."""
-    groups: dict[tuple[str, str], list[str]] = {}
-    for row in srsly.read_jsonl(TERMS_FILE):
-        term = normalized(row.get("term", ""))
-        if len(term.split()) >= 2 and row["match"] == "word" and not is_english(term, "word"):
-            groups.setdefault((row["category"], row["lang"]), []).append(term_pattern(term, "word"))
-    return tuple((category, lang, re.compile("|".join(sorted(terms, key=len, reverse=True))))
-                 for (category, lang), terms in sorted(groups.items()))
 
 
 def find_crisis_term(text: str) -> TermMatch | None:

@@ -336,11 +336,14 @@ def without_spans(message: str, spans: list[Span]) -> str:
 def told_as_now(context: _Context) -> bool:
     """True when the message has a now or recent cue not read as a duration, a time to come, a life since or the
     time of a safety ("I'm safe now")."""
-    cues = context.cues
-    safe = cues.get(SAFE_CUE, [])
-    return any(not overlapping(cues.get("not_recent", []), cue.start, cue.end)
-               and not any(said.start <= cue.start <= said.end + 1 for said in safe)
-               for cue in cues.get("now", []) + cues.get("recent", []))
+    safe = context.cues.get(SAFE_CUE, [])
+    return any(not any(said.start <= cue.start <= said.end + 1 for said in safe) for cue in current_cues(context.cues))
+
+
+def current_cues(cues: dict[str, list[Span]]) -> list[Span]:
+    """The now and recent cues not read as a duration, a time to come or a life since (`not_recent`)."""
+    return [cue for cue in cues.get("now", []) + cues.get("recent", [])
+            if not overlapping(cues.get("not_recent", []), cue.start, cue.end)]
 
 
 def net_probability(message: str) -> float:
@@ -676,9 +679,8 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     with a yes ("it asks if I have thoughts of not waking up. yes. every night")."""
     if answered_yes(doc, sentence):
         return False
-    current = [cue for cue in cues.get("now", []) + recent_of(cues) if cue.text.lower() not in PLEAS
-               and not overlapping(cues.get("not_recent", []), cue.start, cue.end)]
-    if cues.get("in_general") and is_question(doc, sentence) and not current:
+    if cues.get("in_general") and is_question(doc, sentence) and not [
+            cue for cue in current_cues(cues) if cue.text.lower() not in PLEAS]:
         return True  # "How do I help a friend who says they feel suicidal? Not right now, just in general"
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"

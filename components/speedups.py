@@ -9,6 +9,8 @@ errors. And it opens a new connection for every call and writes its body with th
 
 from __future__ import annotations
 
+import copy
+import logging
 from typing import Any, Dict
 
 from jsonschema import ValidationError
@@ -122,21 +124,19 @@ def remember_applied_events() -> None:
     setattr(DialogueStateTracker, _REMEMBERED, True)
 
 
+_RASA_LOG = logging.getLogger("rasa")
+
+
 class _DebugSnapshots:
     """The `copy` module as Rasa's processor and memoization policy see it: they deep-copy events, parse data and
     dialogue states only to pass them to a debug log, on every message, logged or not."""
 
     def __getattr__(self, name: str) -> Any:
-        import copy
-
         return getattr(copy, name)
 
     @staticmethod
     def deepcopy(value: Any, memo: Any = None) -> Any:
-        import copy
-        import logging
-
-        return copy.deepcopy(value, memo) if logging.getLogger("rasa").isEnabledFor(logging.DEBUG) else value
+        return copy.deepcopy(value, memo) if _RASA_LOG.isEnabledFor(logging.DEBUG) else value
 
 
 def skip_unlogged_snapshots() -> None:

@@ -58,3 +58,15 @@ def test_a_rule_match_the_net_reads_as_ordinary_talk_is_a_question_unless_told_a
     assert assess.assess_crisis(told_now).signal.certain
     monkeypatch.setattr(assess, "net_probability", lambda message: assess.NET_DISAGREES)
     assert assess.assess_crisis(told_once).signal.certain
+
+
+def test_a_rule_match_told_as_now_is_a_question_only_when_the_net_all_but_rules_it_out(monkeypatch):
+    from bot.crisis import assess
+
+    short_now = "she's unresponsive"
+    monkeypatch.setattr(assess, "net_probability", lambda message: assess.NET_DISAGREES_NOW / 2)
+    assert assess.assess_crisis(short_now).signal.certain  # too few words for the net to overrule
+    told_now = "She swallowed all her pills just now and won't wake up, her lips look blue."
+    assert not assess.assess_crisis(told_now).signal.certain
+    monkeypatch.setattr(assess, "net_probability", lambda message: assess.NET_DISAGREES_NOW)
+    assert assess.assess_crisis(told_now).signal.certain

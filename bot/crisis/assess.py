@@ -83,6 +83,12 @@ ACUTE = frozenset({"overdose", "medical_emergency", "dangerous_withdrawal"})
 # turned none of 424 rule-certain crisis messages into a question, and 4 of the 11 full responses the last five
 # rounds raised on hard negatives at their first measurement would have been questions.
 NET_DISAGREES = 0.2
+# ... and told as now, in a message of NET_REST_WORDS words or more, below this. Each set from the fourteenth round on
+# read by a net trained only on the sets written before it: 8 of the 38 full responses those rounds raised on hard
+# negatives at their first measurement read below 0.05 with a now cue ("we're ending things after 12 years, it's
+# mutual and calm, I just need my own support now"), and 1 of 1,176 rule-certain crisis messages of those words
+# ("me deaf. life me want finish ... want die, true. help where?", 0.03), which gets the safety question.
+NET_DISAGREES_NOW = 0.05
 # The net is heard over an idiom only on the rest of the message, when that has at least this many words.
 NET_REST_WORDS = 8
 # The net's safety question over a crisis phrase the rules read as negated, past or general: at this or above. Each
@@ -312,8 +318,16 @@ def assess_crisis(text: str, nlp=None, learned: bool = True) -> Assessment:
         other.start <= signal.start and signal.end <= other.end and other.end - other.start > signal.end - signal.start
         and other.category not in ACUTE for other in signals))]
     best = min(signals, key=lambda s: (not s.certain, SEVERITY.index(s.category), s.start, -(s.end - s.start)))
-    certain = best.certain and not (learned and not told_as_now(context) and net_probability(message) < NET_DISAGREES)
+    certain = best.certain and not (learned and net_probability(message) < disagreement(message, context))
     return Assessment(CrisisSignal(best.category, text[best.start:best.end], best.start, best.end, certain))
+
+
+def disagreement(message: str, context: _Context) -> float:
+    """The net's reading below which a certain rule match is only the safety question: NET_DISAGREES with no now cue,
+    NET_DISAGREES_NOW with one in a message of some words (the net knows too little of "she's unresponsive")."""
+    if not told_as_now(context):
+        return NET_DISAGREES
+    return NET_DISAGREES_NOW if len(message.split()) >= NET_REST_WORDS else 0.0
 
 
 LEET = re.compile(r"(?<=[a-z])[!1@3$0](?=[a-z])", re.IGNORECASE)

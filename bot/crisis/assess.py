@@ -693,17 +693,34 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     with a yes ("it asks if I have thoughts of not waking up. yes. every night")."""
     if answered_yes(doc, sentence):
         return False
-    if cues.get("in_general") and is_question(doc, sentence) and not [
-            cue for cue in current_cues(cues) if cue.text.lower() not in PLEAS]:
+    if asked_in_general(doc, sentence, cues):
         return True  # "How do I help a friend who says they feel suicidal? Not right now, just in general"
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
         return True
-    now_or_recent = within(cues.get("now", []) + recent_of(cues), *sentence)
+    now_or_recent = bool(within(cues.get("now", []) + recent_of(cues), *sentence))
     if not now_or_recent and any(cue.start < span.start for cue in within(cues.get("asked_if", []), *sentence)):
         return True  # "another form asking if I want to die", "why does the intake ask if I've had thoughts of..."
-    if not is_question(doc, sentence):
-        return False
+    return is_question(doc, sentence) and is_generic_question(doc, span, clause, sentence, cues, now_or_recent)
+
+
+def asked_in_general(doc: Doc, sentence: tuple[int, int], cues) -> bool:
+    """True for a question the message says is asked in general, with nothing else in it told as now."""
+    return bool(cues.get("in_general")) and is_question(doc, sentence) and not [
+        cue for cue in current_cues(cues) if cue.text.lower() not in PLEAS]
+
+
+def asked_of_now(doc: Doc, sentence: tuple[int, int], cues) -> bool:
+    """True when a now, recent or day cue after the question, not negated, says it is asked of now ("is it normal
+    to hear voices when you detox? day 2, they're telling me stuff")."""
+    return not cues.get(SAFE_CUE) and any(
+        cue.start >= sentence[1] and not negated_before(doc, cue.start)
+        for cue in cues.get("now", []) + recent_of(cues) + cues.get("day_count", []))
+
+
+def is_generic_question(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[int, int], cues,
+                        now_or_recent: bool) -> bool:
+    """True for a question about a crisis asked in general, of the screening, of signs or of a hypothetical."""
     if not now_or_recent and within(cues.get("whom_to_tell", []), *sentence):
         return True  # "are self-harm urges something I should tell my counselor about?"
     words = [t.lower_ for t in doc[sentence[0]:sentence[1]] if not (t.is_punct or t.is_space)]
@@ -712,10 +729,8 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     telling = any(cue.start < span.start for cue in within(cues.get("screening", []), *sentence))
     if telling and now_or_recent:
         return False  # "what if I told you I took 40 pills tonight?": told as a question, happening now
-    told_after = [cue for cue in cues.get("now", []) + recent_of(cues) + cues.get("day_count", [])
-                  if cue.start >= sentence[1] and not negated_before(doc, cue.start)]
-    if not cues.get(SAFE_CUE) and told_after:
-        return False  # "is it normal to hear voices when you detox? day 2, they're telling me stuff": asked of now
+    if asked_of_now(doc, sentence, cues):
+        return False
     if any(cue.start < span.start for cue in within(cues.get("hypothetical", []), *clause)):
         return True
     if any(cue.start < span.start for cue in within(cues.get("asks_signs", []), *sentence)):

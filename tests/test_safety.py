@@ -710,6 +710,20 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("Closed my bank account, paid my rent up to the end of the month and gave my neighbour my spare key. Heading to "
      "the Golden Gate tomorrow.", "suicide"),
     ("The urge is really strong the now. Knife's oot on the table an I'm tryin no tae lift it.", "self_harm"),
+    # the twenty-fifth and twenty-sixth rounds': a plan for suicide named; a hypothetical taken back; "is it normal to
+    # want to die"; a hose for the car; the old amount after a break; shorthand and Pidgin hallucinations; a blade to
+    # "finish" a man; "quieter with me gone"
+    ("Spare me the speech. I have a suicide plan and a date picked, just tell me about family support.", "suicide"),
+    ("Hypothetically, if a person had the noose already hung in the shed, could they still do IOP? ok not "
+     "hypothetical.", "suicide"),
+    ("Is it normal to want to die every morning when you're a month sober? Not sad, just finished.", "suicide"),
+    ("Hose is cut to fit and the tape's in the cab. Pulled into a truck stop. Wanted to tell someone.", "suicide"),
+    ("Sober 2 months after rehab, tonight I used the same amount as before. Feel strange, breathing slow. Normal?",
+     "overdose"),
+    ("D3 no ETOH. sweats, tremor, seeing stuff. confused", "dangerous_withdrawal"),
+    ("Since I stop the akpeteshie two days now I dey see people wey no dey there", "dangerous_withdrawal"),
+    ("Since I stop drink I no fit rest. I go take machete finish that man. I don sharpen am.", "danger_to_others"),
+    ("most nights I sit in the car thinking everyone would be calmer with me gone", "suicide"),
     # ... and what their fixes must leave alone: "is right now", "in general" beside a now
     ("She is right now unconscious on the floor and I can't wake her", "medical_emergency"),
     ("In general I'm fine but right now I want to kill myself, is that normal?", "suicide"),
@@ -805,6 +819,21 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "I'm going to end it, the drinking I mean. Poured it all out.",
     "No more meth, this is my last goodbye to it. How do I stay off?",
     "Since the plant shut I feel lost. Not dangerous, I just don't know who I am without the job.",
+    # the twenty-fifth and twenty-sixth rounds': money bleeding someone dry; a screening item quoted and answered no;
+    # one's own earlier words quoted and explained; a question asked generally or for training; "kill his liver",
+    # "kill himself with the drinking"; "die of shame" in Cebuano; signs asked of someone doing fine now
+    "The water bill is bleeding us dry this month. Do you need payslips?",
+    "Re 'thoughts of hurting anyone else' - no. I'm security at a club, I only break up fights.",
+    "My earlier message about 'ending it' meant ending my lease, not me!",
+    "Sorry, my 'I want to die' was about the forms. I'm completely safe.",
+    "If a resident tells me they want to die, what should I say? Asking generally, it's for my training.",
+    "He's going to kill his liver with all that whiskey. He's at his sister's this week.",
+    "My dad's going to kill himself with the drinking one of these days. He's fine today.",
+    "Mamatay ko sa kaulaw, nawala akong ID card.",
+    "How can you tell if someone's overdosing or just very high? My cousin is doing fine right now, I just want to "
+    "know.",
+    "How do I raise self-harm with a student without making it worse? Nothing going on right now, the course just "
+    "brought it up.",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
@@ -834,3 +863,12 @@ def test_every_blind_set_in_process(nlp, name):
     alarms = [item["text"] for item in negatives if (s := detect_crisis(item["text"], nlp=nlp)) and s.certain]
     assert len(missed) <= 0.02 * len(crisis), missed
     assert len(alarms) <= 0.01 * len(negatives), alarms
+
+
+@pytest.mark.parametrize("text", [
+    "my sister texted me 'i wish i was dead' and then stopped answering her phone",
+    "he wrote “I'm going to kill myself tonight” and now his phone is off",
+])
+def test_someone_quoted_saying_a_crisis_gets_the_full_response(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.certain, signal

@@ -460,15 +460,39 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
         return None  # "I had DTs last year, hallucinations, I was in the ICU": history, told as an intake answer
     start = doc[word_start(doc, span.start)].idx
     # said as a joke, in hyperbole or in passing ("the whole thing", "because of the DTs"): the safety question
-    softened = (category in SOFTENED_BY_JOKE and cues.get("joke")) or within(cues.get("soften", []), *sentence)
+    softened = ((category in SOFTENED_BY_JOKE and cues.get("joke")) or within(cues.get("soften", []), *sentence)
+                or (category == "suicide" and asks_if_normal(span, sentence, cues) and not told_as_now(context)))
     # "I have had thoughts of suicide": since when is not said, so asked, not assumed to be now
     perfect = not recent and category not in ACUTE and had_right_before(span, clause, cues)
     # "we're ending things after 12 years", "Me and she done. Ah end it Sunday.": most likely a couple parting, so
     # asked, not assumed
     shared = category == "suicide" and (overlapping(cues.get("shared_end", []), span.start, span.end) or (
         name == "end_it" and bool(cues.get("parting"))))
-    certain = UNSURE_FLAG not in flags and not softened and not again and not perfect and not shared
+    certain = (UNSURE_FLAG not in flags and not softened and not again and not perfect and not shared
+               and not mentioned(doc, span, sentence))
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
+
+
+QUOTES = frozenset({"'", '"', "\u2018", "\u2019", "\u201c", "\u201d"})
+# Before a quotation: the writer's own earlier words, or a form's question ("my 'I want to die' earlier", "Re 'any
+# thoughts of harming others'"), not what someone else said or wrote.
+OWN_WORDS = frozenset({"my", "re", "re:", "question", "item", "box", "ticked", "checked", "ticking", "checking"})
+OWN_MESSAGE = frozenset({"message", "text", "comment", "answer", "reply", "post", "joke"})
+ANSWERED_NO = frozenset({"no", "nope", "none", "never", "zero", "0", "n/a", "nah", "nil"})
+
+
+def mentioned(doc: Doc, span: Span, sentence: tuple[int, int]) -> bool:
+    """True when a crisis phrase is quoted as the writer's own earlier words or a form's question, or answered no
+    right after its quotation marks ("my last message about 'ending it' was about the tenancy", "Re 'any thoughts
+    of harming others' - no"); what someone else is quoted saying is not this."""
+    opening = [t for t in doc[max(sentence[0], span.start - 3):span.start] if t.text in QUOTES]
+    closing = [t for t in doc[span.end:min(sentence[1], span.end + 3)] if t.text in QUOTES]
+    if not opening or not closing:
+        return False
+    before = [t.lower_ for t in doc[max(0, opening[-1].i - 4):opening[-1].i]]
+    after = [t.lower_ for t in doc[closing[0].i + 1:closing[0].i + 3] if not t.is_punct or t.lower_ in ANSWERED_NO]
+    own = bool(before) and (before[-1] in OWN_WORDS or ("my" in before and OWN_MESSAGE.intersection(before)))
+    return own or bool(after[:1] and after[0] in ANSWERED_NO)
 
 
 def repeated_now(doc: Doc, span: Span, now: list[Span], cues: dict[str, list[Span]]) -> bool:
@@ -691,9 +715,9 @@ def answered_yes(doc: Doc, sentence: tuple[int, int]) -> bool:
 def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[int, int], cues) -> bool:
     """True for talk about a class of people, and for generic or hypothetical questions; never for one answered
     with a yes ("it asks if I have thoughts of not waking up. yes. every night")."""
-    if answered_yes(doc, sentence):
-        return False
-    if asked_in_general(doc, sentence, cues):
+    if answered_yes(doc, sentence) or cues.get("not_hypothetical") or asks_if_normal(span, sentence, cues):
+        return False  # "... ok it's not hypothetical", "I'm the friend"
+    if asked_in_general(doc, span, sentence, cues):
         return True  # "How do I help a friend who says they feel suicidal? Not right now, just in general"
     people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
@@ -704,10 +728,18 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
     return is_question(doc, sentence) and is_generic_question(doc, span, clause, sentence, cues, now_or_recent)
 
 
-def asked_in_general(doc: Doc, sentence: tuple[int, int], cues) -> bool:
-    """True for a question the message says is asked in general, with nothing else in it told as now."""
+def asks_if_normal(span: Span, sentence: tuple[int, int], cues) -> bool:
+    """True when a crisis is asked about as "is it normal to ..." with no one else named: most often of oneself ("Is
+    it normal to want to die every single day when you're three weeks off the bottle?")."""
+    return any(0 <= span.start - cue.end <= 2 for cue in within(cues.get("asks_normal", []), *sentence))
+
+
+def asked_in_general(doc: Doc, span: Span, sentence: tuple[int, int], cues) -> bool:
+    """True for a question the message says is asked in general, with nothing else in it told as now (the crisis
+    phrase's own tense aside: "what are the signs someone's overdosing? ... I just want to know")."""
     return bool(cues.get("in_general")) and is_question(doc, sentence) and not [
-        cue for cue in current_cues(cues) if cue.text.lower() not in PLEAS]
+        cue for cue in current_cues(cues)
+        if cue.text.lower() not in PLEAS and not overlapping([span], cue.start, cue.end)]
 
 
 def asked_of_now(doc: Doc, sentence: tuple[int, int], cues) -> bool:

@@ -724,6 +724,13 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("Since I stop the akpeteshie two days now I dey see people wey no dey there", "dangerous_withdrawal"),
     ("Since I stop drink I no fit rest. I go take machete finish that man. I don sharpen am.", "danger_to_others"),
     ("most nights I sit in the car thinking everyone would be calmer with me gone", "suicide"),
+    # the twenty-seventh and twenty-eighth rounds': self-harm of the past that "started again"; an overdose in Doric
+    # Scots; a treatment skipped "for good" to let it take one; "a few too many" of a drug
+    ("I used to cut when I was at uni. It started again in the spring and I'm doing it now, I can't stop.",
+     "self_harm"),
+    ("I've taen aa ma da's heart pills, the hale bottle. Feelin awfy strange noo.", "overdose"),
+    ("Thinking about skipping my insulin for good and letting the disease take me.", "suicide"),
+    ("Took a few too many of the Xanax with wine, like 12. Feel floaty. Probably fine?", "overdose"),
     # ... and what their fixes must leave alone: "is right now", "in general" beside a now
     ("She is right now unconscious on the floor and I can't wake her", "medical_emergency"),
     ("In general I'm fine but right now I want to kill myself, is that normal?", "suicide"),
@@ -834,6 +841,11 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     "know.",
     "How do I raise self-harm with a student without making it worse? Nothing going on right now, the course just "
     "brought it up.",
+    # the twenty-seventh and twenty-eighth rounds': a cut from a tool "not self-inflicted"; how to talk to one's child
+    # about self-harm; a meeting so long one "wanted to jump out a window"
+    "That gash on my thumb is from a box cutter at work, not self-inflicted.",
+    "How should I talk to my daughter about self-harm? Her school is running an assembly on it.",
+    "The all-hands was so boring I wanted to jump out the window. Evenings work for me though.",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
@@ -870,5 +882,15 @@ def test_every_blind_set_in_process(nlp, name):
     "he wrote “I'm going to kill myself tonight” and now his phone is off",
 ])
 def test_someone_quoted_saying_a_crisis_gets_the_full_response(nlp, text):
+    signal = detect_crisis(text, nlp=nlp)
+    assert signal is not None and signal.certain, signal
+
+
+@pytest.mark.parametrize("text", [
+    "my roommate keeps punching the wall till his knuckles split, he's doing it right now",
+    "my cousin used for the first time since prison, he's on the floor now, eyes rolling back, breathing too slow",
+    "urge is so bad tonight, got the box cutter right next to me",
+])
+def test_a_crisis_told_as_now_stays_the_full_response_beside_words_of_the_new_classes(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is not None and signal.certain, signal

@@ -878,19 +878,14 @@ def test_every_blind_set_in_process(nlp, name):
 
 
 @pytest.mark.parametrize("text", [
+    # someone quoted saying it ("texted me '...'") is no quotation of one's own words
     "my sister texted me 'i wish i was dead' and then stopped answering her phone",
     "he wrote “I'm going to kill myself tonight” and now his phone is off",
-])
-def test_someone_quoted_saying_a_crisis_gets_the_full_response(nlp, text):
-    signal = detect_crisis(text, nlp=nlp)
-    assert signal is not None and signal.certain, signal
-
-
-@pytest.mark.parametrize("text", [
+    # "doing it right now", a box cutter and "too slow" beside a crisis told as now
     "my roommate keeps punching the wall till his knuckles split, he's doing it right now",
     "my cousin used for the first time since prison, he's on the floor now, eyes rolling back, breathing too slow",
     "urge is so bad tonight, got the box cutter right next to me",
 ])
-def test_a_crisis_told_as_now_stays_the_full_response_beside_words_of_the_new_classes(nlp, text):
+def test_what_the_blind_rounds_fixes_leave_as_the_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
     assert signal is not None and signal.certain, signal

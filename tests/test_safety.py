@@ -740,6 +740,14 @@ def test_classes_of_the_blind_rounds_get_at_least_the_safety_question(nlp, text,
     assert signal is not None and signal.category == category, signal
 
 
+def test_pattern_words_also_match_as_people_say_them():
+    """Written once in data/safety, a word also matches with its g dropped and in its Scots forms."""
+    took, fit = safety.with_spoken_forms([{"LOWER": {"IN": ["took", "taken", "all"]}}, {"LOWER": "having"}])
+    assert set(took["LOWER"]["IN"]) == {"took", "taken", "taen", "tane", "all", "aa", "a'"}
+    assert fit["LOWER"]["IN"] == ["having", "havin"]
+    assert safety.with_spoken_forms([{"LOWER": "fit"}]) == [{"LOWER": "fit"}]
+
+
 @pytest.mark.parametrize("text", [
     # told as history ("that was years ago"), a question about what a sign looks like, "zero" as a denial,
     # "since" as "because", "the end" as a noun

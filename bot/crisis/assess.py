@@ -204,7 +204,7 @@ class SafetyMatcher:
                 dropped = " ".join(dropped_g(word) or word for word in pattern.split())
                 self.phrases.add(key, [self.nlp.make_doc(text) for text in dict.fromkeys((pattern, dropped))])
             else:
-                self.matcher.add(key, [with_dropped_gs(pattern)])
+                self.matcher.add(key, [with_spoken_forms(pattern)])
 
     def __call__(self, doc: Doc) -> Doc:
         strings = self.nlp.vocab.strings
@@ -222,15 +222,26 @@ def dropped_g(word: str) -> str:
     return word[:-1] if word.endswith("ing") and len(word) > 5 else ""
 
 
-def with_dropped_gs(pattern: list[dict]) -> list[dict]:
-    """A token pattern that also matches its "-ing" words with the g dropped: "havin a fit", "foamin at the mouth"."""
+# Scots (Doric) forms of common words, matched wherever a pattern lists the word: "taen the hale box", "a' ma pills"
+SCOTS_FORMS = {"taken": ["taen", "tane"], "all": ["aa", "a'"], "whole": ["hale", "hail"], "now": ["noo"], "my": ["ma"]}
+
+
+def spoken_forms(words: list[str]) -> list[str]:
+    """Other spellings of a list's words as people say them: the g dropped ("havin"), Scots forms ("hale")."""
+    extra = [dropped_g(word) for word in words if dropped_g(word)]
+    extra += [form for word in words for form in SCOTS_FORMS.get(word, []) if form not in words]
+    return extra
+
+
+def with_spoken_forms(pattern: list[dict]) -> list[dict]:
+    """A token pattern that also matches its words as people say them: "havin a fit", "taen the hale box"."""
     tokens = []
     for token in pattern:
         lower = token.get("LOWER")
-        if isinstance(lower, str) and dropped_g(lower):
-            token = {**token, "LOWER": {"IN": [lower, dropped_g(lower)]}}
+        if isinstance(lower, str) and (forms := spoken_forms([lower])):
+            token = {**token, "LOWER": {"IN": [lower, *forms]}}
         elif isinstance(lower, dict) and isinstance(lower.get("IN"), list):
-            extra = [dropped_g(word) for word in lower["IN"] if dropped_g(word)]
+            extra = spoken_forms(lower["IN"])
             token = {**token, "LOWER": {**lower, "IN": lower["IN"] + extra}} if extra else token
         tokens.append(token)
     return tokens

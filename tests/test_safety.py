@@ -731,6 +731,35 @@ def test_eighth_round_negatives_get_no_full_response(nlp, text):
     ("I've taen aa ma da's heart pills, the hale bottle. Feelin awfy strange noo.", "overdose"),
     ("Thinking about skipping my insulin for good and letting the disease take me.", "suicide"),
     ("Took a few too many of the Xanax with wine, like 12. Feel floaty. Probably fine?", "overdose"),
+    # the twenty-ninth and thirtieth rounds': everything in a medicine cabinet swallowed; a vehicle driven off a road
+    # or into water; a high place and a jump, "not ... yet"; a hose to the exhaust, a garage set up; the amount that
+    # would do it; researching how; hands round a neck, held by the throat or hair
+    ("gulped down everything from my mam's bathroom cupboard about twenty minutes ago", "overdose"),
+    ("took basically a whole box of my sleeping tablets with gin", "overdose"),
+    ("planning to steer the car off the cliff road on purpose, I've made up my mind", "suicide"),
+    ("on the pier now, haven't jumped yet, just had a few", "suicide"),
+    ("she's on the top level of the parking garage and says she wants to jump", "suicide"),
+    ("he's got a tube taped to the tailpipe and he's sitting in the car", "suicide"),
+    ("it's all rigged up in the shed, doing it after the kids are asleep", "suicide"),
+    ("worked out how many of my heart pills would finish me, they're lined up", "suicide"),
+    ("been googling the quickest way to end it all week", "suicide"),
+    ("he had his hands 'round my neck ten minutes ago and I'm locked in the car", "danger_at_home"),
+    ("my stepdad is holding my mom by the hair in the kitchen right now", "danger_at_home"),
+    # ... and what the net alone caught in them: "thinks about killing himself"; wishing not to wake up "for the last
+    # few nights"; carved into her arm; a wall hit till the knuckles split or over and over; music "that isn't there";
+    # "days dry"; insects seen "3 days after she stopped"; going over with a weapon; poison in a drink; "already hit me"
+    ("my son says he thinks about killing himself every day and he's in his room now", "suicide"),
+    ("she keeps wishing she won't wake up, every morning for the past couple of weeks", "suicide"),
+    ("my roommate carved into his arm just now, there's blood everywhere", "self_harm"),
+    ("he's been smashing his fist into the door till his knuckles bleed", "self_harm"),
+    ("she's banging her head against the wall over and over and won't stop", "self_harm"),
+    ("third day off the vodka and I keep hearing people that aren't there", "dangerous_withdrawal"),
+    ("4 days dry and my wife says I'm talking to people who aren't there, I saw spiders on the ceiling",
+     "dangerous_withdrawal"),
+    ("is it normal to see bugs on the walls two days since he quit drinking?", "dangerous_withdrawal"),
+    ("heading round to his place with a knife tonight", "danger_to_others"),
+    ("I'm going to slip antifreeze into her drink when she gets home", "danger_to_others"),
+    ("my boyfriend has just punched me and he's still shouting in the hallway", "danger_at_home"),
     # ... and what their fixes must leave alone: "is right now", "in general" beside a now
     ("She is right now unconscious on the floor and I can't wake her", "medical_emergency"),
     ("In general I'm fine but right now I want to kill myself, is that normal?", "suicide"),
@@ -854,6 +883,11 @@ def test_pattern_words_also_match_as_people_say_them():
     "That gash on my thumb is from a box cutter at work, not self-inflicted.",
     "How should I talk to my daughter about self-harm? Her school is running an assembly on it.",
     "The all-hands was so boring I wanted to jump out the window. Evenings work for me though.",
+    # the twenty-ninth and thirtieth rounds': a job left, "ending it there"; thoughts during the lockdowns, none since;
+    # a medicine cabinet emptied so no one can get at it
+    "Gave my notice at the warehouse, ending it there once and for all. Now I want to sort my drinking.",
+    "Had some dark thoughts about ending it in lockdown, a GP helped, nothing since. Putting it on the form.",
+    "I took everything out of the medicine cabinet so my son can't get to any of it.",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
@@ -893,6 +927,9 @@ def test_every_blind_set_in_process(nlp, name):
     "my roommate keeps punching the wall till his knuckles split, he's doing it right now",
     "my cousin used for the first time since prison, he's on the floor now, eyes rolling back, breathing too slow",
     "urge is so bad tonight, got the box cutter right next to me",
+    # a job left does not soften an end told for tonight; a whole bottle with "like" before it
+    "I quit that job on Friday and I'm going to end it tonight",
+    "took like my whole bottle of oxy about 10 min ago",
 ])
 def test_what_the_blind_rounds_fixes_leave_as_the_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

@@ -475,10 +475,10 @@ def signal_for(doc: Doc, span: Span, context: _Context) -> CrisisSignal | None:
                 or (category == "suicide" and asks_if_normal(span, sentence, cues) and not told_as_now(context)))
     # "I have had thoughts of suicide": since when is not said, so asked, not assumed to be now
     perfect = not recent and category not in ACUTE and had_right_before(span, clause, cues)
-    # "we're ending things after 12 years", "Me and she done. Ah end it Sunday.": most likely a couple parting, so
-    # asked, not assumed
+    # "we're ending things after 12 years", "Me and she done. Ah end it Sunday.", "Handed in my notice, ending it
+    # there": most likely a couple parting or a job left, so asked, not assumed (unless told as now: "... tonight")
     shared = category == "suicide" and (overlapping(cues.get("shared_end", []), span.start, span.end) or (
-        name == "end_it" and bool(cues.get("parting"))))
+        name == "end_it" and bool(cues.get("parting")) and not now and not within(cues.get("resolve", []), *clause)))
     certain = (UNSURE_FLAG not in flags and not softened and not again and not perfect and not shared
                and not mentioned(doc, span, sentence))
     return CrisisSignal(category, doc.text[start:span.end_char], start, span.end_char, certain)
@@ -842,7 +842,9 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
         return True
     # a habit word that is part of the sign itself is no habit ("not breathing normally")
     habits = [cue for cue in cues.get("habit", []) if not (span.start <= cue.start and cue.end <= span.end)]
-    if within(cues.get("past_weak", []), *clause) or within(habits, *clause):
+    # "3 days after she stopped drinking" counts the days to now, no time of the past
+    weak = [cue for cue in cues.get("past_weak", []) if not overlapping(cues.get("day_count", []), cue.start, cue.end)]
+    if within(weak, *clause) or within(habits, *clause):
         return True
     if fronted(habits, doc, clause[0], sentence[0], []):  # "When I stop drinking I see things, and shake"
         return True

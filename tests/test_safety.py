@@ -888,6 +888,10 @@ def test_pattern_words_also_match_as_people_say_them():
     "Gave my notice at the warehouse, ending it there once and for all. Now I want to sort my drinking.",
     "Had some dark thoughts about ending it in lockdown, a GP helped, nothing since. Putting it on the form.",
     "I took everything out of the medicine cabinet so my son can't get to any of it.",
+    # the thirty-first and thirty-second rounds': self-harm "in the 90s", "that's all over"; a question opened with
+    # "does mixing ..."
+    "Used to cut myself back in the '90s when I was a teen, that's all behind me. Just here about the beer.",
+    "Does mixing oxy and booze actually stop your breathing? My uncle takes both, I want to warn him.",
 ])
 def test_history_figures_of_speech_and_questions_of_the_blind_rounds_get_no_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)
@@ -930,6 +934,8 @@ def test_every_blind_set_in_process(nlp, name):
     # a job left does not soften an end told for tonight; a whole bottle with "like" before it
     "I quit that job on Friday and I'm going to end it tonight",
     "took like my whole bottle of oxy about 10 min ago",
+    # a question opened with "does mixing" that tells of now
+    "does mixing my xanax with wine tonight mean I'll stop breathing? I've had 4 bars and a bottle",
 ])
 def test_what_the_blind_rounds_fixes_leave_as_the_full_response(nlp, text):
     signal = detect_crisis(text, nlp=nlp)

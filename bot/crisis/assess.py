@@ -780,7 +780,9 @@ def is_generic_question(doc: Doc, span: Span, clause: tuple[int, int], sentence:
         return True  # "what are the signs, blue lips and that?"
     if telling:
         return True  # "what happens if I say I have suicidal thoughts at the assessment?" asks about the screening
-    if not outside(within(cues.get("generic", []), *clause), span):
+    # a generic cue counts outside the span or opening the question before it ("does mixing alcohol and xanax ...?")
+    generic = within(cues.get("generic", []), *clause)
+    if not (outside(generic, span) or [cue for cue in generic if cue.start < span.start]):
         return False
     if within(cues.get("now", []), *clause) and any(
             cue.start > 0 and doc[cue.start - 1].lower_ in ("my", "our") for cue in cues.get("other", [])):

@@ -1,10 +1,10 @@
 """The cluster profile's plan and nginx config (bot/app/cluster.py and load_balancer.py), without starting anything."""
 
-import shutil
 import subprocess
 
 import pytest
 
+from bot.app import services
 from bot.app.cluster import configured, plan
 from bot.app.launcher import Ports
 from bot.app.load_balancer import UPSTREAM_HEADER
@@ -39,8 +39,8 @@ def test_the_nginx_config_balances_rest_pins_socket_io_and_passes_the_upgrade(tm
     assert "access_log off;" in config and "listen 127.0.0.1:5005;" in config and "listen 127.0.0.1:5055;" in config
 
 
-@pytest.mark.skipif(not shutil.which("nginx", path="/usr/sbin:/usr/bin"), reason="Debian's nginx is not installed")
 def test_nginx_accepts_the_config(tmp_path):
+    services.ensure_packages("nginx")  # Debian's nginx, installed on a fresh machine as the cluster profile does
     balancer = plan(tmp_path, Ports(rasa=5005, actions=5055), replicas=2, action_servers=2).balancer
     balancer.prepare()
     checked = subprocess.run([*balancer.command(), "-t"], capture_output=True, text=True)

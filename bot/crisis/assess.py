@@ -367,8 +367,7 @@ def told_as_now(context: _Context) -> bool:
 
 def current_cues(cues: dict[str, list[Span]]) -> list[Span]:
     """The now and recent cues not read as a duration, a time to come or a life since (`not_recent`)."""
-    return [cue for cue in cues.get("now", []) + cues.get("recent", [])
-            if not overlapping(cues.get("not_recent", []), cue.start, cue.end)]
+    return uncancelled(cues, "now", "not_recent") + uncancelled(cues, "recent", "not_recent")
 
 
 def net_probability(message: str) -> float:
@@ -515,14 +514,14 @@ def repeated_now(doc: Doc, span: Span, now: list[Span], cues: dict[str, list[Spa
 
 def recent_of(cues: dict[str, list[Span]]) -> list[Span]:
     """The recent cues not read as a duration or a kept answer ("for a few days", "it's still no")."""
-    return [c for c in cues.get("recent", []) if not overlapping(cues.get("not_recent", []), c.start, c.end)]
+    return uncancelled(cues, "recent", "not_recent")
 
 
 def idioms_of(doc: Doc, cues: dict[str, list[Span]]) -> list[Span]:
     """The idioms of a message, without those cancelled by a word next to them or by an act done on purpose in
     their clause ("burned myself on the stove tonight on purpose")."""
-    return [c for c in cues.get("idiom", []) if not overlapping(cues.get("not_idiom", []), c.start, c.end)
-            and not within(cues.get("deliberate", []), *clause_bounds(doc, c.start, c.end))]
+    return [c for c in uncancelled(cues, "idiom", "not_idiom")
+            if not within(cues.get("deliberate", []), *clause_bounds(doc, c.start, c.end))]
 
 
 def denied_or_benign(doc: Doc, span: Span, context: _Context, flags: frozenset[str], clause: tuple[int, int],
@@ -639,6 +638,11 @@ def overlapping(spans: list[Span], start: int, end: int) -> list[Span]:
     return [span for span in spans if span.start < end and start < span.end]
 
 
+def uncancelled(cues: dict[str, list[Span]], kind: str, cancelling: str) -> list[Span]:
+    """The cues of `kind` that share no token with a cue of kind `cancelling` ("3 days" in "for 3 days")."""
+    return [cue for cue in cues.get(kind, []) if not overlapping(cues.get(cancelling, []), cue.start, cue.end)]
+
+
 def outside(spans: list[Span], span: Span) -> list[Span]:
     """The spans that do not share a token with `span`."""
     return [other for other in spans if not (other.start < span.end and span.start < other.end)]
@@ -730,7 +734,7 @@ def is_generic(doc: Doc, span: Span, clause: tuple[int, int], sentence: tuple[in
         return False  # "... ok it's not hypothetical", "I'm the friend"
     if asked_in_general(doc, span, sentence, cues):
         return True  # "How do I help a friend who says they feel suicidal? Not right now, just in general"
-    people = [c for c in cues.get("class", []) if not overlapping(cues.get("not_class", []), c.start, c.end)]
+    people = uncancelled(cues, "class", "not_class")
     if outside(within(people, *clause), span):  # "residents", but not "one of our residents"
         return True
     now_or_recent = bool(within(cues.get("now", []) + recent_of(cues), *sentence))
@@ -780,9 +784,8 @@ def is_generic_question(doc: Doc, span: Span, clause: tuple[int, int], sentence:
         return True  # "what are the signs, blue lips and that?"
     if telling:
         return True  # "what happens if I say I have suicidal thoughts at the assessment?" asks about the screening
-    # a generic cue counts outside the span or opening the question before it ("does mixing alcohol and xanax ...?")
-    generic = within(cues.get("generic", []), *clause)
-    if not (outside(generic, span) or [cue for cue in generic if cue.start < span.start]):
+    # a generic cue counts unless it starts inside the span ("does mixing alcohol and xanax ...?" opens the question)
+    if all(span.start <= cue.start < span.end for cue in within(cues.get("generic", []), *clause)):
         return False
     if within(cues.get("now", []), *clause) and any(
             cue.start > 0 and doc[cue.start - 1].lower_ in ("my", "our") for cue in cues.get("other", [])):
@@ -821,8 +824,7 @@ def set_in_the_past(doc: Doc, span: Span, sentence: tuple[int, int], past: list[
 def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], clause: tuple[int, int],
                sentence: tuple[int, int], cues: dict[str, list[Span]]) -> bool:
     """True when the span tells of the past (or, for acute categories, a habit), with no now cue around."""
-    cancelled = cues.get("not_past", [])
-    past = [cue for cue in cues.get("past", []) if not overlapping(cancelled, cue.start, cue.end)]
+    past = uncancelled(cues, "past", "not_past")
     crises = [s for s in doc.spans[SPANS_KEY] if s.label_ in CATEGORIES]
     # a past cue may end on the token that closes its clause ("had the DTs before, ...", "before but ...")
     if within(past, clause[0], clause[1] + 1) or fronted(past, doc, clause[0], sentence[0], crises):
@@ -845,8 +847,7 @@ def is_history(doc: Doc, span: Span, category: str, flags: frozenset[str], claus
     # a habit word that is part of the sign itself is no habit ("not breathing normally")
     habits = [cue for cue in cues.get("habit", []) if not (span.start <= cue.start and cue.end <= span.end)]
     # "3 days after she stopped drinking" counts the days to now, no time of the past
-    weak = [cue for cue in cues.get("past_weak", []) if not overlapping(cues.get("day_count", []), cue.start, cue.end)]
-    if within(weak, *clause) or within(habits, *clause):
+    if within(uncancelled(cues, "past_weak", "day_count"), *clause) or within(habits, *clause):
         return True
     if fronted(habits, doc, clause[0], sentence[0], []):  # "When I stop drinking I see things, and shake"
         return True
